@@ -1,0 +1,82 @@
+/* rump.h: the public face of the rump kernel: boot, kernel entry, processes and host files as devices. */
+#ifndef RUMP_RUMP_H
+#define RUMP_RUMP_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lwp;
+
+/*
+ * Boot the kernel in this process.  Reads RUMP_NCPU, RUMP_THREADS,
+ * RUMP_MEMLIMIT, RUMP_NVNODES and RUMP_VERBOSE from the environment
+ * (see rump(3) in the README); a value that does not parse is refused
+ * with a one-line message on stderr naming the variable.
+ * Returns 0, or a positive errno (EINVAL for a bad parameter, EBUSY when
+ * already booted).  Components linked into the program (vfs, file
+ * systems) are initialised here, in dependency order.
+ */
+int rump_init(void);
+
+/*
+ * Sync and unmount every file system, join kernel threads and free the
+ * kernel.  Afterwards rump_init() may boot a fresh kernel.  Returns 0 or
+ * the first error met while syncing (the kernel is torn down anyway).
+ */
+int rump_shutdown(void);
+
+/*
+ * Bind the calling host thread to its lwp and a virtual CPU / give them
+ * back.  rump_sys_* and the other public calls do this themselves; call
+ * these only around direct use of kernel interfaces.  They nest.
+ */
+void rump_schedule(void);
+void rump_unschedule(void);
+
+/* Processes and credentials, after NetBSD's rump_lwproc(3). */
+#define RUMP_RFFDG	0x01	/* new process copies the parent's fd table */
+#define RUMP_RFCFDG	0x02	/* new process starts with an empty fd table */
+
+/* Fork the current process; the calling thread switches to the child's lwp. */
+int rump_pub_lwproc_rfork(int flags);
+/* Create an lwp in process pid and switch the calling thread to it. */
+int rump_pub_lwproc_newlwp(pid_t pid);
+/* Switch the calling thread to l (NULL: back to the implicit lwp). */
+void rump_pub_lwproc_switch(struct lwp *l);
+/* Release the calling thread's lwp (and its process when it was the last). */
+void rump_pub_lwproc_releaselwp(void);
+/* The calling thread's current lwp (creating the implicit one if needed). */
+struct lwp *rump_pub_lwproc_curlwp(void);
+/* Set the current process's credential (real and effective ids). */
+int rump_pub_lwproc_setcred(uid_t uid, gid_t gid, int ngroups, const gid_t *groups);
+
+/* Host files as devices in /dev of the rump kernel (provided by librumpvfs). */
+enum rump_etfs_type {
+	RUMP_ETFS_REG,		/* a regular file */
+	RUMP_ETFS_BLK,		/* a block device (what file systems mount) */
+	RUMP_ETFS_CHR,		/* a character device */
+};
+#define RUMP_ETFS_SIZE_ENDOFF	((uint64_t)-1)
+
+/* Make host file hostpath appear as key (e.g. "/dev/img0"). */
+int rump_pub_etfs_register(const char *key, const char *hostpath, enum rump_etfs_type ftype);
+/* The same for the window [begin, begin+size) of hostpath; size may be RUMP_ETFS_SIZE_ENDOFF. */
+int rump_pub_etfs_register_withsize(const char *key, const char *hostpath,
+    enum rump_etfs_type ftype, uint64_t begin, uint64_t size);
+/*
+ * A block device over the caller's buffer (no host file), for fuzzing.
+ * The buffer is borrowed until rump_pub_etfs_remove(); writes change it
+ * unless readonly is set, in which case writes fail with EROFS.
+ */
+int rump_pub_etfs_register_mem(const char *key, void *data, uint64_t size, int readonly);
+/* Remove key; EBUSY while a file system is mounted from it. */
+int rump_pub_etfs_remove(const char *key);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RUMP_RUMP_H */
