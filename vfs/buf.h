@@ -1,0 +1,94 @@
+/* buf.h: the buffer cache over block devices: bread, getblk, bwrite, bdwrite, brelse. */
+#ifndef VFS_BUF_H
+#define VFS_BUF_H
+
+#include "vnode.h"
+
+typedef int64_t daddr_t;	/* block number in DEV_BSIZE units on the device */
+#define DEV_BSHIFT	9
+#define DEV_BSIZE	(1 << DEV_BSHIFT)
+
+/*
+ * A buffer caches size bytes of a block device starting at b_blkno
+ * (DEV_BSIZE units).  Buffers are keyed by (device vnode, b_blkno); a
+ * file system uses one size per block number (asking again with another
+ * size resizes the buffer, writing it back first if dirty).  All file
+ * data goes through here: file systems map file blocks to device blocks
+ * themselves and bread the device.
+ *
+ * A buffer handed out by bread/getblk is busy (owned by the caller) until
+ * it gives it back with brelse, bwrite, bawrite or bdwrite.
+ */
+struct buf {
+	void		*b_data;
+	int		b_bcount;	/* bytes valid at b_data (the size asked for) */
+	daddr_t		b_blkno;
+	struct vnode	*b_vp;		/* the device vnode (VBLK) */
+	int		b_flags;	/* B_*; bufcache lock */
+	int		b_error;	/* error of the last I/O */
+	/* The cache's own links and bookkeeping. */
+	int		b_bufsize;	/* bytes allocated at b_data */
+	LIST_ENTRY(buf)	b_hash;
+	TAILQ_ENTRY(buf) b_freelist;	/* LRU of idle buffers */
+	TAILQ_ENTRY(buf) b_dirty;	/* dirty list of b_vp */
+	struct lwp	*b_owner;	/* who holds it busy */
+};
+
+/* b_flags */
+#define B_BUSY		0x0001	/* owned by a caller */
+#define B_DONE		0x0002	/* b_data holds the device's (or newer) contents */
+#define B_DELWRI	0x0004	/* dirty: to be written back */
+#define B_INVAL		0x0008	/* drop on release */
+#define B_ERROR		0x0010	/* last I/O failed (b_error) */
+#define B_READAHEAD	0x0020	/* filled by read-ahead, not yet used */
+
+/* brelse set flags */
+#define BC_INVAL	B_INVAL
+
+/* getblk/bread flags */
+#define B_MODIFY	0x1000	/* the caller will change it (bread: nothing special here) */
+
+/*
+ * bread: the buffer for (vp, blkno, size), read from the device if not
+ * cached.  0 with *bpp busy, or EIO (device error, buffer dropped) /
+ * ENOMEM (memory limit) with *bpp NULL.  Reads past the end of the
+ * device fail with EIO.
+ */
+int	bread(struct vnode *vp, daddr_t blkno, int size, int flags, struct buf **bpp);
+/* bread plus asynchronous-or-clustered read-ahead of the listed blocks. */
+int	breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
+	    const int *rasizes, int nrablks, int flags, struct buf **bpp);
+/* The buffer, busy, without reading (contents undefined unless B_DONE). 0 or ENOMEM. */
+int	getblk(struct vnode *vp, daddr_t blkno, int size, int flags, struct buf **bpp);
+/* Write now and release; returns the I/O error. */
+int	bwrite(struct buf *bp);
+/* Write soon (clustered with neighbours) and release. */
+void	bawrite(struct buf *bp);
+/* Mark dirty and release; written by the syncer, sync, or memory pressure. */
+void	bdwrite(struct buf *bp);
+/* Release unchanged (set BC_INVAL to drop it from the cache). */
+void	brelse(struct buf *bp, int set);
+
+/*
+ * Write every dirty buffer of device vp, contiguous runs as one host
+ * write, and (with wait) flush the device.  Returns the first error; the
+ * buffers that failed stay dirty.
+ */
+int	vflushbuf(struct vnode *vp, bool wait);
+/* Drop every buffer of vp (after vflushbuf at unmount): busy ones are a bug. */
+void	vinvalbuf(struct vnode *vp);
+
+/* Statistics for tests and benchmarks. */
+struct bufstats {
+	uint64_t	bs_bytes;	/* memory held by buffers */
+	unsigned	bs_nbufs;
+	unsigned	bs_ndirty;
+	uint64_t	bs_reads;	/* host read calls */
+	uint64_t	bs_writes;	/* host write calls */
+	uint64_t	bs_hits;
+	uint64_t	bs_misses;
+	uint64_t	bs_readahead;	/* buffers filled by read-ahead */
+};
+void	bufcache_stats(struct bufstats *bs);
+
+#endif /* VFS_BUF_H */

@@ -1,0 +1,103 @@
+/* mount.h: mounted file systems, file-system types (vfsops) and the mount list. */
+#ifndef VFS_MOUNT_H
+#define VFS_MOUNT_H
+
+#include <sys/statvfs.h>
+#include <rump/rump_syscalls.h>		/* RUMP_MNT_* flag values */
+#include "vnode.h"
+
+/* mnt_flag: the RUMP_MNT_* values. */
+#define MNT_RDONLY	RUMP_MNT_RDONLY
+#define MNT_SYNCHRONOUS	RUMP_MNT_SYNCHRONOUS
+#define MNT_NOEXEC	RUMP_MNT_NOEXEC
+#define MNT_NOSUID	RUMP_MNT_NOSUID
+#define MNT_NODEV	RUMP_MNT_NODEV
+#define MNT_NOATIME	RUMP_MNT_NOATIME
+#define MNT_FORCE	RUMP_MNT_FORCE
+#define MNT_UPDATE	RUMP_MNT_UPDATE
+
+/* waitfor for vfs_sync */
+#define MNT_WAIT	1
+#define MNT_NOWAIT	2
+
+struct mount;
+
+/*
+ * A file-system type.  Registered with vfs_attach() from the file
+ * system's RUMP_COMPONENT(RUMP_COMPONENT_FS) init.  All ops are
+ * mandatory.  They are called without vnode locks held.
+ */
+struct vfsops {
+	const char	*vfs_name;	/* "rumpfs", "ext2fs", "ffs" */
+	/*
+	 * Mount: data/len is the file system's argument struct (for disk
+	 * file systems starting with `char *fspec`, the device path in the
+	 * rump namespace).  mp->mnt_flag holds the flags (MNT_UPDATE: change
+	 * an existing mount's flags, e.g. rw->ro).  Set mp->mnt_data and
+	 * mp->mnt_stat_from.  Errors: EINVAL (bad arguments or superblock,
+	 * with a one-line console message naming the cause), EROFS, ENOTBLK...
+	 */
+	int	(*vfs_mount)(struct mount *mp, void *data, size_t len);
+	/* The VFS has flushed the vnodes (vflush); write everything, free mnt_data. */
+	int	(*vfs_unmount)(struct mount *mp, int mntflags);
+	/* The root directory, referenced (normally via vcache_get). */
+	int	(*vfs_root)(struct mount *mp, struct vnode **vpp);
+	/* Fill f_bsize, f_frsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree,
+	 * f_favail, f_namemax; the VFS fills f_fsid and f_flag. */
+	int	(*vfs_statvfs)(struct mount *mp, struct statvfs *sv);
+	/* Write all dirty state of the file system (and its device buffers). */
+	int	(*vfs_sync)(struct mount *mp, int waitfor, kauth_cred_t cred);
+	/* Fill vp for inode ino: v_type, v_op, v_data (and v_rdev, v_vflag).
+	 * ENOENT/EIO for an inode that is free or out of range. */
+	int	(*vfs_loadvnode)(struct mount *mp, struct vnode *vp, ino_t ino);
+	/* Allocate a new inode from *vap (va_type, va_mode, va_uid, va_gid,
+	 * va_rdev) near dvp, fill vp as loadvnode does, set *inop.  ENOSPC
+	 * when no inode is free.  The fs links it into a directory later. */
+	int	(*vfs_newvnode)(struct mount *mp, struct vnode *dvp, struct vnode *vp,
+		    const struct vattr *vap, kauth_cred_t cred, ino_t *inop);
+	LIST_ENTRY(vfsops) vfs_list;	/* vfs list lock */
+	int	vfs_refcount;		/* mounts using it; vfs list lock */
+};
+
+/* Register / unregister a file-system type (EEXIST / EBUSY). */
+int	vfs_attach(struct vfsops *vfsops);
+int	vfs_detach(struct vfsops *vfsops);
+/* Find a type by name; NULL if none. */
+struct vfsops *vfs_getopsbyname(const char *name);
+
+struct mount {
+	struct vfsops		*mnt_op;
+	struct vnode		*mnt_vnodecovered;	/* referenced; NULL for / */
+	int			mnt_flag;		/* MNT_*; changed only by mount/update */
+	int			mnt_iflag;		/* IMNT_*; mountlist lock */
+	void			*mnt_data;		/* the file system's */
+	uint64_t		mnt_fsid;		/* unique per mount */
+	krwlock_t		mnt_busylock;		/* held S across lookups into it, E by unmount */
+	kmutex_t		mnt_renamelock;		/* serialises renames in this fs */
+	char			mnt_stat_from[PATH_MAX];	/* device or source */
+	char			mnt_stat_on[PATH_MAX];		/* mount point path */
+	TAILQ_ENTRY(mount)	mnt_list;		/* mountlist lock */
+	TAILQ_HEAD(, vnode)	mnt_vnodes;		/* vcache lock */
+	unsigned		mnt_nvnodes;		/* vcache lock */
+};
+#define IMNT_GONE	0x01	/* being unmounted: lookups fail with ENOENT */
+
+/* The root of the rump kernel's namespace, referenced forever (rumpfs). */
+extern struct vnode *rootvnode;
+
+/*
+ * Kernel-convention mount calls used by the system calls and by
+ * rump_init's root mount.  vfs_mount_at: covers directory vp (must be a
+ * directory not already covered) with a new mount of type fstype.
+ */
+int	vfs_mount_at(struct vnode *vp, const char *fstype, const char *path,
+	    int flags, void *data, size_t len);
+int	vfs_unmount(struct mount *mp, int flags);
+/* Sync every mount (waitfor MNT_WAIT or MNT_NOWAIT); returns the first error. */
+int	vfs_sync_all(int waitfor);
+/* Unmount everything (shutdown), forced; returns the first sync error. */
+int	vfs_unmount_all(void);
+/* statvfs of mp with f_fsid/f_flag filled. */
+int	vfs_statvfs(struct mount *mp, struct statvfs *sv);
+
+#endif /* VFS_MOUNT_H */
