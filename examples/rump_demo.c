@@ -33,13 +33,26 @@ static const char *demo_dirs[] = {
 	"/demo/docs/deep", "/demo/docs/deep/er", "/demo/docs/deep/er/still",
 };
 
+static const char usage[] =
+    "usage: rump_demo [--help]\n"
+    "Boot a rump kernel in this process, build a small tree (directories,\n"
+    "files, a symlink, a hard link, a device node) in its in-memory root\n"
+    "file system, list it like ls -lR and print one file back.\n"
+    "RUMP_NCPU, RUMP_MEMLIMIT and the other RUMP_* variables apply.\n";
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct timespec t0, t1;
 	char buf[256];
 	ssize_t n;
 	int error, fd;
+
+	if (argc > 1) {
+		int help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+		fputs(usage, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((error = rump_init()) != 0) {

@@ -31,6 +31,8 @@ int	rumpuser_ncpu(void);
 /* Console and diagnostics (stderr). */
 void	rumpuser_putchar(int c);
 void	rumpuser_dprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Exit the host process; RUMPUSER_PANIC aborts (a core dump, a crash for fuzzers). */
+#define RUMPUSER_PANIC	(-1)
 void	rumpuser_exit(int status) __attribute__((noreturn));	/* panic's end */
 void	rumpuser_seterrno(int error);	/* set the calling thread's libc errno */
 
@@ -54,13 +56,18 @@ int	rumpuser_open(const char *path, int ruflags, int *fdp);
 int	rumpuser_close(int fd);
 /* Type and size of a host path (size of a block device is its capacity). */
 int	rumpuser_getfileinfo(const char *path, uint64_t *sizep, enum rumpuser_ftype *typep);
-/* Whole-length transfers: a short read past EOF fills with zeroes; returns bytes moved. */
+/*
+ * Whole-length transfers: short transfers and EINTR are retried.  A read
+ * that meets EOF zero-fills the rest of the buffer; *donep is then the
+ * number of bytes that came from the file (less than len).  On error,
+ * *donep is what was moved before it.
+ */
 int	rumpuser_pread(int fd, void *buf, size_t len, int64_t off, size_t *donep);
 int	rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off, size_t *donep);
 int	rumpuser_preadv(int fd, const struct iovec *iov, int iovcnt, int64_t off, size_t *donep);
 int	rumpuser_pwritev(int fd, const struct iovec *iov, int iovcnt, int64_t off, size_t *donep);
 int	rumpuser_fsync(int fd);
-/* Advisory exclusive lock on the whole host file (flock); EWOULDBLOCK if held elsewhere. */
+/* Advisory lock on the whole host file (flock, exclusive or shared, never waiting); EWOULDBLOCK if held elsewhere. */
 int	rumpuser_flock(int fd, int exclusive);
 
 /* Threads. */
@@ -76,6 +83,12 @@ struct lwp *rumpuser_curlwp(void);
 void	rumpuser_set_curlwp(struct lwp *l);
 /* Called with a thread's lwp when that host thread exits (implicit lwps). */
 void	rumpuser_curlwp_destructor(void (*fn)(struct lwp *));
+/*
+ * Forget every thread's current lwp at once (rump_shutdown: the lwps are
+ * freed).  Afterwards rumpuser_curlwp() is NULL in every thread until it
+ * sets a new one, and no destructor runs for the forgotten lwps.
+ */
+void	rumpuser_curlwp_forgetall(void);
 
 /* Host locks.  Opaque; allocate with _init, free with _destroy. */
 struct rumpuser_mtx;

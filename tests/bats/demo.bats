@@ -21,3 +21,12 @@ setup() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"RUMP_NCPU"* ]]
 }
+
+@test "rump_demo --help prints usage; an unknown argument is a usage error" {
+	run "$DEMO" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == usage:* ]]
+	run "$DEMO" --bogus
+	[ "$status" -eq 2 ]
+	[[ "$output" == usage:* ]]
+}
