@@ -19,6 +19,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+typedef int32_t	lwpid_t;	/* NetBSD's; the host has none */
+
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
 #define MAX(a, b)	((a) > (b) ? (a) : (b))
 #define howmany(x, y)	(((x) + ((y) - 1)) / (y))

@@ -38,7 +38,8 @@ typedef enum { RW_READER, RW_WRITER } krw_t;
 
 typedef struct krwlock {
 	struct lwp		*rw_owner;	/* writer or NULL */
-	unsigned		rw_readers;	/* UP: count; MP: maintained under host lock */
+	unsigned		rw_readers;	/* UP: count; MP: atomic count of host read holds */
+	unsigned		rw_wwant;	/* UP only: writers waiting (they block new readers) */
 	struct rumpuser_rw	*rw_host;	/* MP only */
 	struct lwp_waitq	rw_waiters;	/* UP only */
 } krwlock_t;
@@ -47,6 +48,7 @@ typedef struct kcondvar {
 	const char		*cv_wmesg;
 	struct rumpuser_cv	*cv_host;	/* MP only */
 	struct lwp_waitq	cv_waiters;	/* UP only */
+	unsigned		cv_nwaiters;	/* MP only: sleepers, atomic */
 } kcondvar_t;
 
 void	mutex_init(kmutex_t *mtx);
@@ -68,7 +70,7 @@ void	cv_init(kcondvar_t *cv, const char *wmesg);
 void	cv_destroy(kcondvar_t *cv);
 /* mtx must be held; it is released while sleeping and held again on return. */
 void	cv_wait(kcondvar_t *cv, kmutex_t *mtx);
-/* As cv_wait, for at most ms milliseconds: 0, or EWOULDBLOCK on timeout. */
+/* As cv_wait, for at most ms milliseconds (0: no limit, as NetBSD's timo 0): 0, or EWOULDBLOCK on timeout. */
 int	cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, unsigned ms);
 void	cv_signal(kcondvar_t *cv);
 void	cv_broadcast(kcondvar_t *cv);

@@ -22,13 +22,14 @@ struct lwp {
 	struct cpu_info		*l_cpu;		/* CPU held now, or NULL */
 	struct cpu_info		*l_lastcpu;	/* tried first on the next schedule */
 	int			l_schednest;	/* rump_schedule() nesting depth */
-	int			l_flags;	/* LW_* */
+	int			l_flags;	/* LW_*; atomic (kthread_stop sets from outside) */
 	lwpid_t			l_lid;
 	struct rumpuser_sem	*l_sem;		/* wake-up channel while sleeping */
 	struct lwp		*l_waitnext;	/* on a lwp_waitq */
 	int			l_waitflags;	/* scratch for the lock that queued it */
 	struct rumpuser_thread	*l_thread;	/* host thread of a kthread */
 	const char		*l_name;
+	kauth_cred_t		l_cred;		/* p_cred as of kernel entry; own reference */
 	LIST_ENTRY(lwp)		l_sibling;	/* p_lock */
 };
 #define LW_IMPLICIT	0x01	/* created on demand for a host thread */

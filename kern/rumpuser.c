@@ -1,0 +1,143 @@
+/* rumpuser.c: hypercalls for memory, parameters, console, clocks and randomness (host side). */
+#include "rumpuser.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Memory. */
+
+int
+rumpuser_malloc(size_t len, int alignment, void **memp)
+{
+	void *mem;
+	int error;
+
+	if (alignment <= (int)_Alignof(max_align_t)) {
+		mem = malloc(len);
+		error = mem == NULL ? errno : 0;
+	} else {
+		/* posix_memalign reports its error directly, not in errno */
+		error = posix_memalign(&mem, (size_t)alignment, len);
+	}
+	if (error != 0)
+		return error;
+	*memp = mem;
+	return 0;
+}
+
+void
+rumpuser_free(void *mem, size_t len)
+{
+	(void)len;
+	free(mem);
+}
+
+/* Parameters. */
+
+int
+rumpuser_getparam(const char *name, char *buf, size_t buflen)
+{
+	const char *value = getenv(name);
+
+	if (value == NULL)
+		return ENOENT;
+	if (strlen(value) >= buflen)
+		return E2BIG;
+	strcpy(buf, value);
+	return 0;
+}
+
+int
+rumpuser_ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : (n > INT32_MAX ? INT32_MAX : (int)n);
+}
+
+/* Console. */
+
+void
+rumpuser_putchar(int c)
+{
+	fputc(c, stderr);
+}
+
+void
+rumpuser_dprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void
+rumpuser_exit(int status)
+{
+	fflush(stderr);
+	if (status == RUMPUSER_PANIC)
+		abort();
+	exit(status);
+}
+
+void
+rumpuser_seterrno(int error)
+{
+	errno = error;
+}
+
+/* Clocks. */
+
+void
+rumpuser_clock_gettime(enum rumpuser_clock which, int64_t *sec, long *nsec)
+{
+	struct timespec ts;
+
+	clock_gettime(which == RUMPUSER_CLOCK_ABSMONO ? CLOCK_MONOTONIC : CLOCK_REALTIME, &ts);
+	*sec = ts.tv_sec;
+	*nsec = ts.tv_nsec;
+}
+
+void
+rumpuser_clock_sleep(int64_t sec, long nsec)
+{
+	struct timespec ts = { .tv_sec = (time_t)sec, .tv_nsec = nsec };
+
+	if (sec <= 0 && nsec <= 0) {
+		/* a zero sleep is a request to let other threads run */
+		sched_yield();
+		return;
+	}
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		continue;
+}
+
+/* Randomness. */
+
+int
+rumpuser_getrandom(void *buf, size_t buflen)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < buflen) {
+		n = getrandom((char *)buf + done, buflen - done, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
