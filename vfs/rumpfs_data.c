@@ -1,0 +1,239 @@
+/* rumpfs_data.c: rumpfs regular file contents: a sparse radix tree of 4 KiB chunks. */
+#include "rumpfs.h"
+
+static uint64_t	capacity(unsigned height);
+static unsigned	slot_of(uint64_t idx, unsigned height);
+static void	*chunk_find(const struct rumpfs_file *file, uint64_t idx);
+static int	tree_grow(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t idx);
+static int	chunk_get(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t idx,
+		    char **chunkp);
+static void	subtree_free(struct rumpfs_mount *rm, struct rumpfs_file *file, void *p,
+		    unsigned height);
+static void	subtree_trim(struct rumpfs_mount *rm, struct rumpfs_file *file, void **ix,
+		    unsigned height, uint64_t base, uint64_t keep);
+static void	tree_shrink(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t keep);
+
+/* Read source for holes. */
+static char zero_chunk[RUMPFS_CHUNK];
+
+/* Chunks a tree of this height covers. */
+static uint64_t
+capacity(unsigned height)
+{
+	return (uint64_t)1 << (RUMPFS_FANSHIFT * height);
+}
+
+/* The slot of chunk idx in an index block at this height (>= 1). */
+static unsigned
+slot_of(uint64_t idx, unsigned height)
+{
+	return (idx >> (RUMPFS_FANSHIFT * (height - 1))) & (RUMPFS_FANOUT - 1);
+}
+
+static void *
+chunk_find(const struct rumpfs_file *file, uint64_t idx)
+{
+	void *p = file->file_root;
+	unsigned h;
+
+	if (idx >= capacity(file->file_height))
+		return NULL;
+	for (h = file->file_height; h > 0 && p != NULL; h--)
+		p = ((void **)p)[slot_of(idx, h)];
+	return p;
+}
+
+/* Raise the tree until chunk idx fits: the old root becomes slot 0. */
+static int
+tree_grow(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t idx)
+{
+	void **ix;
+
+	while (idx >= capacity(file->file_height)) {
+		KASSERT(file->file_height < RUMPFS_MAXHEIGHT);
+		if (file->file_root != NULL) {
+			ix = rumpfs_alloc(rm, RUMPFS_CHUNK);
+			if (ix == NULL)
+				return ENOSPC;
+			ix[0] = file->file_root;
+			file->file_root = ix;
+			file->file_nindex++;
+		}
+		file->file_height++;
+	}
+	return 0;
+}
+
+/* The chunk idx, allocated (zeroed) when it is a hole.  ENOSPC when out of memory. */
+static int
+chunk_get(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t idx, char **chunkp)
+{
+	void **slotp;
+	unsigned h;
+	int error;
+
+	error = tree_grow(rm, file, idx);
+	if (error)
+		return error;
+	slotp = &file->file_root;
+	for (h = file->file_height; ; h--) {
+		if (*slotp == NULL) {
+			*slotp = rumpfs_alloc(rm, RUMPFS_CHUNK);
+			if (*slotp == NULL)
+				return ENOSPC;
+			if (h > 0)
+				file->file_nindex++;
+			else
+				file->file_nchunks++;
+		}
+		if (h == 0)
+			break;
+		slotp = &((void **)*slotp)[slot_of(idx, h)];
+	}
+	*chunkp = *slotp;
+	return 0;
+}
+
+int
+rumpfs_data_read(struct rumpfs_node *rn, struct uio *uio)
+{
+	struct rumpfs_file *file = &rn->rn_file;
+	uint64_t idx;
+	size_t skip, n;
+	char *chunk;
+	int error = 0;
+
+	while (uio->uio_resid > 0 && uio->uio_offset < rn->rn_size) {
+		idx = (uint64_t)uio->uio_offset >> RUMPFS_CHUNKSHIFT;
+		skip = (size_t)(uio->uio_offset & (RUMPFS_CHUNK - 1));
+		n = MIN(RUMPFS_CHUNK - skip, uio->uio_resid);
+		n = MIN(n, (uint64_t)(rn->rn_size - uio->uio_offset));
+		chunk = chunk_find(file, idx);
+		if (chunk == NULL)
+			chunk = zero_chunk;
+		error = uiomove(chunk + skip, n, uio);
+		if (error)
+			break;
+	}
+	return error;
+}
+
+/*
+ * Write uio at uio_offset (the caller has range-checked it), growing the
+ * file.  Stops with ENOSPC at the first chunk that cannot be allocated,
+ * with the size covering what was written.
+ */
+int
+rumpfs_data_write(struct rumpfs_mount *rm, struct rumpfs_node *rn, struct uio *uio)
+{
+	struct rumpfs_file *file = &rn->rn_file;
+	uint64_t idx;
+	size_t skip, n;
+	char *chunk;
+	int error = 0;
+
+	while (uio->uio_resid > 0) {
+		idx = (uint64_t)uio->uio_offset >> RUMPFS_CHUNKSHIFT;
+		skip = (size_t)(uio->uio_offset & (RUMPFS_CHUNK - 1));
+		n = MIN(RUMPFS_CHUNK - skip, uio->uio_resid);
+		error = chunk_get(rm, file, idx, &chunk);
+		if (error)
+			break;
+		error = uiomove(chunk + skip, n, uio);
+		if (error)
+			break;
+		if (uio->uio_offset > rn->rn_size)
+			rn->rn_size = uio->uio_offset;
+	}
+	return error;
+}
+
+static void
+subtree_free(struct rumpfs_mount *rm, struct rumpfs_file *file, void *p, unsigned height)
+{
+	void **ix = p;
+	unsigned i;
+
+	if (height == 0) {
+		rumpfs_free(rm, p, RUMPFS_CHUNK);
+		file->file_nchunks--;
+		return;
+	}
+	for (i = 0; i < RUMPFS_FANOUT; i++)
+		if (ix[i] != NULL)
+			subtree_free(rm, file, ix[i], height - 1);
+	rumpfs_free(rm, ix, RUMPFS_CHUNK);
+	file->file_nindex--;
+}
+
+/* In index block ix (at height, first chunk base), free every chunk with index >= keep. */
+static void
+subtree_trim(struct rumpfs_mount *rm, struct rumpfs_file *file, void **ix, unsigned height,
+    uint64_t base, uint64_t keep)
+{
+	uint64_t span = capacity(height - 1), cbase;
+	unsigned i;
+
+	for (i = 0; i < RUMPFS_FANOUT; i++) {
+		if (ix[i] == NULL)
+			continue;
+		cbase = base + i * span;
+		if (cbase >= keep) {
+			subtree_free(rm, file, ix[i], height - 1);
+			ix[i] = NULL;
+		} else if (height > 1 && cbase + span > keep) {
+			subtree_trim(rm, file, ix[i], height - 1, cbase, keep);
+		}
+	}
+}
+
+/* Lower the tree while keep chunks fit in slot 0 of the root. */
+static void
+tree_shrink(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t keep)
+{
+	void **ix;
+
+	while (file->file_height > 0 && keep <= capacity(file->file_height - 1)) {
+		ix = file->file_root;
+		file->file_height--;
+		if (ix == NULL)
+			continue;
+		file->file_root = ix[0];
+		rumpfs_free(rm, ix, RUMPFS_CHUNK);
+		file->file_nindex--;
+	}
+}
+
+/* Set the size; shrinking frees whole chunks past it and zeroes the tail of the last. */
+void
+rumpfs_data_truncate(struct rumpfs_mount *rm, struct rumpfs_node *rn, off_t size)
+{
+	struct rumpfs_file *file = &rn->rn_file;
+	uint64_t keep = howmany((uint64_t)size, RUMPFS_CHUNK);
+	size_t tail = (size_t)(size & (RUMPFS_CHUNK - 1));
+	char *chunk;
+
+	if (size < rn->rn_size && file->file_root != NULL) {
+		if (keep == 0) {
+			subtree_free(rm, file, file->file_root, file->file_height);
+			file->file_root = NULL;
+			file->file_height = 0;
+		} else if (file->file_height > 0) {
+			subtree_trim(rm, file, file->file_root, file->file_height, 0, keep);
+		}
+		tree_shrink(rm, file, keep);
+		if (tail != 0 && (chunk = chunk_find(file, keep - 1)) != NULL)
+			memset(chunk + tail, 0, RUMPFS_CHUNK - tail);
+	}
+	rn->rn_size = size;
+}
+
+void
+rumpfs_data_free(struct rumpfs_mount *rm, struct rumpfs_file *file)
+{
+	if (file->file_root != NULL)
+		subtree_free(rm, file, file->file_root, file->file_height);
+	KASSERT(file->file_nchunks == 0 && file->file_nindex == 0);
+	file->file_root = NULL;
+	file->file_height = 0;
+}
