@@ -4,9 +4,18 @@
 
 #include "vnode.h"
 
-typedef int64_t daddr_t;	/* block number in DEV_BSIZE units on the device */
+struct bdev;
+
+/*
+ * Block number in DEV_BSIZE units on the device, 64 bits.  glibc's
+ * <sys/types.h> (included by kernel.h, before this) has a 32-bit daddr_t
+ * of its own, so ours is renamed underneath (contract fix).
+ */
+typedef int64_t rump_daddr_t;
+#define daddr_t	rump_daddr_t
 #define DEV_BSHIFT	9
 #define DEV_BSIZE	(1 << DEV_BSHIFT)
+#define MAXBSIZE	(1 << 20)	/* largest buffer (contract addition) */
 
 /*
  * A buffer caches size bytes of a block device starting at b_blkno
@@ -32,6 +41,14 @@ struct buf {
 	TAILQ_ENTRY(buf) b_freelist;	/* LRU of idle buffers */
 	TAILQ_ENTRY(buf) b_dirty;	/* dirty list of b_vp */
 	struct lwp	*b_owner;	/* who holds it busy */
+	/*
+	 * Added by the buffer cache (contract addition): the cache is keyed
+	 * by the device, not by the vnode, so every vnode of one device
+	 * shares its buffers and a reused vnode address never finds stale
+	 * ones.  b_vp is the vnode of the latest getblk (valid while busy).
+	 */
+	struct bdev	*b_dev;		/* the device; constant */
+	int64_t		b_dirtytime;	/* uptime (ms) when it became dirty; bufcache lock */
 };
 
 /* b_flags */
@@ -58,9 +75,20 @@ int	bread(struct vnode *vp, daddr_t blkno, int size, int flags, struct buf **bpp
 /* bread plus asynchronous-or-clustered read-ahead of the listed blocks. */
 int	breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
 	    const int *rasizes, int nrablks, int flags, struct buf **bpp);
-/* The buffer, busy, without reading (contents undefined unless B_DONE). 0 or ENOMEM. */
+/*
+ * The buffer, busy, without reading (contents undefined unless B_DONE).
+ * 0 or ENOMEM; also EINVAL for size outside 1..MAXBSIZE or blkno < 0,
+ * ENXIO when vp's v_rdev is no block device, and the write error when a
+ * dirty buffer asked with another size could not be written back first.
+ * Buffers of one device must not overlap (different blkno, same bytes).
+ */
 int	getblk(struct vnode *vp, daddr_t blkno, int size, int flags, struct buf **bpp);
-/* Write now and release; returns the I/O error. */
+/*
+ * Write now and release; returns the I/O error.  On failure the buffer
+ * is marked B_ERROR|B_INVAL and dropped from the cache (its data is
+ * lost, as the caller learns from the error); 0 means it is on the
+ * device (not necessarily on stable storage: see vflushbuf(vp, true)).
+ */
 int	bwrite(struct buf *bp);
 /* Write soon (clustered with neighbours) and release. */
 void	bawrite(struct buf *bp);

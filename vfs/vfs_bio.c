@@ -1,0 +1,352 @@
+/* vfs_bio.c: the buffer cache: the (device, blkno) hash, busy ownership, LRU, getblk, brelse and the writes. */
+#include "kernel.h"
+#include "kmem.h"
+#include "lwp.h"
+
+#include "vfs_bio_impl.h"
+
+static size_t bio_hashidx(const struct bdev *bd, daddr_t blkno);
+static int bio_resize(struct buf *bp, int size);
+static struct buf *bio_newbuf(int size);
+
+struct bufcache bufcache;
+
+int64_t
+bio_now_ms(void)
+{
+	struct timespec ts;
+
+	getnanouptime(&ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t
+bio_hashidx(const struct bdev *bd, daddr_t blkno)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)bd >> 4) ^ ((uint64_t)blkno * 0x9e3779b97f4a7c15ULL);
+
+	return (size_t)(h ^ (h >> 29)) & (bufcache.bc_nhash - 1);
+}
+
+/* The device behind a VBLK vnode, for the cache entry points. */
+int
+bio_devof(struct vnode *vp, struct bdev **bdp)
+{
+	if (vp == NULL || vp->v_type != VBLK || (*bdp = bdev_lookup(vp->v_rdev)) == NULL)
+		return ENXIO;
+	return 0;
+}
+
+/* Arguments common to getblk and bread, checked before anything is cached. */
+int
+bio_checkargs(struct vnode *vp, daddr_t blkno, int size, struct bdev **bdp)
+{
+	if (size <= 0 || size > MAXBSIZE || blkno < 0 ||
+	    blkno > (INT64_MAX - MAXBSIZE) / DEV_BSIZE)
+		return EINVAL;
+	return bio_devof(vp, bdp);
+}
+
+struct buf *
+bio_lookup(struct bdev *bd, daddr_t blkno)
+{
+	struct buf *bp;
+
+	LIST_FOREACH(bp, &bufcache.bc_hash[bio_hashidx(bd, blkno)], b_hash)
+		if (bp->b_dev == bd && bp->b_blkno == blkno)
+			return bp;
+	return NULL;
+}
+
+void
+bio_acquire(struct buf *bp)
+{
+	KASSERT(!(bp->b_flags & B_BUSY));
+	if (bp->b_flags & B_DELWRI)
+		TAILQ_REMOVE(&bufcache.bc_lrudirty, bp, b_freelist);
+	else
+		TAILQ_REMOVE(&bufcache.bc_lruclean, bp, b_freelist);
+	bp->b_flags |= B_BUSY;
+	bp->b_owner = curlwp;
+}
+
+/* Give a busy buffer back: to the LRU tail, or freed when invalid or failed. */
+void
+bio_release(struct buf *bp)
+{
+	KASSERT(bp->b_flags & B_BUSY);
+	bp->b_flags &= ~B_BUSY;
+	bp->b_owner = NULL;
+	if (bp->b_flags & (B_INVAL | B_ERROR))
+		bio_destroy(bp);
+	else if (bp->b_flags & B_DELWRI)
+		TAILQ_INSERT_TAIL(&bufcache.bc_lrudirty, bp, b_freelist);
+	else
+		TAILQ_INSERT_TAIL(&bufcache.bc_lruclean, bp, b_freelist);
+	cv_broadcast(&bufcache.bc_cv);
+}
+
+/* Busy buffers only: the LRU a buffer sits on follows B_DELWRI. */
+void
+bio_setdirty(struct buf *bp)
+{
+	struct bdev *bd = bp->b_dev;
+
+	KASSERT(bp->b_flags & B_BUSY);
+	if (bp->b_flags & B_DELWRI)
+		return;
+	bp->b_flags |= B_DELWRI;
+	bp->b_dirtytime = bio_now_ms();
+	TAILQ_INSERT_TAIL(&bd->bd_dirtyq, bp, b_dirty);
+	if (bd->bd_ndirty++ == 0)
+		LIST_INSERT_HEAD(&bufcache.bc_dirtydevs, bd, bd_dirtydevs);
+	bufcache.bc_ndirty++;
+}
+
+void
+bio_setclean(struct buf *bp)
+{
+	struct bdev *bd = bp->b_dev;
+
+	KASSERT(bp->b_flags & B_BUSY);
+	if (!(bp->b_flags & B_DELWRI))
+		return;
+	bp->b_flags &= ~(B_DELWRI | B_FLUSHSKIP);
+	TAILQ_REMOVE(&bd->bd_dirtyq, bp, b_dirty);
+	if (--bd->bd_ndirty == 0)
+		LIST_REMOVE(bd, bd_dirtydevs);
+	bufcache.bc_ndirty--;
+}
+
+/* Free a buffer, busy (by the caller) or idle; dirty data is discarded. */
+void
+bio_destroy(struct buf *bp)
+{
+	if (!(bp->b_flags & B_BUSY)) {
+		if (bp->b_flags & B_DELWRI)
+			TAILQ_REMOVE(&bufcache.bc_lrudirty, bp, b_freelist);
+		else
+			TAILQ_REMOVE(&bufcache.bc_lruclean, bp, b_freelist);
+		bp->b_flags |= B_BUSY;	/* bio_setclean's precondition; it is ours now */
+	}
+	bio_setclean(bp);
+	LIST_REMOVE(bp, b_hash);
+	bufcache.bc_bytes -= BUF_COST(bp->b_bufsize);
+	bufcache.bc_nbufs--;
+	kmem_free(bp->b_data, (size_t)bp->b_bufsize);
+	kmem_free(bp, sizeof *bp);
+}
+
+/*
+ * Keep the cache under its bound before adding need bytes: drop the
+ * least recently used clean buffers, and when only dirty ones are idle,
+ * write the oldest with its neighbours (which makes them clean).  When
+ * every buffer is busy or writes fail, the bound is passed for now:
+ * waiting could deadlock a caller that holds the busy buffers.
+ */
+void
+bio_makeroom(uint64_t need)
+{
+	struct buf *bp;
+	int failures = 0;
+
+	while (bufcache.bc_bytes + need > bufcache.bc_max) {
+		if ((bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
+			bio_destroy(bp);
+			continue;
+		}
+		if (failures >= 2 || (bp = TAILQ_FIRST(&bufcache.bc_lrudirty)) == NULL)
+			break;
+		bio_acquire(bp);
+		if (bio_write_cluster(bp, BIO_FAIL_KEEP) != 0)
+			failures++;
+	}
+}
+
+static struct buf *
+bio_newbuf(int size)
+{
+	struct buf *bp;
+
+	if ((bp = kmem_zalloc(sizeof *bp, KM_SLEEP)) == NULL)
+		return NULL;
+	if ((bp->b_data = kmem_alloc((size_t)size, KM_SLEEP)) == NULL) {
+		kmem_free(bp, sizeof *bp);
+		return NULL;
+	}
+	bp->b_bufsize = size;
+	bp->b_bcount = size;
+	return bp;
+}
+
+/* bp is busy by curlwp and asked with another size; a dirty one is written first. */
+static int
+bio_resize(struct buf *bp, int size)
+{
+	void *data;
+	int error;
+
+	if (bp->b_flags & B_DELWRI) {
+		if ((error = bio_io_run(bp->b_dev, BDEV_WRITE, &bp, 1)) != 0)
+			return error;
+		bio_setclean(bp);
+	}
+	if (size > bp->b_bufsize) {
+		mutex_exit(&bufcache.bc_lock);	/* let our reclaimer run if memory is short */
+		data = kmem_alloc((size_t)size, KM_SLEEP);
+		mutex_enter(&bufcache.bc_lock);
+		if (data == NULL)
+			return ENOMEM;
+		kmem_free(bp->b_data, (size_t)bp->b_bufsize);
+		bufcache.bc_bytes += (uint64_t)(size - bp->b_bufsize);
+		bp->b_data = data;
+		bp->b_bufsize = size;
+		bp->b_flags &= ~(B_DONE | B_READAHEAD);	/* the tail was never read */
+	}
+	bp->b_bcount = size;
+	return 0;
+}
+
+int
+bio_getblk_locked(struct bdev *bd, struct vnode *vp, daddr_t blkno, int size,
+    int bioflags, struct buf **bpp)
+{
+	struct buf *bp, *nbp;
+	int error;
+
+again:
+	if ((bp = bio_lookup(bd, blkno)) != NULL) {
+		if (bioflags & BIO_NOEXIST)
+			return EEXIST;
+		if (bp->b_flags & B_BUSY) {
+			KASSERTMSG(bp->b_owner != curlwp,
+			    "getblk: block %jd is already held by this lwp", (intmax_t)blkno);
+			cv_wait(&bufcache.bc_cv, &bufcache.bc_lock);
+			goto again;
+		}
+		bio_acquire(bp);
+		bp->b_vp = vp;
+		if (bp->b_bcount != size && (error = bio_resize(bp, size)) != 0) {
+			bio_release(bp);
+			return error;
+		}
+		*bpp = bp;
+		return 0;
+	}
+	bio_makeroom(BUF_COST(size));
+	mutex_exit(&bufcache.bc_lock);	/* allocate unlocked: our reclaimer may be needed */
+	nbp = bio_newbuf(size);
+	mutex_enter(&bufcache.bc_lock);
+	if (nbp == NULL)
+		return ENOMEM;
+	if (bio_lookup(bd, blkno) != NULL) {	/* someone made it meanwhile */
+		kmem_free(nbp->b_data, (size_t)size);
+		kmem_free(nbp, sizeof *nbp);
+		goto again;
+	}
+	nbp->b_blkno = blkno;
+	nbp->b_vp = vp;
+	nbp->b_dev = bd;
+	nbp->b_flags = B_BUSY;
+	nbp->b_owner = curlwp;
+	LIST_INSERT_HEAD(&bufcache.bc_hash[bio_hashidx(bd, blkno)], nbp, b_hash);
+	bufcache.bc_bytes += BUF_COST(size);
+	bufcache.bc_nbufs++;
+	*bpp = nbp;
+	return 0;
+}
+
+int
+getblk(struct vnode *vp, daddr_t blkno, int size, int flags __unused, struct buf **bpp)
+{
+	struct bdev *bd;
+	int error;
+
+	*bpp = NULL;
+	if ((error = bio_checkargs(vp, blkno, size, &bd)) != 0)
+		return error;
+	mutex_enter(&bufcache.bc_lock);
+	error = bio_getblk_locked(bd, vp, blkno, size, 0, bpp);
+	mutex_exit(&bufcache.bc_lock);
+	return error;
+}
+
+void
+brelse(struct buf *bp, int set)
+{
+	mutex_enter(&bufcache.bc_lock);
+	bp->b_flags |= set & B_INVAL;
+	bio_release(bp);
+	mutex_exit(&bufcache.bc_lock);
+}
+
+void
+bdwrite(struct buf *bp)
+{
+	mutex_enter(&bufcache.bc_lock);
+	bp->b_flags = (bp->b_flags | B_DONE) & ~B_READAHEAD;
+	bio_setdirty(bp);
+	bio_release(bp);
+	mutex_exit(&bufcache.bc_lock);
+}
+
+/* See buf.h: a failed write drops the buffer and returns the error. */
+int
+bwrite(struct buf *bp)
+{
+	int error;
+
+	mutex_enter(&bufcache.bc_lock);
+	bp->b_flags = (bp->b_flags | B_DONE) & ~B_READAHEAD;
+	error = bio_io_run(bp->b_dev, BDEV_WRITE, &bp, 1);
+	bp->b_error = error;
+	if (error != 0)
+		bp->b_flags |= B_ERROR | B_INVAL;
+	else
+		bio_setclean(bp);
+	bio_release(bp);
+	mutex_exit(&bufcache.bc_lock);
+	return error;
+}
+
+/*
+ * Write soon: with a syncer, the buffer is made the oldest dirty one and
+ * the syncer woken, so it goes out within moments with its neighbours;
+ * without one, it is written (clustered) right away.
+ */
+void
+bawrite(struct buf *bp)
+{
+	struct bdev *bd = bp->b_dev;
+	daddr_t blkno = bp->b_blkno;
+	int error;
+
+	mutex_enter(&bufcache.bc_lock);
+	bp->b_flags = (bp->b_flags | B_DONE) & ~B_READAHEAD;
+	bio_setdirty(bp);
+	if (bufcache.bc_syncer) {
+		bp->b_dirtytime = 0;
+		TAILQ_REMOVE(&bd->bd_dirtyq, bp, b_dirty);
+		TAILQ_INSERT_HEAD(&bd->bd_dirtyq, bp, b_dirty);
+		cv_signal(&bufcache.bc_syncercv);
+		bio_release(bp);
+	} else if ((error = bio_write_cluster(bp, BIO_FAIL_KEEP)) != 0) {
+		kverbose("bawrite: block %jd: error %d, kept dirty\n", (intmax_t)blkno, error);
+	}
+	mutex_exit(&bufcache.bc_lock);
+}
+
+void
+bufcache_stats(struct bufstats *bs)
+{
+	mutex_enter(&bufcache.bc_lock);
+	bs->bs_bytes = bufcache.bc_bytes;
+	bs->bs_nbufs = bufcache.bc_nbufs;
+	bs->bs_ndirty = bufcache.bc_ndirty;
+	bs->bs_reads = bufcache.bc_reads;
+	bs->bs_writes = bufcache.bc_writes;
+	bs->bs_hits = bufcache.bc_hits;
+	bs->bs_misses = bufcache.bc_misses;
+	bs->bs_readahead = bufcache.bc_readahead;
+	mutex_exit(&bufcache.bc_lock);
+}

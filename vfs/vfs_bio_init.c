@@ -1,0 +1,162 @@
+/* vfs_bio_init.c: the "bio" component: block devices, buffer cache and syncer set up and torn down; reclaim and purge. */
+#include "kernel.h"
+#include "component.h"
+#include "kmem.h"
+#include "lwp.h"
+
+#include "vfs_bio_impl.h"
+
+#define BIO_MAX_LIMITED	(64ULL << 20)	/* cache bound with RUMP_MEMLIMIT: at most this */
+#define BIO_MAX_UNLIMITED (256ULL << 20)	/* cache bound without a memory limit */
+#define BIO_HASHMIN	256
+#define BIO_HASHMAX	16384
+
+static size_t bio_reclaim(void *arg, size_t want);
+static int bio_component_init(void);
+static void bio_component_fini(void);
+
+static struct rump_component bio_component = {
+	.rc_type = RUMP_COMPONENT_VFS,
+	.rc_name = "bio",
+	.rc_init = bio_component_init,
+	.rc_fini = bio_component_fini,
+};
+RUMP_COMPONENT(bio_component)
+
+int
+bufcache_init(void)
+{
+	uint64_t limit = kmem_limit();
+	size_t nhash = BIO_HASHMIN, i;
+
+	memset(&bufcache, 0, sizeof bufcache);
+	bufcache.bc_max = limit != 0 ? MIN(limit / 2, BIO_MAX_LIMITED) : BIO_MAX_UNLIMITED;
+	/* About one bucket per 16 KiB of cache. */
+	while (nhash < BIO_HASHMAX && nhash * 16384 < bufcache.bc_max)
+		nhash *= 2;
+	bufcache.bc_hash = kmem_alloc(nhash * sizeof(*bufcache.bc_hash), KM_SLEEP);
+	if (bufcache.bc_hash == NULL)
+		return ENOMEM;
+	bufcache.bc_nhash = nhash;
+	for (i = 0; i < nhash; i++)
+		LIST_INIT(&bufcache.bc_hash[i]);
+	TAILQ_INIT(&bufcache.bc_lruclean);
+	TAILQ_INIT(&bufcache.bc_lrudirty);
+	LIST_INIT(&bufcache.bc_dirtydevs);
+	mutex_init(&bufcache.bc_lock);
+	cv_init(&bufcache.bc_cv, "biowait");
+	cv_init(&bufcache.bc_syncercv, "syncer");
+	bufcache.bc_reclaimer.kr_name = "bufcache";
+	bufcache.bc_reclaimer.kr_reclaim = bio_reclaim;
+	kmem_reclaimer_register(&bufcache.bc_reclaimer);
+	return 0;
+}
+
+/* Every device is gone by now (bdev_subsys_fini purged their buffers). */
+void
+bufcache_fini(void)
+{
+	kmem_reclaimer_unregister(&bufcache.bc_reclaimer);
+	KASSERT(bufcache.bc_nbufs == 0 && bufcache.bc_bytes == 0);
+	cv_destroy(&bufcache.bc_syncercv);
+	cv_destroy(&bufcache.bc_cv);
+	mutex_destroy(&bufcache.bc_lock);
+	kmem_free(bufcache.bc_hash, bufcache.bc_nhash * sizeof(*bufcache.bc_hash));
+	bufcache.bc_hash = NULL;
+}
+
+/*
+ * kmem's reclaimer: called from any allocation, maybe by a thread that
+ * holds the cache lock, so it only tries the lock, and gives back clean
+ * idle buffers, least recently used first.
+ */
+static size_t
+bio_reclaim(void *arg __unused, size_t want)
+{
+	struct buf *bp;
+	size_t freed = 0;
+
+	if (!mutex_tryenter(&bufcache.bc_lock))
+		return 0;
+	while (freed < want && (bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
+		freed += BUF_COST(bp->b_bufsize);
+		bio_destroy(bp);
+	}
+	mutex_exit(&bufcache.bc_lock);
+	return freed;
+}
+
+void
+bio_dropdev(struct bdev *bd)
+{
+	struct buf *bp, *nbp;
+	size_t i;
+
+	for (i = 0; i < bufcache.bc_nhash; i++) {
+again:
+		for (bp = LIST_FIRST(&bufcache.bc_hash[i]); bp != NULL; bp = nbp) {
+			nbp = LIST_NEXT(bp, b_hash);
+			if (bp->b_dev != bd)
+				continue;
+			if (bp->b_flags & B_BUSY) {
+				KASSERTMSG(bp->b_owner != curlwp,
+				    "vinvalbuf: block %jd is held by the caller", (intmax_t)bp->b_blkno);
+				cv_wait(&bufcache.bc_cv, &bufcache.bc_lock);
+				goto again;
+			}
+			bio_destroy(bp);
+		}
+	}
+	bd->bd_ranext = -1;
+	bd->bd_rawin = 0;
+}
+
+void
+vinvalbuf(struct vnode *vp)
+{
+	struct bdev *bd;
+
+	if (bio_devof(vp, &bd) != 0)
+		return;
+	mutex_enter(&bufcache.bc_lock);
+	bio_dropdev(bd);
+	mutex_exit(&bufcache.bc_lock);
+}
+
+/* The device is going away: what is dirty is written if it can be, then all is dropped. */
+void
+bufcache_purgedev(struct bdev *bd)
+{
+	mutex_enter(&bufcache.bc_lock);
+	if (bd->bd_ndirty > 0 && bio_flushdev(bd, true) != 0)
+		kprintf("bio: device %#jx: %u dirty buffers lost to write errors\n",
+		    (uintmax_t)bd->bd_dev, bd->bd_ndirty);
+	bio_dropdev(bd);
+	mutex_exit(&bufcache.bc_lock);
+}
+
+static int
+bio_component_init(void)
+{
+	int error;
+
+	/* Parameters first: a bad value fails the boot before anything is allocated. */
+	if ((error = blkfail_init()) != 0)
+		return error;
+	bdev_subsys_init();
+	if ((error = bufcache_init()) != 0)
+		goto out_bdev;
+	syncer_start();
+	return 0;
+out_bdev:
+	bdev_subsys_fini();
+	return error;
+}
+
+static void
+bio_component_fini(void)
+{
+	syncer_stop();
+	bdev_subsys_fini();
+	bufcache_fini();
+}
