@@ -18,6 +18,12 @@ owner_set(struct lwp **ownerp, struct lwp *l)
 	__atomic_store_n(ownerp, l, __ATOMIC_RELAXED);
 }
 
+static inline struct lwp *
+owner_get(struct lwp *const *ownerp)
+{
+	return __atomic_load_n(ownerp, __ATOMIC_RELAXED);
+}
+
 void
 mutex_init_mp(kmutex_t *mtx)
 {
@@ -29,7 +35,7 @@ mutex_enter_mp(kmutex_t *mtx)
 {
 	struct lwp *l = curlwp;
 
-	KASSERT(mtx->mtx_owner != l);
+	KASSERT(owner_get(&mtx->mtx_owner) != l);
 	if (rumpuser_mutex_tryenter(mtx->mtx_host) != 0) {
 		rump_unschedule_cpu(l);
 		rumpuser_mutex_enter(mtx->mtx_host);
@@ -50,7 +56,7 @@ mutex_tryenter_mp(kmutex_t *mtx)
 void
 mutex_exit_mp(kmutex_t *mtx)
 {
-	KASSERT(mtx->mtx_owner == curlwp);
+	KASSERT(owner_get(&mtx->mtx_owner) == curlwp);
 	owner_set(&mtx->mtx_owner, NULL);
 	rumpuser_mutex_exit(mtx->mtx_host);
 }
@@ -76,7 +82,7 @@ rw_enter_mp(krwlock_t *rw, krw_t op)
 	enum rumpuser_rwlock hop = op == RW_WRITER ? RUMPUSER_RW_WRITER : RUMPUSER_RW_READER;
 	struct lwp *l = curlwp;
 
-	KASSERT(rw->rw_owner != l);
+	KASSERT(owner_get(&rw->rw_owner) != l);
 	if (rumpuser_rw_tryenter(rw->rw_host, hop) != 0) {
 		rump_unschedule_cpu(l);
 		rumpuser_rw_enter(rw->rw_host, hop);
@@ -99,7 +105,7 @@ rw_tryenter_mp(krwlock_t *rw, krw_t op)
 void
 rw_exit_mp(krwlock_t *rw)
 {
-	if (rw->rw_owner == curlwp) {
+	if (owner_get(&rw->rw_owner) == curlwp) {
 		owner_set(&rw->rw_owner, NULL);
 	} else {
 		KASSERT(__atomic_load_n(&rw->rw_readers, __ATOMIC_RELAXED) > 0);

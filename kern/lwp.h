@@ -13,7 +13,7 @@ struct cwdinfo;
 
 struct cpu_info {
 	int		ci_index;	/* 0 .. ncpu-1 */
-	int		ci_busy;	/* taken by one atomic exchange in MP, a plain store in UP */
+	int		ci_busy;	/* atomic: taken by one exchange, freed by one store */
 	struct lwp	*ci_curlwp;	/* lwp running on it */
 };
 
