@@ -37,25 +37,41 @@ ihash_remove(struct rumpfs_mount *rm, struct rumpfs_node *rn)
 	*pp = rn->rn_hnext;
 }
 
-/* rm_lock held.  Double the table; out of memory keeps the old one (longer chains). */
+/*
+ * Double the table when it is crowded.  The new table is allocated
+ * without rm_lock held (kmem may run reclaimers that end up in this file
+ * system); out of memory keeps the old one, with longer chains.
+ */
 static void
 ihash_grow(struct rumpfs_mount *rm)
 {
-	unsigned oldsize = rm->rm_hashsize, i;
-	struct rumpfs_node **old = rm->rm_hash, *rn;
+	struct rumpfs_node **new, **old, *rn;
+	unsigned oldsize, newsize, i;
 
-	rm->rm_hash = rumpfs_alloc(rm, 2 * oldsize * sizeof(*old));
-	if (rm->rm_hash == NULL) {
-		rm->rm_hash = old;
+	mutex_enter(&rm->rm_lock);
+	newsize = 2 * rm->rm_hashsize;
+	mutex_exit(&rm->rm_lock);
+	new = rumpfs_alloc(rm, newsize * sizeof(*new));
+	if (new == NULL)
+		return;
+	mutex_enter(&rm->rm_lock);
+	old = rm->rm_hash;
+	oldsize = rm->rm_hashsize;
+	if (oldsize * 2 != newsize) {
+		/* Someone else grew it meanwhile. */
+		mutex_exit(&rm->rm_lock);
+		rumpfs_free(rm, new, newsize * sizeof(*new));
 		return;
 	}
-	rm->rm_hashsize = 2 * oldsize;
+	rm->rm_hash = new;
+	rm->rm_hashsize = newsize;
 	for (i = 0; i < oldsize; i++) {
 		while ((rn = old[i]) != NULL) {
 			old[i] = rn->rn_hnext;
 			ihash_insert(rm, rn);
 		}
 	}
+	mutex_exit(&rm->rm_lock);
 	rumpfs_free(rm, old, oldsize * sizeof(*old));
 }
 
@@ -69,6 +85,7 @@ rumpfs_node_alloc(struct rumpfs_mount *rm, enum vtype type, mode_t mode,
 {
 	struct rumpfs_node *rn;
 	struct timespec now;
+	bool crowded;
 
 	rn = rumpfs_alloc(rm, sizeof(*rn));
 	if (rn == NULL)
@@ -88,9 +105,10 @@ rumpfs_node_alloc(struct rumpfs_mount *rm, enum vtype type, mode_t mode,
 	rn->rn_gen = rm->rm_nextgen++;
 	ihash_insert(rm, rn);
 	rm->rm_nnodes++;
-	if (rm->rm_nnodes > 2 * (uint64_t)rm->rm_hashsize)
-		ihash_grow(rm);
+	crowded = rm->rm_nnodes > 2 * (uint64_t)rm->rm_hashsize;
 	mutex_exit(&rm->rm_lock);
+	if (crowded)
+		ihash_grow(rm);
 	*rnp = rn;
 	return 0;
 }
