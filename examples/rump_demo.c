@@ -4,7 +4,9 @@
  * so it doubles as the check that an outside program builds with
  * `cc rump_demo.c $(pkg-config --cflags --libs rump)`.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
 
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 static int	make_tree(void);

@@ -9,6 +9,8 @@ static int filedesc_fork(struct proc *parent, struct proc *child, int rfflags);
 static void filedesc_exit(struct proc *p);
 static int filedesc_init(void);
 static void filedesc_fini(void);
+static int filedesc_close_init(void);
+static void filedesc_close_fini(void);
 
 static const struct proc_hooks filedesc_hooks = {
 	.ph_fork = filedesc_fork,
@@ -22,6 +24,20 @@ static struct rump_component filedesc_component = {
 	.rc_fini = filedesc_fini,
 };
 RUMP_COMPONENT(filedesc_component)
+
+/*
+ * Components stop in reverse type order, so the root file system is
+ * unmounted before the "filedesc" fini runs.  This one, of the last type,
+ * stops first: proc0's descriptors and cwd are let go while their file
+ * systems are still mounted (the other processes have exited already).
+ */
+static struct rump_component filedesc_close_component = {
+	.rc_type = RUMP_COMPONENT_DEV,
+	.rc_name = "filedesc-close",
+	.rc_init = filedesc_close_init,
+	.rc_fini = filedesc_close_fini,
+};
+RUMP_COMPONENT(filedesc_close_component)
 
 /*
  * RUMP_RFCFDG: an empty table; RUMP_RFFDG: a copy sharing the open
@@ -98,4 +114,23 @@ static void
 filedesc_fini(void)
 {
 	filedesc_exit(&proc0);
+}
+
+static int
+filedesc_close_init(void)
+{
+	return 0;
+}
+
+/* Runs as an lwp of proc0 (rump_shutdown switches to it). */
+static void
+filedesc_close_fini(void)
+{
+	int fd;
+
+	if (curproc != &proc0 || proc0.p_fd == NULL)
+		return;
+	for (fd = 0; fd < RUMP_MAXFILES; fd++)
+		(void)fd_close(fd);
+	cwd_set(NULL);
 }

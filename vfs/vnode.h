@@ -39,6 +39,13 @@ struct vattr {
 	unsigned	va_vaflags;	/* VA_* (setattr only) */
 };
 #define VA_UTIMES_NULL	0x01	/* times were "now" (UTIME_NOW): write access suffices */
+/*
+ * Addition (vfs-core): the size change comes through a descriptor open for
+ * writing (ftruncate, O_TRUNC after the open's own check), so the VFS does
+ * not ask for write access to the file again (Linux lets an 0444 file
+ * created with O_CREAT|O_WRONLY be ftruncated).
+ */
+#define VA_FROMFD	0x02
 
 void	vattr_null(struct vattr *vap);
 /* S_IF* bits for a vtype and back. */

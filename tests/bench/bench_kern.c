@@ -5,7 +5,9 @@
  * The virtual CPU count comes from RUMP_NCPU as usual; tests/bench/run
  * compares 1, 2 and the host's count.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
 
