@@ -75,15 +75,17 @@ void
 bio_release(struct buf *bp)
 {
 	KASSERT(bp->b_flags & B_BUSY);
+	cv_broadcast(&bufcache.bc_cv);
+	if (bp->b_flags & (B_INVAL | B_ERROR)) {
+		bio_destroy(bp);
+		return;
+	}
 	bp->b_flags &= ~B_BUSY;
 	bp->b_owner = NULL;
-	if (bp->b_flags & (B_INVAL | B_ERROR))
-		bio_destroy(bp);
-	else if (bp->b_flags & B_DELWRI)
+	if (bp->b_flags & B_DELWRI)
 		TAILQ_INSERT_TAIL(&bufcache.bc_lrudirty, bp, b_freelist);
 	else
 		TAILQ_INSERT_TAIL(&bufcache.bc_lruclean, bp, b_freelist);
-	cv_broadcast(&bufcache.bc_cv);
 }
 
 /* Busy buffers only: the LRU a buffer sits on follows B_DELWRI. */

@@ -1,0 +1,384 @@
+/* t_bufcache.c: buffer cache: round trips, memory bound, clustered writes, read-ahead, resizing, syncer. */
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bio_test.h"
+
+#define BSZ	4096
+#define BBLK	(BSZ / DEV_BSIZE)	/* device blocks per buffer */
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Write block i (BSZ bytes, pattern seed) through the cache with bdwrite. */
+static void
+dirty_block(struct tdev *td, int64_t i, unsigned seed)
+{
+	struct buf *bp;
+
+	CHECK_ERR(getblk(&td->td_vn, i * BBLK, BSZ, 0, &bp), 0);
+	t_pattern(bp->b_data, BSZ, seed, (uint64_t)i * BSZ);
+	bdwrite(bp);
+}
+
+static bool
+host_has(struct tdev *td, int64_t i, unsigned seed)
+{
+	static char buf[BSZ];
+
+	t_hostread(td, buf, BSZ, (off_t)(i * BSZ));
+	return t_check_pattern(buf, BSZ, seed, (uint64_t)i * BSZ);
+}
+
+T_CASE(roundtrip)
+{
+	struct tdev td;
+	struct buf *bp;
+	char host[BSZ];
+
+	setenv("RUMP_THREADS", "0", 1);
+	t_boot();
+	tdev_host(&td, 1 << 20, true);
+
+	/* bwrite: on the host at once. */
+	CHECK_ERR(getblk(&td.td_vn, 8 * BBLK, BSZ, 0, &bp), 0);
+	CHECK(bp != NULL && bp->b_bcount == BSZ && bp->b_blkno == 8 * BBLK);
+	t_pattern(bp->b_data, BSZ, 1, 8 * BSZ);
+	CHECK_ERR(bwrite(bp), 0);
+	CHECK(host_has(&td, 8, 1));
+
+	/* bdwrite: not on the host until vflushbuf. */
+	dirty_block(&td, 16, 2);
+	t_hostread(&td, host, BSZ, 16 * BSZ);
+	CHECK(!t_check_pattern(host, BSZ, 2, 16 * BSZ));
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
+	CHECK(host_has(&td, 16, 2));
+
+	/* bread: a hit returns what was written. */
+	CHECK_ERR(bread(&td.td_vn, 8 * BBLK, BSZ, 0, &bp), 0);
+	CHECK(t_check_pattern(bp->b_data, BSZ, 1, 8 * BSZ));
+	brelse(bp, 0);
+
+	/* After vinvalbuf, bread reads what the host file holds. */
+	vinvalbuf(&td.td_vn);
+	t_pattern(host, BSZ, 3, 24 * BSZ);
+	CHECK(pwrite(td.td_fd, host, BSZ, 24 * BSZ) == BSZ);
+	CHECK_ERR(bread(&td.td_vn, 24 * BBLK, BSZ, 0, &bp), 0);
+	CHECK(t_check_pattern(bp->b_data, BSZ, 3, 24 * BSZ));
+	brelse(bp, 0);
+	CHECK_ERR(bread(&td.td_vn, 16 * BBLK, BSZ, 0, &bp), 0);
+	CHECK(t_check_pattern(bp->b_data, BSZ, 2, 16 * BSZ));
+	brelse(bp, BC_INVAL);
+
+	tdev_done(&td);
+	t_halt();
+}
+
+T_CASE(bad_args)
+{
+	struct tdev td;
+	struct vnode vreg;
+	struct buf *bp = (struct buf *)1;
+
+	t_boot();
+	tdev_host(&td, 1 << 16, true);
+	CHECK_ERR(getblk(&td.td_vn, 0, 0, 0, &bp), EINVAL);
+	CHECK(bp == NULL);
+	CHECK_ERR(getblk(&td.td_vn, -1, BSZ, 0, &bp), EINVAL);
+	CHECK_ERR(bread(&td.td_vn, 0, MAXBSIZE + 1, 0, &bp), EINVAL);
+	tvnode(&vreg, td.td_dev);
+	vreg.v_type = VREG;
+	CHECK_ERR(bread(&vreg, 0, BSZ, 0, &bp), ENXIO);
+	tvnode(&vreg, td.td_dev + 1000);
+	CHECK_ERR(bread(&vreg, 0, BSZ, 0, &bp), ENXIO);
+	/* Past the end: EIO, no buffer. */
+	CHECK_ERR(bread(&td.td_vn, (1 << 16) / DEV_BSIZE, BSZ, 0, &bp), EIO);
+	CHECK(bp == NULL);
+	CHECK_ERR(bread(&td.td_vn, (1 << 16) / DEV_BSIZE - 1, BSZ, 0, &bp), EIO);
+	tdev_done(&td);
+	t_halt();
+}
+
+/* RUMP_MEMLIMIT=4m: the cache stays under min(limit/2, 64 MiB) reading 64 MiB. */
+T_CASE(membound_read)
+{
+	struct tdev td;
+	struct bufstats bs;
+	struct buf *bp;
+	uint64_t maxbytes = 0;
+	int64_t i;
+
+	setenv("RUMP_MEMLIMIT", "4m", 1);
+	t_boot();
+	tdev_host(&td, 64 << 20, false);
+	for (i = 0; i < (64 << 20) / BSZ; i++) {
+		/* Not quite sequential, so both read-ahead and plain misses happen. */
+		int64_t b = (i % 64 == 63) ? (i * 7919) % ((64 << 20) / BSZ) : i;
+
+		CHECK_ERR(bread(&td.td_vn, b * BBLK, BSZ, 0, &bp), 0);
+		brelse(bp, 0);
+		t_stats(&bs);
+		maxbytes = MAX(maxbytes, bs.bs_bytes);
+	}
+	printf("max cache bytes %ju, %u buffers at the end\n", (uintmax_t)maxbytes, bs.bs_nbufs);
+	CHECK(maxbytes <= 2 << 20);
+	CHECK(maxbytes >= 1 << 20);	/* and it is used */
+	tdev_done(&td);
+	t_halt();
+}
+
+/* Dirty data over the bound is written back (clustered) to make room, and none is lost. */
+T_CASE(membound_write)
+{
+	struct tdev td;
+	struct bufstats bs0, bs;
+	uint64_t maxbytes = 0;
+	int64_t i, n = (8 << 20) / BSZ;
+
+	setenv("RUMP_MEMLIMIT", "4m", 1);
+	setenv("RUMP_THREADS", "0", 1);
+	t_boot();
+	tdev_host(&td, 8 << 20, true);
+	t_stats(&bs0);
+	for (i = 0; i < n; i++) {
+		dirty_block(&td, i, 5);
+		t_stats(&bs);
+		maxbytes = MAX(maxbytes, bs.bs_bytes);
+	}
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
+	t_stats(&bs);
+	printf("max bytes %ju, %ju writes for %jd blocks\n", (uintmax_t)maxbytes,
+	    (uintmax_t)(bs.bs_writes - bs0.bs_writes), (intmax_t)n);
+	CHECK(maxbytes <= 2 << 20);
+	CHECK(bs.bs_writes - bs0.bs_writes < (uint64_t)n / 16);
+	CHECK_EQ(bs.bs_ndirty, 0);
+	for (i = 0; i < n; i++)
+		CHECK(host_has(&td, i, 5));
+	tdev_done(&td);
+	t_halt();
+}
+
+T_CASE(cluster_write)
+{
+	struct tdev td;
+	struct bufstats bs0, bs;
+	int64_t i;
+
+	setenv("RUMP_THREADS", "0", 1);
+	t_boot();
+	tdev_host(&td, 4 << 20, true);
+
+	/* 64 contiguous blocks, dirtied in a scrambled order: one host write. */
+	for (i = 0; i < 64; i++)
+		dirty_block(&td, 100 + (i * 37) % 64, 7);
+	t_stats(&bs0);
+	CHECK_EQ(bs0.bs_ndirty, 64);
+	CHECK_ERR(vflushbuf(&td.td_vn, false), 0);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_writes - bs0.bs_writes, 1);
+	CHECK_EQ(bs.bs_ndirty, 0);
+	for (i = 100; i < 164; i++)
+		CHECK(host_has(&td, i, 7));
+
+	/* Two runs with a gap: two host writes. */
+	for (i = 0; i < 10; i++) {
+		dirty_block(&td, 300 + i, 8);
+		dirty_block(&td, 320 + i, 8);
+	}
+	t_stats(&bs0);
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_writes - bs0.bs_writes, 2);
+	for (i = 0; i < 10; i++)
+		CHECK(host_has(&td, 300 + i, 8) && host_has(&td, 320 + i, 8));
+	CHECK(!host_has(&td, 310, 8));
+
+	/* A run longer than one host I/O (1 MiB) is split: 512 blocks of 4 KiB = 2 writes. */
+	for (i = 0; i < 512; i++)
+		dirty_block(&td, 400 + i, 9);
+	t_stats(&bs0);
+	CHECK_ERR(vflushbuf(&td.td_vn, false), 0);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_writes - bs0.bs_writes, 2);
+	CHECK(host_has(&td, 400, 9) && host_has(&td, 911, 9));
+	tdev_done(&td);
+	t_halt();
+}
+
+T_CASE(readahead)
+{
+	struct tdev td;
+	struct bufstats bs0, bs;
+	struct buf *bp;
+	static char data[1 << 20];
+	int64_t i, n = (1 << 20) / BSZ;
+	daddr_t ra[3] = { 600 * BBLK, 601 * BBLK, 602 * BBLK };
+	int rasz[3] = { BSZ, BSZ, BSZ };
+
+	t_boot();
+	tdev_host(&td, 4 << 20, false);
+	t_pattern(data, sizeof data, 11, 0);
+	CHECK(pwrite(td.td_fd, data, sizeof data, 0) == (ssize_t)sizeof data);
+
+	t_stats(&bs0);
+	for (i = 0; i < n; i++) {
+		CHECK_ERR(bread(&td.td_vn, i * BBLK, BSZ, 0, &bp), 0);
+		CHECK(t_check_pattern(bp->b_data, BSZ, 11, (uint64_t)i * BSZ));
+		brelse(bp, 0);
+	}
+	t_stats(&bs);
+	printf("%jd blocks: %ju host reads, %ju read ahead\n", (intmax_t)n,
+	    (uintmax_t)(bs.bs_reads - bs0.bs_reads), (uintmax_t)(bs.bs_readahead - bs0.bs_readahead));
+	CHECK(bs.bs_reads - bs0.bs_reads <= (uint64_t)n / 8);
+	CHECK(bs.bs_readahead > 0);
+	CHECK_EQ(bs.bs_hits - bs0.bs_hits + bs.bs_misses - bs0.bs_misses, n);
+
+	/* Random access reads no more than asked. */
+	t_stats(&bs0);
+	for (i = 0; i < 8; i++) {
+		CHECK_ERR(bread(&td.td_vn, (700 + i * 13) * BBLK, BSZ, 0, &bp), 0);
+		brelse(bp, 0);
+	}
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_reads - bs0.bs_reads, 8);
+	CHECK_EQ(bs.bs_readahead, bs0.bs_readahead);
+
+	/* breadn: the listed contiguous blocks come in one more read; then they hit. */
+	t_stats(&bs0);
+	CHECK_ERR(breadn(&td.td_vn, 590 * BBLK, BSZ, ra, rasz, 3, 0, &bp), 0);
+	brelse(bp, 0);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_reads - bs0.bs_reads, 2);
+	CHECK_EQ(bs.bs_readahead - bs0.bs_readahead, 3);
+	for (i = 0; i < 3; i++) {
+		CHECK_ERR(bread(&td.td_vn, ra[i], BSZ, 0, &bp), 0);
+		brelse(bp, 0);
+	}
+	t_stats(&bs0);
+	CHECK_EQ(bs0.bs_reads, bs.bs_reads);
+	tdev_done(&td);
+	t_halt();
+}
+
+/* Asking a block with another size writes it back first and rereads. */
+T_CASE(resize)
+{
+	struct tdev td;
+	struct buf *bp;
+
+	setenv("RUMP_THREADS", "0", 1);
+	t_boot();
+	tdev_host(&td, 1 << 20, true);
+	dirty_block(&td, 10, 12);
+	{
+		char blk[BSZ];
+
+		t_pattern(blk, BSZ, 13, 11 * BSZ);
+		CHECK(pwrite(td.td_fd, blk, BSZ, 11 * BSZ) == BSZ);
+	}
+	CHECK_ERR(bread(&td.td_vn, 10 * BBLK, 2 * BSZ, 0, &bp), 0);
+	CHECK_EQ(bp->b_bcount, 2 * BSZ);
+	CHECK(t_check_pattern(bp->b_data, BSZ, 12, 10 * BSZ));
+	CHECK(t_check_pattern((char *)bp->b_data + BSZ, BSZ, 13, 11 * BSZ));
+	brelse(bp, 0);
+	CHECK(host_has(&td, 10, 12));
+	/* Smaller again: the first half stays valid. */
+	CHECK_ERR(bread(&td.td_vn, 10 * BBLK, BSZ, 0, &bp), 0);
+	CHECK_EQ(bp->b_bcount, BSZ);
+	CHECK(t_check_pattern(bp->b_data, BSZ, 12, 10 * BSZ));
+	brelse(bp, 0);
+	tdev_done(&td);
+	t_halt();
+}
+
+/* The syncer writes a bdwrite'd block after about 3 s, with nobody asking. */
+T_CASE(syncer_writes)
+{
+	struct tdev td;
+	double t0, dt;
+	bool written = false;
+
+	setenv("RUMP_THREADS", "1", 1);
+	t_boot();
+	tdev_host(&td, 1 << 20, true);
+	dirty_block(&td, 3, 14);
+	t0 = now_s();
+	rump_unschedule();	/* the syncer may need our virtual CPU */
+	while (!written && (dt = now_s() - t0) < 15) {
+		written = host_has(&td, 3, 14);
+		if (!written)
+			usleep(50000);
+	}
+	rump_schedule();
+	printf("written after %.2f s\n", dt);
+	CHECK(written);
+	CHECK(dt >= 2.0);	/* not at once: it waited for the delay */
+	CHECK(dt <= 6.0);
+	tdev_done(&td);
+	t_halt();
+}
+
+/* Without kernel threads nothing is written until vflushbuf. */
+T_CASE(nosyncer)
+{
+	struct tdev td;
+
+	setenv("RUMP_THREADS", "0", 1);
+	t_boot();
+	tdev_host(&td, 1 << 20, true);
+	dirty_block(&td, 3, 15);
+	rump_unschedule();
+	usleep(4500 * 1000);
+	rump_schedule();
+	CHECK(!host_has(&td, 3, 15));
+	CHECK_ERR(vflushbuf(&td.td_vn, false), 0);
+	CHECK(host_has(&td, 3, 15));
+	tdev_done(&td);
+	t_halt();
+}
+
+/* bawrite goes out promptly, with and without a syncer. */
+T_CASE(bawrite_prompt)
+{
+	struct tdev td;
+	struct buf *bp;
+	double t0;
+
+	t_boot();
+	tdev_host(&td, 1 << 20, true);
+	CHECK_ERR(getblk(&td.td_vn, 5 * BBLK, BSZ, 0, &bp), 0);
+	t_pattern(bp->b_data, BSZ, 16, 5 * BSZ);
+	bawrite(bp);
+	t0 = now_s();
+	rump_unschedule();
+	while (!host_has(&td, 5, 16) && now_s() - t0 < 15)
+		usleep(10000);
+	rump_schedule();
+	CHECK(now_s() - t0 < 1.5);
+	tdev_done(&td);
+	t_halt();
+}
+
+/* Destroying a device writes its dirty buffers; shutdown does too. */
+T_CASE(destroy_writes_back)
+{
+	struct tdev td;
+
+	setenv("RUMP_THREADS", "0", 1);
+	t_boot();
+	tdev_host(&td, 1 << 20, true);
+	dirty_block(&td, 7, 17);
+	bdev_close(td.td_bd, true);
+	CHECK_ERR(bdev_destroy(td.td_dev), 0);
+	CHECK(host_has(&td, 7, 17));
+	close(td.td_fd);
+	unlink(td.td_path);
+	t_halt();
+}
