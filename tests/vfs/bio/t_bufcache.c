@@ -382,3 +382,95 @@ T_CASE(destroy_writes_back)
 	unlink(td.td_path);
 	t_halt();
 }
+
+/*
+ * Threads read, change and write random blocks (bread + bdwrite/bwrite/
+ * bawrite/brelse) with the cache far smaller than the device, while the
+ * syncer runs: holding a buffer busy is exclusive, so a shadow copy of
+ * each block's version kept under that ownership must match the device
+ * at the end.
+ */
+#define STRESS_NBLK	1024
+#define STRESS_NTHR	4
+#define STRESS_OPS	3000
+
+struct stress {
+	struct tdev	*st_td;
+	uint64_t	st_version[STRESS_NBLK];	/* owned with the block's buffer */
+	unsigned	st_seed;
+};
+
+struct stamp {
+	uint64_t	sp_blk;
+	uint64_t	sp_version;
+};
+
+#include <pthread.h>
+
+static void *
+stress_thread(void *arg)
+{
+	struct stress *st = arg;
+	unsigned seed = __atomic_fetch_add(&st->st_seed, 1, __ATOMIC_RELAXED);
+	struct stamp *sp;
+	struct buf *bp;
+	int i, b, op;
+
+	rump_schedule();
+	for (i = 0; i < STRESS_OPS; i++) {
+		b = rand_r(&seed) % STRESS_NBLK;
+		/* Runs of neighbours too, so clustering and read-ahead take part. */
+		if (i % 7 < 3)
+			b = (b & ~15) + i % 16;
+		CHECK_ERR(bread(&st->st_td->td_vn, (daddr_t)b * BBLK, BSZ, 0, &bp), 0);
+		sp = bp->b_data;
+		CHECK_EQ(sp->sp_version, st->st_version[b]);
+		CHECK(sp->sp_version == 0 || sp->sp_blk == (uint64_t)b);
+		op = rand_r(&seed) % 8;
+		if (op == 0) {
+			brelse(bp, 0);
+			continue;
+		}
+		sp->sp_blk = (uint64_t)b;
+		sp->sp_version = ++st->st_version[b];
+		if (op == 1)
+			CHECK_ERR(bwrite(bp), 0);
+		else if (op == 2)
+			bawrite(bp);
+		else
+			bdwrite(bp);
+	}
+	rump_unschedule();
+	return NULL;
+}
+
+T_CASE(stress_threads)
+{
+	static struct stress st;
+	struct tdev td;
+	pthread_t thr[STRESS_NTHR];
+	struct stamp *sp;
+	struct buf *bp;
+	int i;
+
+	setenv("RUMP_MEMLIMIT", "3m", 1);	/* cache bound 1.5 MiB: 384 of the 1024 blocks */
+	t_boot();
+	tdev_host(&td, STRESS_NBLK * BSZ, true);
+	st.st_td = &td;
+	rump_unschedule();
+	for (i = 0; i < STRESS_NTHR; i++)
+		CHECK(pthread_create(&thr[i], NULL, stress_thread, &st) == 0);
+	for (i = 0; i < STRESS_NTHR; i++)
+		CHECK(pthread_join(thr[i], NULL) == 0);
+	rump_schedule();
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
+	vinvalbuf(&td.td_vn);
+	for (i = 0; i < STRESS_NBLK; i++) {
+		CHECK_ERR(bread(&td.td_vn, (daddr_t)i * BBLK, BSZ, 0, &bp), 0);
+		sp = bp->b_data;
+		CHECK_EQ(sp->sp_version, st.st_version[i]);
+		brelse(bp, 0);
+	}
+	tdev_done(&td);
+	t_halt();
+}
