@@ -23,9 +23,10 @@ bio_now_ms(void)
 static size_t
 bio_hashidx(const struct bdev *bd, daddr_t blkno)
 {
-	uint64_t h = ((uint64_t)(uintptr_t)bd >> 4) ^ ((uint64_t)blkno * 0x9e3779b97f4a7c15ULL);
+	uint64_t h = ((uint64_t)(uintptr_t)bd >> 4) ^ (uint64_t)blkno;
 
-	return (size_t)(h ^ (h >> 29)) & (bufcache.bc_nhash - 1);
+	/* Multiplicative hashing: the high bits of the product mix every input bit. */
+	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> 40) & (bufcache.bc_nhash - 1);
 }
 
 /* The device behind a VBLK vnode, for the cache entry points. */
