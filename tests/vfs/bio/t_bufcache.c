@@ -392,7 +392,7 @@ T_CASE(destroy_writes_back)
  */
 #define STRESS_NBLK	1024
 #define STRESS_NTHR	4
-#define STRESS_OPS	3000
+#define STRESS_OPS	20000
 
 struct stress {
 	struct tdev	*st_td;
