@@ -82,7 +82,8 @@ void	fd_table_release(struct filedesc *fdp);
  * cwd_create: "/" and umask 022; cwd_copy: same directory and umask.
  * cwd_get: the current directory of the current process, referenced
  * (rootvnode when cwdi_cdir is NULL).  cwd_set: make vp (a directory the
- * caller holds a reference on; a new reference is taken) the cwd.
+ * caller holds a reference on; a new reference is taken; NULL: the root)
+ * the cwd.
  */
 int	cwd_create(struct cwdinfo **cwdip);
 int	cwd_copy(struct cwdinfo *src, struct cwdinfo **cwdip);
