@@ -474,3 +474,35 @@ T_CASE(stress_threads)
 	tdev_done(&td);
 	t_halt();
 }
+
+/* kmem's reclaimer takes clean idle buffers back when another allocation needs the memory. */
+#include "kmem.h"
+
+T_CASE(reclaimer)
+{
+	struct tdev td;
+	struct bufstats bs0, bs;
+	struct buf *bp;
+	void *p;
+	size_t sz;
+	int64_t i;
+
+	setenv("RUMP_MEMLIMIT", "4m", 1);
+	t_boot();
+	tdev_host(&td, 4 << 20, false);
+	for (i = 0; i < 1024; i++) {
+		CHECK_ERR(bread(&td.td_vn, i * 97 % 1024 * BBLK, BSZ, 0, &bp), 0);
+		brelse(bp, 0);
+	}
+	t_stats(&bs0);
+	CHECK(bs0.bs_bytes > (3 << 20) / 2);
+	/* More than is free beside the cache: only a reclaim makes it fit. */
+	sz = (size_t)(kmem_limit() - kmem_inuse()) + (1 << 20);
+	CHECK((p = kmem_alloc(sz, KM_SLEEP)) != NULL);
+	t_stats(&bs);
+	printf("cache %ju -> %ju bytes\n", (uintmax_t)bs0.bs_bytes, (uintmax_t)bs.bs_bytes);
+	CHECK(bs.bs_bytes + (1 << 20) <= bs0.bs_bytes);
+	kmem_free(p, sz);
+	tdev_done(&td);
+	t_halt();
+}
