@@ -3,7 +3,31 @@
 #define VFS_DIRENT_H
 
 #include "uio.h"
-#include <dirent.h>	/* DT_* values and struct dirent64 */
+#include "vnode.h"
+
+/*
+ * This header's name shadows the host's <dirent.h> on the vfs include
+ * path, so the host's cannot be reached from here: unless it was already
+ * seen, define the Linux ABI's struct dirent64 and DT_* (fixed values).
+ */
+#ifndef _DIRENT_H
+struct dirent64 {
+	ino64_t		d_ino;
+	off64_t		d_off;
+	unsigned short	d_reclen;
+	unsigned char	d_type;
+	char		d_name[256];
+};
+#define DT_UNKNOWN	0
+#define DT_FIFO		1
+#define DT_CHR		2
+#define DT_DIR		4
+#define DT_BLK		6
+#define DT_REG		8
+#define DT_LNK		10
+#define DT_SOCK		12
+#define DT_WHT		14
+#endif
 
 /*
  * Append one entry to a readdir uio: d_ino ino, d_off next (the cookie

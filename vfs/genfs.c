@@ -1,0 +1,69 @@
+/* genfs.c: default vnode ops for file systems: EOPNOTSUPP, success-doing-nothing, and access from getattr. */
+#include "genfs.h"
+#include "mount.h"
+
+int genfs_eopnotsupp_create(struct vnode *dvp __unused, struct vnode **vpp __unused,
+    const struct componentname *cnp __unused, const struct vattr *vap __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_mknod(struct vnode *dvp __unused, struct vnode **vpp __unused,
+    const struct componentname *cnp __unused, const struct vattr *vap __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_mkdir(struct vnode *dvp __unused, struct vnode **vpp __unused,
+    const struct componentname *cnp __unused, const struct vattr *vap __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_symlink(struct vnode *dvp __unused, struct vnode **vpp __unused,
+    const struct componentname *cnp __unused, const struct vattr *vap __unused,
+    const char *target __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_setattr(struct vnode *vp __unused, const struct vattr *vap __unused,
+    kauth_cred_t cred __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_write(struct vnode *vp __unused, struct uio *uio __unused,
+    int ioflag __unused, kauth_cred_t cred __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_remove(struct vnode *dvp __unused, struct vnode *vp __unused,
+    const struct componentname *cnp __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_link(struct vnode *dvp __unused, struct vnode *vp __unused,
+    const struct componentname *cnp __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_rename(struct vnode *fdvp __unused, struct vnode *fvp __unused,
+    const struct componentname *fcnp __unused, struct vnode *tdvp __unused,
+    struct vnode *tvp __unused, const struct componentname *tcnp __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_rmdir(struct vnode *dvp __unused, struct vnode *vp __unused,
+    const struct componentname *cnp __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_readdir(struct vnode *vp __unused, struct uio *uio __unused,
+    kauth_cred_t cred __unused, int *eofp __unused)
+{ return EOPNOTSUPP; }
+int genfs_eopnotsupp_readlink(struct vnode *vp __unused, struct uio *uio __unused,
+    kauth_cred_t cred __unused)
+{ return EOPNOTSUPP; }
+
+int genfs_nullop_open(struct vnode *vp __unused, int fflag __unused, kauth_cred_t cred __unused)
+{ return 0; }
+int genfs_nullop_close(struct vnode *vp __unused, int fflag __unused, kauth_cred_t cred __unused)
+{ return 0; }
+int genfs_nullop_fsync(struct vnode *vp __unused, kauth_cred_t cred __unused, int flags __unused)
+{ return 0; }
+
+/*
+ * Called by VOP_ACCESS with the vnode lock held, so the attributes come
+ * from the file system's own getattr, not VOP_GETATTR (which would lock).
+ */
+int
+genfs_access(struct vnode *vp, int mode, kauth_cred_t cred)
+{
+	struct vattr va;
+	int error;
+
+	if ((mode & VWRITE) != 0 && vp->v_mount != NULL &&
+	    (vp->v_mount->mnt_flag & MNT_RDONLY) != 0 &&
+	    (vp->v_type == VREG || vp->v_type == VDIR || vp->v_type == VLNK))
+		return EROFS;
+	vattr_null(&va);
+	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
+		return error;
+	return vaccess(va.va_type, va.va_mode, va.va_uid, va.va_gid, mode, cred);
+}

@@ -1,0 +1,563 @@
+/* vcache.c: the vnode cache: (mount, ino) hash, load/new, LRU of unreferenced vnodes, reclaim. */
+#include "kmem.h"
+#include "vcore_impl.h"
+
+#define VCACHE_HASHSIZE	1024	/* buckets; a power of two */
+
+/*
+ * Every vnode of a mount is on the hash (until reclaimed) and on its
+ * mount's mnt_vnodes.  Unreferenced ACTIVE vnodes are also on the LRU,
+ * oldest first.  Waiters for a LOADING/RECLAIMING/BLOCKED vnode sleep on
+ * vc_cv and look the vnode up again when woken: the vnode they waited for
+ * may be freed meanwhile, so they never touch it after sleeping.
+ */
+static struct {
+	kmutex_t		vc_lock;	/* everything below, the v_hash/v_lru/v_mntvnodes links */
+	kcondvar_t		vc_cv;		/* a vnode changed state or left the hash */
+	LIST_HEAD(, vnode)	vc_hash[VCACHE_HASHSIZE];
+	TAILQ_HEAD(, vnode)	vc_lru;
+	unsigned		vc_nvnodes;	/* on the hash */
+	unsigned		vc_nunref;	/* on the LRU */
+	struct kmem_reclaimer	vc_reclaimer;
+	const struct vnodeops	*vc_checked[8];	/* op tables found complete */
+} vcache;
+
+static struct vnode *vnode_alloc(void);
+static void vnode_free(struct vnode *vp);
+static struct vnode *vcache_hash_find(struct mount *mp, ino_t ino);
+static void vcache_insert(struct vnode *vp);
+static void vcache_remove(struct vnode *vp);
+static bool vcache_ref_locked(struct vnode *vp);
+static void vcache_reclaim(struct vnode *vp);
+static void vcache_trim(void);
+static int vcache_ops_ok(struct vnode *vp);
+static int vcache_load(struct mount *mp, ino_t ino, struct vnode **vpp);
+static size_t vcache_kmem_reclaim(void *arg, size_t want);
+
+static unsigned
+vcache_bucket(struct mount *mp, ino_t ino)
+{
+	uint64_t h = (uint64_t)(uintptr_t)mp * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ino;
+
+	h *= 0xff51afd7ed558ccdULL;
+	return (unsigned)(h >> 32) & (VCACHE_HASHSIZE - 1);
+}
+
+int
+vcache_init(void)
+{
+	mutex_init(&vcache.vc_lock);
+	cv_init(&vcache.vc_cv, "vcache");
+	for (unsigned i = 0; i < VCACHE_HASHSIZE; i++)
+		LIST_INIT(&vcache.vc_hash[i]);
+	TAILQ_INIT(&vcache.vc_lru);
+	vcache.vc_nvnodes = vcache.vc_nunref = 0;
+	memset(vcache.vc_checked, 0, sizeof vcache.vc_checked);
+	vcache.vc_reclaimer.kr_name = "vcache";
+	vcache.vc_reclaimer.kr_reclaim = vcache_kmem_reclaim;
+	vcache.vc_reclaimer.kr_arg = NULL;
+	kmem_reclaimer_register(&vcache.vc_reclaimer);
+	return 0;
+}
+
+void
+vcache_fini(void)
+{
+	kmem_reclaimer_unregister(&vcache.vc_reclaimer);
+	vcache_drain(NULL, 0);
+	if (vcache.vc_nvnodes != 0)
+		kprintf("vcache: %u vnodes still cached at shutdown\n", vcache.vc_nvnodes);
+	cv_destroy(&vcache.vc_cv);
+	mutex_destroy(&vcache.vc_lock);
+}
+
+static struct vnode *
+vnode_alloc(void)
+{
+	struct vnode *vp = kmem_zalloc(sizeof(*vp), KM_SLEEP);
+
+	if (vp == NULL)
+		return NULL;
+	mutex_init(&vp->v_interlock);
+	cv_init(&vp->v_cv, "vnode");
+	rw_init(&vp->v_lock);
+	vp->v_usecount = 1;
+	vp->v_state = VS_LOADING;
+	vp->v_type = VNON;
+	return vp;
+}
+
+static void
+vnode_free(struct vnode *vp)
+{
+	rw_destroy(&vp->v_lock);
+	cv_destroy(&vp->v_cv);
+	mutex_destroy(&vp->v_interlock);
+	kmem_free(vp, sizeof(*vp));
+}
+
+void
+vnode_free_dead(struct vnode *vp)
+{
+	bool recycle = false;
+
+	KASSERT(vp->v_state == VS_DEAD && vp->v_usecount == 0);
+	(void)deadfs_vnodeops.vop_inactive(vp, &recycle);
+	(void)deadfs_vnodeops.vop_reclaim(vp);
+	vnode_free(vp);
+}
+
+static struct vnode *
+vcache_hash_find(struct mount *mp, ino_t ino)
+{
+	struct vnode *vp;
+
+	KASSERT(mutex_owned(&vcache.vc_lock));
+	LIST_FOREACH(vp, &vcache.vc_hash[vcache_bucket(mp, ino)], v_hash) {
+		if (vp->v_mount == mp && vp->v_ino == ino)
+			return vp;
+	}
+	return NULL;
+}
+
+/* Put vp (v_mount, v_ino set) on the hash and its mount's list. */
+static void
+vcache_insert(struct vnode *vp)
+{
+	KASSERT(mutex_owned(&vcache.vc_lock));
+	LIST_INSERT_HEAD(&vcache.vc_hash[vcache_bucket(vp->v_mount, vp->v_ino)], vp, v_hash);
+	TAILQ_INSERT_TAIL(&vp->v_mount->mnt_vnodes, vp, v_mntvnodes);
+	vp->v_mount->mnt_nvnodes++;
+	vcache.vc_nvnodes++;
+}
+
+static void
+vcache_remove(struct vnode *vp)
+{
+	KASSERT(mutex_owned(&vcache.vc_lock));
+	LIST_REMOVE(vp, v_hash);
+	TAILQ_REMOVE(&vp->v_mount->mnt_vnodes, vp, v_mntvnodes);
+	vp->v_mount->mnt_nvnodes--;
+	vcache.vc_nvnodes--;
+	cv_broadcast(&vcache.vc_cv);
+}
+
+/* Take a reference on an ACTIVE vnode (leaving the LRU); false for other states. */
+static bool
+vcache_ref_locked(struct vnode *vp)
+{
+	bool ok = false;
+
+	KASSERT(mutex_owned(&vcache.vc_lock));
+	mutex_enter(&vp->v_interlock);
+	if (vp->v_state == VS_ACTIVE) {
+		if (vp->v_usecount == 0) {
+			TAILQ_REMOVE(&vcache.vc_lru, vp, v_lru);
+			vcache.vc_nunref--;
+		}
+		vp->v_usecount++;
+		ok = true;
+	}
+	mutex_exit(&vp->v_interlock);
+	return ok;
+}
+
+bool
+vcache_tryref(struct vnode *vp)
+{
+	bool ok;
+
+	mutex_enter(&vcache.vc_lock);
+	ok = vcache_ref_locked(vp);
+	mutex_exit(&vcache.vc_lock);
+	return ok;
+}
+
+/* Take an unreferenced vnode off the LRU for reclaiming. */
+static void
+vcache_take_lru(struct vnode *vp)
+{
+	KASSERT(mutex_owned(&vcache.vc_lock));
+	mutex_enter(&vp->v_interlock);
+	KASSERT(vp->v_state == VS_ACTIVE && vp->v_usecount == 0);
+	TAILQ_REMOVE(&vcache.vc_lru, vp, v_lru);
+	vcache.vc_nunref--;
+	vp->v_state = VS_RECLAIMING;
+	mutex_exit(&vp->v_interlock);
+}
+
+/*
+ * vp is RECLAIMING, unreferenced, off the LRU and still hashed (so a
+ * vcache_get of its inode waits): drop its names, let the file system
+ * free its node, then unhash and free it.
+ */
+static void
+vcache_reclaim(struct vnode *vp)
+{
+	KASSERT(vp->v_state == VS_RECLAIMING && vp->v_usecount == 0);
+	cache_purge(vp);
+	(void)vp->v_op->vop_reclaim(vp);
+	mutex_enter(&vcache.vc_lock);
+	vcache_remove(vp);
+	mutex_exit(&vcache.vc_lock);
+	vnode_free(vp);
+}
+
+/* Reclaim least recently used vnodes while more than RUMP_NVNODES are unreferenced. */
+static void
+vcache_trim(void)
+{
+	struct vnode *vp;
+
+	for (;;) {
+		mutex_enter(&vcache.vc_lock);
+		if (vcache.vc_nunref <= rump_params.rp_nvnodes) {
+			mutex_exit(&vcache.vc_lock);
+			return;
+		}
+		vp = TAILQ_FIRST(&vcache.vc_lru);
+		vcache_take_lru(vp);
+		mutex_exit(&vcache.vc_lock);
+		vcache_reclaim(vp);
+	}
+}
+
+void
+vcache_release_last(struct vnode *vp, bool recycle)
+{
+	mutex_enter(&vcache.vc_lock);
+	mutex_enter(&vp->v_interlock);
+	KASSERT(vp->v_state == VS_BLOCKED && vp->v_usecount == 1);
+	vp->v_usecount = 0;
+	if (recycle) {
+		vp->v_state = VS_RECLAIMING;
+	} else {
+		vp->v_state = VS_ACTIVE;
+		TAILQ_INSERT_TAIL(&vcache.vc_lru, vp, v_lru);
+		vcache.vc_nunref++;
+	}
+	mutex_exit(&vp->v_interlock);
+	cv_broadcast(&vcache.vc_cv);
+	mutex_exit(&vcache.vc_lock);
+	if (recycle)
+		vcache_reclaim(vp);
+	vcache_trim();
+}
+
+/* A table loaded by a file system must be complete (checked once per table). */
+static int
+vcache_ops_ok(struct vnode *vp)
+{
+	const struct vnodeops *ops = vp->v_op;
+	unsigned i;
+
+	for (i = 0; i < __arraycount(vcache.vc_checked); i++) {
+		if (vcache.vc_checked[i] == ops)
+			return 0;
+	}
+	if (ops == NULL) {
+		kprintf("vcache: file system left v_op NULL\n");
+		return EINVAL;
+	}
+	if (vnodeops_check(ops) != 0)
+		return EINVAL;
+	for (i = 0; i < __arraycount(vcache.vc_checked); i++) {
+		if (vcache.vc_checked[i] == NULL) {
+			vcache.vc_checked[i] = ops;	/* racy but idempotent */
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Load ino into a new vnode; on EEXIST the caller looks it up again. */
+static int
+vcache_load(struct mount *mp, ino_t ino, struct vnode **vpp)
+{
+	struct vnode *vp;
+	int error;
+
+	if ((vp = vnode_alloc()) == NULL)
+		return ENOMEM;
+	vp->v_mount = mp;
+	vp->v_ino = ino;
+	mutex_enter(&vcache.vc_lock);
+	if (vcache_hash_find(mp, ino) != NULL) {
+		mutex_exit(&vcache.vc_lock);
+		vnode_free(vp);
+		return EEXIST;
+	}
+	vcache_insert(vp);
+	mutex_exit(&vcache.vc_lock);
+
+	error = mp->mnt_op->vfs_loadvnode(mp, vp, ino);
+	if (error == 0 && (error = vcache_ops_ok(vp)) != 0)
+		(void)vp->v_op->vop_reclaim(vp);
+	mutex_enter(&vcache.vc_lock);
+	if (error != 0) {
+		vcache_remove(vp);
+		mutex_exit(&vcache.vc_lock);
+		vnode_free(vp);
+		return error == EEXIST ? EIO : error;
+	}
+	mutex_enter(&vp->v_interlock);
+	vp->v_state = VS_ACTIVE;
+	mutex_exit(&vp->v_interlock);
+	cv_broadcast(&vcache.vc_cv);
+	mutex_exit(&vcache.vc_lock);
+	*vpp = vp;
+	return 0;
+}
+
+int
+vcache_get(struct mount *mp, ino_t ino, struct vnode **vpp)
+{
+	struct vnode *vp;
+	int error;
+
+	for (;;) {
+		mutex_enter(&vcache.vc_lock);
+		vp = vcache_hash_find(mp, ino);
+		if (vp == NULL) {
+			mutex_exit(&vcache.vc_lock);
+			error = vcache_load(mp, ino, vpp);
+			if (error != EEXIST)
+				return error;
+			continue;
+		}
+		if (vcache_ref_locked(vp)) {
+			mutex_exit(&vcache.vc_lock);
+			*vpp = vp;
+			return 0;
+		}
+		/* Loading, being released or reclaimed: wait, then look again. */
+		cv_wait(&vcache.vc_cv, &vcache.vc_lock);
+		mutex_exit(&vcache.vc_lock);
+	}
+}
+
+int
+vcache_new(struct mount *mp, struct vnode *dvp, const struct vattr *vap,
+    kauth_cred_t cred, struct vnode **vpp)
+{
+	struct vnode *vp, *ovp;
+	ino_t ino;
+	int error;
+
+	if ((vp = vnode_alloc()) == NULL)
+		return ENOMEM;
+	vp->v_mount = mp;
+	error = mp->mnt_op->vfs_newvnode(mp, dvp, vp, vap, cred, &ino);
+	if (error != 0)
+		goto out_free;
+	if ((error = vcache_ops_ok(vp)) != 0)
+		goto out_reclaim;
+	vp->v_ino = ino;
+	mutex_enter(&vcache.vc_lock);
+	/* An old vnode of a freed inode with this number may still be leaving. */
+	while ((ovp = vcache_hash_find(mp, ino)) != NULL) {
+		if (ovp->v_state == VS_ACTIVE) {
+			mutex_exit(&vcache.vc_lock);
+			kprintf("vcache: %s handed out inode %ju which is in use\n",
+			    mp->mnt_op->vfs_name, (uintmax_t)ino);
+			error = EIO;
+			goto out_reclaim;
+		}
+		cv_wait(&vcache.vc_cv, &vcache.vc_lock);
+	}
+	vp->v_state = VS_ACTIVE;
+	vcache_insert(vp);
+	mutex_exit(&vcache.vc_lock);
+	*vpp = vp;
+	return 0;
+
+out_reclaim:
+	(void)vp->v_op->vop_reclaim(vp);
+out_free:
+	vnode_free(vp);
+	return error;
+}
+
+void
+vcache_drain(struct mount *mp, unsigned target)
+{
+	struct vnode *vp, *victim;
+	unsigned n;
+
+	for (;;) {
+		mutex_enter(&vcache.vc_lock);
+		n = 0;
+		victim = NULL;
+		TAILQ_FOREACH(vp, &vcache.vc_lru, v_lru) {
+			if (mp != NULL && vp->v_mount != mp)
+				continue;
+			if (victim == NULL)
+				victim = vp;
+			n++;
+		}
+		if (n <= target) {
+			mutex_exit(&vcache.vc_lock);
+			return;
+		}
+		vcache_take_lru(victim);
+		mutex_exit(&vcache.vc_lock);
+		vcache_reclaim(victim);
+	}
+}
+
+void
+vcache_stats(unsigned *total, unsigned *unreferenced)
+{
+	mutex_enter(&vcache.vc_lock);
+	if (total != NULL)
+		*total = vcache.vc_nvnodes;
+	if (unreferenced != NULL)
+		*unreferenced = vcache.vc_nunref;
+	mutex_exit(&vcache.vc_lock);
+}
+
+bool
+vcache_mount_busy(struct mount *mp, struct vnode *allowvp)
+{
+	struct vnode *vp;
+	bool busy = false;
+
+	mutex_enter(&vcache.vc_lock);
+	TAILQ_FOREACH(vp, &mp->mnt_vnodes, v_mntvnodes) {
+		mutex_enter(&vp->v_interlock);
+		if (vp->v_usecount > (vp == allowvp ? 1 : 0))
+			busy = true;
+		mutex_exit(&vp->v_interlock);
+		if (busy)
+			break;
+	}
+	mutex_exit(&vcache.vc_lock);
+	return busy;
+}
+
+/*
+ * vflush: first, unless forced, refuse when anything but skipvp is
+ * referenced.  Then reclaim every vnode; a referenced one (forced) is
+ * handed to deadfs.  Transient states are waited out.
+ */
+static void vnode_deadify(struct vnode *vp);
+
+static bool
+vflush_busy(struct mount *mp, struct vnode *skipvp)
+{
+	struct vnode *vp;
+
+	TAILQ_FOREACH(vp, &mp->mnt_vnodes, v_mntvnodes) {
+		if (vp != skipvp && (vp->v_usecount > 0 || vp->v_state == VS_LOADING))
+			return true;
+	}
+	return false;
+}
+
+int
+vflush(struct mount *mp, struct vnode *skipvp, bool force)
+{
+	struct vnode *vp;
+	int state, refs;
+
+	mutex_enter(&vcache.vc_lock);
+	if (!force && vflush_busy(mp, skipvp)) {
+		mutex_exit(&vcache.vc_lock);
+		return EBUSY;
+	}
+restart:
+	TAILQ_FOREACH(vp, &mp->mnt_vnodes, v_mntvnodes) {
+		if (vp == skipvp)
+			continue;
+		mutex_enter(&vp->v_interlock);
+		state = vp->v_state;
+		refs = vp->v_usecount;
+		if (state == VS_ACTIVE && refs > 0 && force)
+			vp->v_usecount++;	/* keep it while deadfs takes over */
+		mutex_exit(&vp->v_interlock);
+		if (state != VS_ACTIVE) {
+			cv_wait(&vcache.vc_cv, &vcache.vc_lock);
+			goto restart;
+		}
+		if (refs == 0) {
+			vcache_take_lru(vp);
+			mutex_exit(&vcache.vc_lock);
+			vcache_reclaim(vp);
+		} else if (force) {
+			mutex_exit(&vcache.vc_lock);
+			vnode_deadify(vp);
+			vrele(vp);
+		} else {
+			mutex_exit(&vcache.vc_lock);
+			return EBUSY;
+		}
+		mutex_enter(&vcache.vc_lock);
+		goto restart;
+	}
+	mutex_exit(&vcache.vc_lock);
+	return 0;
+}
+
+/*
+ * Forced unmount of a referenced vnode (the caller holds a reference):
+ * wait for the ops in progress (vnode lock), let the file system free
+ * its node, and leave a deadfs vnode outside the cache.
+ */
+static void
+vnode_deadify(struct vnode *vp)
+{
+	rw_enter(&vp->v_lock, RW_WRITER);
+	cache_purge(vp);
+	(void)vp->v_op->vop_reclaim(vp);
+	mutex_enter(&mountlist_lock);
+	mutex_enter(&vcache.vc_lock);
+	vcache_remove(vp);
+	mutex_enter(&vp->v_interlock);
+	vp->v_op = &deadfs_vnodeops;
+	vp->v_data = NULL;
+	vp->v_state = VS_DEAD;
+	vp->v_mount = NULL;
+	vp->v_mountedhere = NULL;
+	mutex_exit(&vp->v_interlock);
+	mutex_exit(&vcache.vc_lock);
+	mutex_exit(&mountlist_lock);
+	rw_exit(&vp->v_lock);
+}
+
+/*
+ * kmem reclaimer: called inside an arbitrary kmem_alloc, so only try
+ * locks.  Reclaims unreferenced vnodes from the LRU head.
+ */
+static size_t
+vcache_kmem_reclaim(void *arg __unused, size_t want)
+{
+	struct vnode *vp;
+	size_t freed = 0;
+
+	while (freed < want) {
+		if (!mutex_tryenter(&vcache.vc_lock))
+			break;
+		vp = TAILQ_FIRST(&vcache.vc_lru);
+		if (vp == NULL || !mutex_tryenter(&vp->v_interlock)) {
+			mutex_exit(&vcache.vc_lock);
+			break;
+		}
+		mutex_exit(&vp->v_interlock);
+		vcache_take_lru(vp);
+		mutex_exit(&vcache.vc_lock);
+		if (!cache_purge_try(vp)) {
+			mutex_enter(&vcache.vc_lock);
+			mutex_enter(&vp->v_interlock);
+			vp->v_state = VS_ACTIVE;
+			TAILQ_INSERT_TAIL(&vcache.vc_lru, vp, v_lru);
+			vcache.vc_nunref++;
+			mutex_exit(&vp->v_interlock);
+			cv_broadcast(&vcache.vc_cv);
+			mutex_exit(&vcache.vc_lock);
+			break;
+		}
+		vcache_reclaim(vp);
+		freed += sizeof(*vp);
+	}
+	return freed;
+}

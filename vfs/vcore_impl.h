@@ -1,0 +1,76 @@
+/* vcore_impl.h: interfaces between the files of the VFS core (vnodes, vcache, VOPs, mounts, names); not for file systems. */
+#ifndef VFS_VCORE_IMPL_H
+#define VFS_VCORE_IMPL_H
+
+#include "mount.h"
+#include "namei.h"
+#include "vnode_if.h"
+
+/*
+ * Lock order (outermost first):
+ *   mount op lock > mnt_busylock > vnode locks (address order) >
+ *   mountlist lock > name cache lock > vcache lock > v_interlock.
+ */
+
+/*
+ * A private v_state: the last reference is being dropped (VOP_INACTIVE
+ * runs).  Nobody else holds a reference; vcache lookups wait.
+ */
+#define VS_BLOCKED	5
+
+/* vcache.c */
+int	vcache_init(void);
+void	vcache_fini(void);
+/* A vnode the caller found without a reference (name cache): referenced if usable. */
+bool	vcache_tryref(struct vnode *vp);
+/* The last reference of an ACTIVE vnode was dropped and VOP_INACTIVE ran. */
+void	vcache_release_last(struct vnode *vp, bool recycle);
+/* Free a VS_DEAD vnode whose last reference is gone. */
+void	vnode_free_dead(struct vnode *vp);
+/* Any vnode of mp referenced, other than one allowed reference on allowvp? */
+bool	vcache_mount_busy(struct mount *mp, struct vnode *allowvp);
+
+/* namecache.c */
+int	namecache_init(void);
+void	namecache_fini(void);
+/* cache_purge with a try lock (kmem reclaimer): false when it could not. */
+bool	cache_purge_try(struct vnode *vp);
+
+/* vfs_mount.c */
+extern kmutex_t mountlist_lock;		/* the mount list, v_mountedhere, mnt_iflag */
+int	vfs_mount_init(void);
+void	vfs_mount_fini(void);
+/* Mount fstype as "/" and set rootvnode (referenced). */
+int	vfs_mountroot(const char *fstype);
+/* Release rootvnode and unmount the root file system (shutdown). */
+void	vfs_unmountroot(void);
+
+/* deadfs.c */
+extern const struct vnodeops deadfs_vnodeops;
+
+/* vnode_if.c: exclusive locks on up to four vnodes, address order, duplicates once. */
+struct vlockset {
+	struct vnode	*ls_vp[4];
+	int		ls_n;
+};
+void	vlockset_enter(struct vlockset *ls, struct vnode *a, struct vnode *b,
+	    struct vnode *c, struct vnode *d);
+void	vlockset_exit(struct vlockset *ls);
+bool	vlockset_dead(struct vlockset *ls);
+
+/* vfs_policy.c: POSIX/Linux permission and type rules, called with the vnode locks held. */
+bool	vpol_isdot(const struct componentname *cnp);
+bool	vpol_isdotdot(const struct componentname *cnp);
+int	vpol_may_create(struct vnode *dvp, kauth_cred_t cred);
+int	vpol_may_delete(struct vnode *dvp, struct vnode *vp, bool isdir, kauth_cred_t cred);
+int	vpol_may_link(struct vnode *dvp, struct vnode *vp, kauth_cred_t cred);
+int	vpol_may_rename(struct vnode *fdvp, struct vnode *fvp, struct vnode *tdvp,
+	    struct vnode *tvp, kauth_cred_t cred);
+int	vpol_newattr(struct vnode *dvp, const struct vattr *vap, kauth_cred_t cred,
+	    struct vattr *out);
+int	vpol_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred,
+	    struct vattr *out);
+/* Is the (read-only?) mount of vp refusing a change of a file of this type? */
+bool	vpol_rofs(struct vnode *vp);
+
+#endif /* VFS_VCORE_IMPL_H */
