@@ -115,12 +115,13 @@ T_CASE(vop_readdir_cookies)
 	struct iovec iov;
 	struct uio uio;
 	struct vnode *dvp, *vp;
-	struct componentname c = cn("d", CREATE);
+	struct componentname c;
 	struct vattr va = va_of(VDIR, 0755);
 	int eof;
 
 	t_boot();
 	rump_schedule();
+	c = cn("d", CREATE);
 	CHECK_ERR(VOP_MKDIR(rootvnode, &dvp, &c, &va), 0);
 	for (int i = 0; i < 5; i++) {
 		char name[8];
@@ -181,11 +182,12 @@ T_CASE(vop_readdir_cookies)
 T_CASE(vop_lookup_dots)
 {
 	struct vnode *vp, *dvp;
-	struct componentname c = cn("d", CREATE);
+	struct componentname c;
 	struct vattr va = va_of(VDIR, 0700);
 
 	t_boot();
 	rump_schedule();
+	c = cn("d", CREATE);
 	CHECK_ERR(VOP_MKDIR(rootvnode, &dvp, &c, &va), 0);
 	c = cn(".", LOOKUP);
 	CHECK_ERR(VOP_LOOKUP(dvp, &vp, &c), 0);
