@@ -4,9 +4,11 @@
 
 #define NSEC_PER_SEC	1000000000L
 
+static int sys_utimens_fd(int fd, const struct timespec ts[2], int flags);
 static int sys_utimens_path(int dirfd, const char *path,
     const struct timespec ts[2], int flags);
 static bool sys_nsec_valid(long nsec);
+static int sys_vn_chown_none(struct vnode *vp);
 
 int
 sys_stat(const char *path, bool follow, struct stat *st)
@@ -34,6 +36,36 @@ sys_vn_chmod(struct vnode *vp, mode_t mode)
 	return VOP_SETATTR(vp, &va, kauth_cred_get());
 }
 
+/*
+ * chown(-1, -1) changes no id but, as on Linux, still drops set-user-id
+ * (and set-group-id with group execute, or outside the group) from a
+ * non-directory: a mode change, so only for the owner or root (EPERM).
+ */
+static int
+sys_vn_chown_none(struct vnode *vp)
+{
+	kauth_cred_t cred = kauth_cred_get();
+	struct vattr cur, va;
+	mode_t mode;
+	int error;
+
+	if (vp->v_type == VDIR)
+		return 0;
+	error = VOP_GETATTR(vp, &cur, cred);
+	if (error != 0)
+		return error;
+	mode = cur.va_mode & 07777;
+	mode &= ~(mode_t)S_ISUID;
+	if ((mode & S_ISGID) && ((mode & S_IXGRP) ||
+	    (!kauth_cred_issuser(cred) && !kauth_cred_groupmember(cred, cur.va_gid))))
+		mode &= ~(mode_t)S_ISGID;
+	if (mode == (cur.va_mode & 07777))
+		return 0;
+	vattr_null(&va);
+	va.va_mode = mode;
+	return VOP_SETATTR(vp, &va, cred);
+}
+
 /* chown: (uid_t)-1 and (gid_t)-1 keep the id; the VFS drops set-id bits as Linux does. */
 int
 sys_vn_chown(struct vnode *vp, uid_t uid, gid_t gid)
@@ -41,7 +73,7 @@ sys_vn_chown(struct vnode *vp, uid_t uid, gid_t gid)
 	struct vattr va;
 
 	if (uid == (uid_t)-1 && gid == (gid_t)-1)
-		return 0;
+		return sys_vn_chown_none(vp);
 	vattr_null(&va);
 	if (uid != (uid_t)-1)
 		va.va_uid = uid;
@@ -127,8 +159,10 @@ sys_utimens_check(const struct timespec ts[2], bool *nothingp)
 }
 
 /*
- * Set atime/mtime.  Times that are only "now" carry VA_UTIMES_NULL:
- * then write access suffices; an explicit time needs the owner.
+ * Set atime/mtime (Linux's vfs_utimes: the times are checked only now,
+ * after the file was found).  NULL or both UTIME_NOW carry
+ * VA_UTIMES_NULL: then write access suffices; anything else needs the
+ * owner.
  */
 int
 sys_vn_utimens(struct vnode *vp, const struct timespec ts[2])
@@ -136,9 +170,12 @@ sys_vn_utimens(struct vnode *vp, const struct timespec ts[2])
 	struct timespec now;
 	struct vattr va;
 	struct timespec *dst[2];
-	bool explicit = false;
-	int i;
+	bool nothing;
+	int error, i;
 
+	error = sys_utimens_check(ts, &nothing);
+	if (error != 0 || nothing)
+		return error;
 	vattr_null(&va);
 	vfs_timestamp(&now);
 	dst[0] = &va.va_atime;
@@ -148,12 +185,29 @@ sys_vn_utimens(struct vnode *vp, const struct timespec ts[2])
 			*dst[i] = now;
 		} else if (ts[i].tv_nsec != UTIME_OMIT) {
 			*dst[i] = ts[i];
-			explicit = true;
 		}
 	}
-	if (!explicit)
+	/* Linux: only "both now" is a touch; any other mix counts as explicit. */
+	if (ts == NULL || (ts[0].tv_nsec == UTIME_NOW && ts[1].tv_nsec == UTIME_NOW))
 		va.va_vaflags |= VA_UTIMES_NULL;
 	return VOP_SETATTR(vp, &va, kauth_cred_get());
+}
+
+/* A descriptor's file (Linux's do_utimes_fd). */
+static int
+sys_utimens_fd(int fd, const struct timespec ts[2], int flags)
+{
+	struct file *fp;
+	int error;
+
+	if (flags != 0)
+		return EINVAL;
+	error = fd_getfile(fd, &fp);
+	if (error != 0)
+		return error;
+	error = sys_vn_utimens(fp->f_vp, ts);
+	fd_putfile(fp);
+	return error;
 }
 
 static int
@@ -163,6 +217,8 @@ sys_utimens_path(int dirfd, const char *path, const struct timespec ts[2], int f
 	struct vnode *vp, *atdir = NULL;
 	int error;
 
+	if (flags & ~AT_SYMLINK_NOFOLLOW)
+		return EINVAL;
 	if (path[0] == '\0')
 		return ENOENT;
 	if (path[0] != '/' && dirfd != AT_FDCWD) {
@@ -186,47 +242,31 @@ out_put:
 	return error;
 }
 
-/* Linux's utimensat: path NULL means dirfd itself; both UTIME_OMIT succeeds at once. */
+/*
+ * Linux's utimensat, in its order: both UTIME_OMIT succeeds before
+ * anything is looked at; path NULL means dirfd itself; then flags, the
+ * lookup, and the times' validity.
+ */
 int
 sys_utimensat(int dirfd, const char *path, const struct timespec ts[2], int flags)
 {
-	bool nothing;
-	int error;
-
 	if (ts != NULL && ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
 		return 0;
-	error = sys_utimens_check(ts, &nothing);
-	if (error != 0)
-		return error;
-	if (flags & ~AT_SYMLINK_NOFOLLOW)
-		return EINVAL;
 	if (path == NULL) {
 		if (dirfd == AT_FDCWD)
 			return EFAULT;
-		if (flags != 0)
-			return EINVAL;
-		return sys_futimens(dirfd, ts);
+		return sys_utimens_fd(dirfd, ts, flags);
 	}
 	return sys_utimens_path(dirfd, path, ts, flags);
 }
 
+/* glibc's futimens: EBADF for a negative descriptor, else utimensat(fd, NULL, ts, 0). */
 int
 sys_futimens(int fd, const struct timespec ts[2])
 {
-	struct file *fp;
-	bool nothing;
-	int error;
-
-	error = sys_utimens_check(ts, &nothing);
-	if (error != 0)
-		return error;
-	error = fd_getfile(fd, &fp);
-	if (error != 0)
-		return error;
-	if (!nothing)
-		error = sys_vn_utimens(fp->f_vp, ts);
-	fd_putfile(fp);
-	return error;
+	if (fd < 0)
+		return EBADF;
+	return sys_utimensat(fd, NULL, ts, 0);
 }
 
 /* ---- access, umask, ids ---- */

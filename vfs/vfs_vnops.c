@@ -11,6 +11,7 @@
 
 static int vn_open_flags(int oflags, int *fflagp, int *accmodep);
 static int vn_open_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp);
+static bool vn_open_dots(const struct nameidata *nd, const char *path);
 static int vn_open_creat(struct vnode *atdir, const char *path, int oflags,
     mode_t cmode, struct vnode **vpp, bool *createdp);
 static int vn_open_lookup(struct vnode *atdir, const char *path, int oflags,
@@ -150,6 +151,14 @@ vn_open_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp)
  * name to create is never a directory) and turned into EISDIR once the
  * parent resolved, as Linux does.
  */
+/* "/", "." or "..": Linux opens these as found, trailing slash or not. */
+static bool
+vn_open_dots(const struct nameidata *nd, const char *path)
+{
+	return path[strspn(path, "/")] == '\0' || sys_cn_is_dot(&nd->ni_cnd) ||
+	    sys_cn_is_dotdot(&nd->ni_cnd);
+}
+
 static int
 vn_open_creat(struct vnode *atdir, const char *path, int oflags, mode_t cmode,
     struct vnode **vpp, bool *createdp)
@@ -159,13 +168,18 @@ vn_open_creat(struct vnode *atdir, const char *path, int oflags, mode_t cmode,
 	bool slash;
 	int error;
 
+	/*
+	 * O_EXCL and O_NOFOLLOW never follow a final symlink; nor does a
+	 * name with a trailing slash, which is EISDIR whatever it is.
+	 */
 	error = sys_namei_last(&nd, atdir, path, CREATE,
-	    (oflags & (O_EXCL | O_NOFOLLOW)) ? NOFOLLOW : FOLLOW, &slash);
+	    (oflags & (O_EXCL | O_NOFOLLOW)) || sys_path_trailing_slash(path) ?
+	    NOFOLLOW : FOLLOW, &slash);
 	if (error != 0)
 		return error;
 	vp = nd.ni_vp;
 	nd.ni_vp = NULL;
-	if (slash) {
+	if (slash && !vn_open_dots(&nd, path)) {
 		/* A name to create is never a directory (Linux: EISDIR). */
 		error = EISDIR;
 	} else if (vp == NULL) {

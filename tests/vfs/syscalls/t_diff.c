@@ -93,7 +93,8 @@ diff_report(const struct diff_log *h, const struct diff_log *r, int i)
 	int j;
 
 	fprintf(stderr, "differential test: first mismatch at step %d\n", i);
-	for (j = i - DIFF_CONTEXT < 0 ? 0 : i - DIFF_CONTEXT; j < i; j++)
+	/* DIFF_VERBOSE=1 shows every step before the mismatch, not only the last few. */
+	for (j = i - DIFF_CONTEXT < 0 || env_int("DIFF_VERBOSE", 0) ? 0 : i - DIFF_CONTEXT; j < i; j++)
 		fprintf(stderr, "  %5d %-48s %s\n", j, h->e[j].desc, h->e[j].res);
 	fprintf(stderr, "> %5d host: %-42s %s\n", i, i < h->n ? h->e[i].desc : "(end)",
 	    i < h->n ? h->e[i].res : "");

@@ -79,6 +79,16 @@ log_ret(struct diff_log *log, long ret, int err)
 	return true;
 }
 
+/* Run a call and log its result (errno read after the call, not as an argument). */
+#define LOGCALL(r, call) do {						\
+	long ret_;							\
+	int err_;							\
+	errno = 0;							\
+	ret_ = (long)(call);						\
+	err_ = errno;							\
+	log_ret((r)->log, ret_, err_);					\
+} while (0)
+
 static uint64_t
 fnv(const void *p, size_t n)
 {
@@ -174,7 +184,7 @@ hostfd(const struct diff_run *r, int k)
 static int
 relfd(const struct diff_run *r, int fd)
 {
-	return fd < 0 ? fd : fd - r->be->fdbase;
+	return fd < 0 || fd >= 900 ? fd : fd - r->be->fdbase;
 }
 
 static void
@@ -252,8 +262,7 @@ op_close(struct diff_run *r)
 	int k = gen_fd(r);
 
 	log_desc(r->log, "close(%d)", k);
-	errno = 0;
-	log_ret(r->log, r->be->close(hostfd(r, k)), errno);
+	LOGCALL(r, r->be->close(hostfd(r, k)));
 }
 
 static void
@@ -310,8 +319,7 @@ op_lseek(struct diff_run *r)
 		off = 0;
 	}
 	log_desc(r->log, "lseek(%d, %lld, %d)", k, (long long)off, whence);
-	errno = 0;
-	log_ret(r->log, (long)r->be->lseek(hostfd(r, k), off, whence), errno);
+	LOGCALL(r, (long)r->be->lseek(hostfd(r, k), off, whence));
 }
 
 static void
@@ -321,8 +329,7 @@ op_ftruncate(struct diff_run *r)
 	off_t len = (off_t)rndn(r, 3000) - 50;
 
 	log_desc(r->log, "ftruncate(%d, %lld)", k, (long long)len);
-	errno = 0;
-	log_ret(r->log, r->be->ftruncate(hostfd(r, k), len), errno);
+	LOGCALL(r, r->be->ftruncate(hostfd(r, k), len));
 }
 
 static void
@@ -333,8 +340,7 @@ op_truncate(struct diff_run *r)
 
 	gen_path(r, path);
 	log_desc(r->log, "truncate(\"%s\", %lld)", path, (long long)len);
-	errno = 0;
-	log_ret(r->log, r->be->truncate(path, len), errno);
+	LOGCALL(r, r->be->truncate(path, len));
 }
 
 static void
@@ -343,8 +349,7 @@ op_fsync(struct diff_run *r)
 	int k = gen_fd(r);
 
 	log_desc(r->log, "fsync(%d)", k);
-	errno = 0;
-	log_ret(r->log, r->be->fsync(hostfd(r, k)), errno);
+	LOGCALL(r, r->be->fsync(hostfd(r, k)));
 }
 
 static void
@@ -381,8 +386,7 @@ op_mkdir(struct diff_run *r)
 
 	gen_path(r, path);
 	log_desc(r->log, "mkdir(\"%s\", %04o)", path, (unsigned)mode);
-	errno = 0;
-	log_ret(r->log, r->be->mkdir(path, mode), errno);
+	LOGCALL(r, r->be->mkdir(path, mode));
 }
 
 static void
@@ -407,8 +411,7 @@ static void
 op_chdir_root(struct diff_run *r)
 {
 	log_desc(r->log, "chdir(ROOT)");
-	errno = 0;
-	log_ret(r->log, r->be->chdir(r->be->root), errno);
+	LOGCALL(r, r->be->chdir(r->be->root));
 }
 
 static void
@@ -562,8 +565,7 @@ op_access(struct diff_run *r)
 
 	gen_path(r, path);
 	log_desc(r->log, "access(\"%s\", %d)", path, mode);
-	errno = 0;
-	log_ret(r->log, r->be->access(path, mode), errno);
+	LOGCALL(r, r->be->access(path, mode));
 }
 
 /* Every entry name of a fresh open of path, sorted, with d_type. */
@@ -625,8 +627,7 @@ op_getdents(struct diff_run *r)
 	if (k >= 0 && k < DIFF_MAXK && r->isdir[k])
 		k = 900;
 	log_desc(r->log, "getdents(%d)", k);
-	errno = 0;
-	log_ret(r->log, r->be->getdents(hostfd(r, k), buf, sizeof(buf)), errno);
+	LOGCALL(r, r->be->getdents(hostfd(r, k), buf, sizeof(buf)));
 }
 
 static void
@@ -684,8 +685,7 @@ op_fchdir(struct diff_run *r)
 	int k = gen_fd(r);
 
 	log_desc(r->log, "fchdir(%d)", k);
-	errno = 0;
-	log_ret(r->log, r->be->fchdir(hostfd(r, k)), errno);
+	LOGCALL(r, r->be->fchdir(hostfd(r, k)));
 }
 
 static void
@@ -698,8 +698,7 @@ op_mknod(struct diff_run *r)
 	/* Device nodes only as non-root (EPERM): the host's would be real devices. */
 	gen_path(r, path);
 	log_desc(r->log, "mknod(\"%s\", %06o)", path, (unsigned)mode);
-	errno = 0;
-	log_ret(r->log, r->be->mknod(path, mode, makedev(1, 3)), errno);
+	LOGCALL(r, r->be->mknod(path, mode, makedev(1, 3)));
 }
 
 static void
