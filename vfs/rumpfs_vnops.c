@@ -237,6 +237,7 @@ rumpfs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	bool written;
 	int error;
 
+	(void)cred;
 	if (rn->rn_type != VREG)
 		return rn->rn_type == VDIR ? EISDIR : EOPNOTSUPP;
 	if (ioflag & IO_APPEND)
@@ -257,12 +258,9 @@ rumpfs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	uio->uio_resid += excess;
 	if (error == 0 && excess != 0)
 		error = EFBIG;
-	if (written) {
+	/* Set-id bits are dropped by the VFS before the write (vpol_killpriv). */
+	if (written)
 		rumpfs_node_touch(rm, rn, RUMPFS_MTIME | RUMPFS_CTIME);
-		/* A write by anyone but root drops set-id privileges. */
-		if (cred != NULL && !kauth_cred_issuser(cred))
-			rn->rn_mode &= ~(mode_t)(S_ISUID | S_ISGID);
-	}
 	return error;
 }
 

@@ -72,5 +72,13 @@ int	vpol_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred,
 	    struct vattr *out);
 /* Is the (read-only?) mount of vp refusing a change of a file of this type? */
 bool	vpol_rofs(struct vnode *vp);
+/*
+ * The mode a regular file keeps when cred writes to it or changes its
+ * size (Linux's file_remove_privs): set-user-id goes, and set-group-id
+ * with group execute or outside the file's group; root keeps both.
+ * Returns cur's mode, or the mode to write back.
+ */
+mode_t	vpol_killpriv_mode(const struct vattr *cur, kauth_cred_t cred);
+int	vpol_killpriv(struct vnode *vp, kauth_cred_t cred);
 
 #endif /* VFS_VCORE_IMPL_H */

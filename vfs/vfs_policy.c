@@ -235,6 +235,10 @@ vpol_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred,
 	if ((error = pol_getattr(vp, &cur, cred)) != 0)
 		return error;
 	owner = kauth_cred_geteuid(cred) == cur.va_uid;
+	/* A size change by non-root drops set-id bits (Linux's do_truncate). */
+	if (vap->va_size != VNOVAL && vap->va_mode == (mode_t)VNOVAL &&
+	    vpol_killpriv_mode(&cur, cred) != (cur.va_mode & 07777))
+		out->va_mode = vpol_killpriv_mode(&cur, cred);
 	if (vap->va_uid != (uid_t)VNOVAL || vap->va_gid != (gid_t)VNOVAL) {
 		if ((error = pol_chown(&cur, out, cred, owner)) != 0)
 			return error;
@@ -257,4 +261,38 @@ vpol_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred,
 		}
 	}
 	return 0;
+}
+
+mode_t
+vpol_killpriv_mode(const struct vattr *cur, kauth_cred_t cred)
+{
+	mode_t mode = cur->va_mode & 07777;
+
+	if (cur->va_type != VREG || kauth_cred_issuser(cred))
+		return mode;
+	mode &= ~(mode_t)S_ISUID;
+	if ((mode & S_ISGID) != 0 && ((mode & S_IXGRP) != 0 ||
+	    !kauth_cred_groupmember(cred, cur->va_gid)))
+		mode &= ~(mode_t)S_ISGID;
+	return mode;
+}
+
+/* Before a write (vp E): drop set-id bits as Linux's file_remove_privs. */
+int
+vpol_killpriv(struct vnode *vp, kauth_cred_t cred)
+{
+	struct vattr cur, va;
+	mode_t mode;
+	int error;
+
+	if (vp->v_type != VREG || kauth_cred_issuser(cred))
+		return 0;
+	if ((error = pol_getattr(vp, &cur, cred)) != 0)
+		return error;
+	mode = vpol_killpriv_mode(&cur, cred);
+	if (mode == (cur.va_mode & 07777))
+		return 0;
+	vattr_null(&va);
+	va.va_mode = mode;
+	return vp->v_op->vop_setattr(vp, &va, cred);
 }

@@ -252,7 +252,7 @@ VOP_WRITE(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		error = EISDIR;
 	else if ((vp->v_type == VREG || vp->v_type == VLNK) && vpol_rofs(vp))
 		error = EROFS;
-	else
+	else if ((error = vpol_killpriv(vp, cred)) == 0)
 		error = vp->v_op->vop_write(vp, uio, ioflag, cred);
 	rw_exit(&vp->v_lock);
 	return error;
