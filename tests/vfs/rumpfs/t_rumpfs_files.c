@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "t_rumpfs.h"
+#include "vnode.h"
 
 #define GIB	((off_t)1 << 30)
 #define MIB	((size_t)1 << 20)
@@ -84,6 +85,15 @@ T_CASE(file_errors)
 	CHECK(fd >= 0);
 	CHECK_ERRNO(rump_sys_ftruncate(fd, -1), EINVAL);
 	CHECK_ERRNO(rump_sys_pwrite(fd, "a", 1, ((off_t)1 << 40)), EFBIG);
+	/* Straddling the limit: what fits below it is written. */
+	CHECK_EQ(rump_sys_pwrite(fd, "ab", 2, ((off_t)1 << 40) - 1), 1);
+	CHECK_EQ(rump_sys_pread(fd, buf, sizeof(buf), ((off_t)1 << 40) - 1), 1);
+	CHECK_EQ(buf[0], 'a');
+	CHECK_EQ(rump_sys_ftruncate(fd, ((off_t)1 << 40) + 1), -1);
+	CHECK_EQ(errno, EFBIG);
+	CHECK_EQ(rump_sys_ftruncate(fd, 1), 0);
+	CHECK_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 1);
+	CHECK_EQ(buf[0], 'x');
 	CHECK_EQ(rump_sys_close(fd), 0);
 	t_halt();
 }
@@ -341,4 +351,77 @@ T_CASE(statvfs)
 	CHECK(b.f_ffree < a.f_ffree);
 	t_halt();
 	free(buf);
+}
+
+/*
+ * With a tiny vnode cache, vnodes come and go while the files stay:
+ * every file is loaded again from the inode table, data and links intact.
+ */
+T_CASE(vnode_recycling)
+{
+	char path[64], buf[64];
+	ino_t inos[200];
+
+	setenv("RUMP_NVNODES", "4", 1);
+	t_boot();
+	CHECK_EQ(rump_sys_mkdir("/d", 0755), 0);
+	for (int i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "/d/f%d", i);
+		snprintf(buf, sizeof(buf), "content %d", i);
+		t_write_file(path, buf, strlen(buf));
+		inos[i] = t_stat(path).st_ino;
+		if (i % 10 == 0) {
+			char link[64];
+			snprintf(link, sizeof(link), "/d/l%d", i);
+			CHECK_EQ(rump_sys_link(path, link), 0);
+		}
+	}
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 200; i++) {
+			char want[64];
+			size_t n;
+
+			snprintf(path, sizeof(path), "/d/f%d", i);
+			snprintf(want, sizeof(want), "content %d", i);
+			n = t_read_file(path, buf, sizeof(buf));
+			CHECK_EQ(n, strlen(want));
+			CHECK(memcmp(buf, want, n) == 0);
+			struct stat st = t_stat(path);
+			CHECK_EQ(st.st_ino, inos[i]);
+			CHECK_EQ(st.st_nlink, i % 10 == 0 ? 2 : 1);
+		}
+	}
+	/* The cache really stayed small, so the files really were reloaded. */
+	unsigned total, unref;
+	rump_schedule();
+	vcache_stats(&total, &unref);
+	rump_unschedule();
+	CHECK(total < 50);
+	for (int i = 0; i < 200; i += 10) {
+		snprintf(path, sizeof(path), "/d/f%d", i);
+		CHECK_EQ(rump_sys_unlink(path), 0);
+		snprintf(path, sizeof(path), "/d/l%d", i);
+		CHECK_EQ(t_stat(path).st_nlink, 1);
+	}
+	t_halt();
+}
+
+/* The link limit: EMLINK past 65000 names, for files and for subdirectories. */
+T_CASE(link_max)
+{
+	char path[64];
+	int i;
+
+	t_boot();
+	CHECK_EQ(rump_sys_mkdir("/d", 0755), 0);
+	t_write_file("/d/f", "", 0);
+	for (i = 1; i < 65000; i++) {
+		snprintf(path, sizeof(path), "/d/l%d", i);
+		CHECK_EQ(rump_sys_link("/d/f", path), 0);
+	}
+	CHECK_EQ(t_stat("/d/f").st_nlink, 65000);
+	CHECK_ERRNO(rump_sys_link("/d/f", "/d/one-more"), EMLINK);
+	CHECK_EQ(rump_sys_unlink("/d/l1"), 0);
+	CHECK_EQ(rump_sys_link("/d/f", "/d/one-more"), 0);
+	t_halt();
 }
