@@ -199,7 +199,9 @@ namei_walk(struct nstate *ns)
 		}
 		if (trailing)
 			ndp->ni_flags |= REQUIREDIR;
-		if ((ndp->ni_flags & REQUIREDIR) != 0 && vp->v_type != VDIR) {
+		/* CREATE/RENAME callers decide (Linux: open O_CREAT EISDIR, mkdir EEXIST). */
+		if ((ndp->ni_flags & REQUIREDIR) != 0 && vp->v_type != VDIR &&
+		    ndp->ni_op != CREATE && ndp->ni_op != RENAME) {
 			vrele(vp);
 			return ENOTDIR;
 		}

@@ -33,6 +33,12 @@
  *    else NULL.  For "/" itself ni_dvp is NULL.
  *  ni_cnd: the last component (name points into ni_pnbuf, which the
  *    caller must keep while it uses ni_cnd).
+ * Trailing slashes (addition, vfs-core): a path ending in '/' (or reaching
+ * its last component through a symlink whose target ends in '/') sets
+ * REQUIREDIR in ni_flags on return.  LOOKUP and DELETE then fail with
+ * ENOTDIR unless ni_vp is a directory; CREATE and RENAME return ni_vp
+ * (or NULL) as usual and leave the verdict to the caller (Linux: open
+ * with O_CREAT EISDIR, mkdir EEXIST or success, rename ENOTDIR...).
  * Errors: ENOENT (a component or "" path), ENOTDIR, ENAMETOOLONG (path >=
  * PATH_MAX or component > NAME_MAX), ELOOP (more than MAXSYMLINKS
  * links), EACCES (search permission), and the file system's errors.  On
