@@ -1,4 +1,5 @@
 /* t_namei.c: path lookup: absolute/relative, dots, mount crossing, symlinks, limits, trailing slashes, name cache. */
+#include <pthread.h>
 #include "t_core.h"
 
 /* namei in the kernel: 0 or the error; on 0 *inop is the inode reached. */
@@ -304,5 +305,52 @@ T_CASE(namei_search_permission)
 	CHECK_EQ(rump_sys_stat("/p", &(struct stat){ 0 }), 0);
 	rump_pub_lwproc_releaselwp();
 	CHECK_EQ(rump_sys_stat("/p/q/f", &(struct stat){ 0 }), 0);
+	t_halt();
+}
+
+static volatile int t_stop;
+
+static void *
+t_statter(void *arg)
+{
+	int *bad = arg;
+	struct stat st;
+
+	while (!t_stop) {
+		if (rump_sys_stat("/m/x", &st) != 0 && errno != ENOENT)
+			(*bad)++;
+		if (rump_sys_stat("/m/..", &st) != 0 || st.st_ino != 2)
+			(*bad)++;
+	}
+	return NULL;
+}
+
+/* Lookups racing with mount and unmount of the directory they cross. */
+T_CASE(namei_mount_race)
+{
+	pthread_t th[2];
+	int bad[2] = { 0, 0 }, busy = 0, fd;
+
+	setenv("RUMP_NCPU", "4", 1);
+	t_boot();
+	CHECK_EQ(rump_sys_mkdir("/m", 0755), 0);
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ(pthread_create(&th[i], NULL, t_statter, &bad[i]), 0);
+	for (int i = 0; i < 200; i++) {
+		CHECK_EQ(rump_sys_mount("rumpfs", "/m", 0, NULL, 0), 0);
+		fd = rump_sys_open("/m/x", O_CREAT | O_WRONLY, 0644);
+		CHECK(fd >= 0);
+		CHECK_EQ(rump_sys_close(fd), 0);
+		while (rump_sys_unmount("/m", 0) != 0) {
+			CHECK_EQ(errno, EBUSY);
+			busy++;
+		}
+	}
+	t_stop = 1;
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(pthread_join(th[i], NULL), 0);
+		CHECK_EQ(bad[i], 0);
+	}
+	CHECK_ERRNO(rump_sys_stat("/m/x", &(struct stat){ 0 }), ENOENT);
 	t_halt();
 }

@@ -1,5 +1,6 @@
 /* t_vcache.c: the vnode cache over testfs: bound, LRU order, inactive/recycle, vflush, op tables, concurrency. */
 #include <pthread.h>
+#include "kmem.h"
 #include "t_core.h"
 
 static void
@@ -349,5 +350,32 @@ T_CASE(mount_rules)
 	CHECK_EQ(rump_sys_unmount("/ro", 0), 0);
 	CHECK_ERRNO(rump_sys_unmount("/", 0), EBUSY);
 	/* testfs is still mounted: the shutdown unmounts it. */
+	t_halt();
+}
+
+/* Near the memory limit, kmem asks the vnode cache to give unreferenced vnodes back. */
+T_CASE(vcache_kmem_reclaim)
+{
+	struct mount *mp;
+	uint64_t avail;
+	size_t want;
+	void *p;
+
+	setenv("RUMP_MEMLIMIT", "4m", 1);
+	setenv("RUMP_NVNODES", "100000", 1);
+	t_boot();
+	mp = tfs_mount("/mnt");
+	rump_schedule();
+	for (ino_t ino = 2; ino < TFS_NPRE - 1; ino++)
+		t_getrele(mp, ino);
+	CHECK_EQ(tfs_stats.nreclaim, 0);
+	avail = kmem_limit() - kmem_inuse();
+	want = (size_t)avail + 16 * 1024;
+	p = kmem_alloc(want, KM_SLEEP);
+	CHECK(p != NULL);
+	CHECK(tfs_stats.nreclaim > 0);
+	kmem_free(p, want);
+	rump_unschedule();
+	t_tfs_done("/mnt");
 	t_halt();
 }
