@@ -237,10 +237,11 @@ namei_component(struct nstate *ns, struct componentname *cnp, struct vnode **vpp
 		error = VOP_LOOKUP(ns->ns_dvp, vpp, cnp);
 	} else {
 		dvp = ns->ns_dvp;
+		/* VOP_LOOKUP enters what it finds into the cache. */
 		if (cache_lookup(dvp, cnp->cn_nameptr, cnp->cn_namelen, vpp) == 0)
 			error = 0;
-		else if ((error = VOP_LOOKUP(dvp, vpp, cnp)) == 0)
-			cache_enter(dvp, *vpp, cnp->cn_nameptr, cnp->cn_namelen);
+		else
+			error = VOP_LOOKUP(dvp, vpp, cnp);
 	}
 	if (error != 0)
 		return error;

@@ -74,8 +74,11 @@ VOP_LOOKUP(struct vnode *dvp, struct vnode **vpp, const struct componentname *cn
 		vref(dvp);	/* ".." of a file system's root: itself; namei crosses mounts */
 		*vpp = dvp;
 		error = 0;
-	} else
-		error = dvp->v_op->vop_lookup(dvp, vpp, cnp);
+	} else if ((error = dvp->v_op->vop_lookup(dvp, vpp, cnp)) == 0 &&
+	    !vpol_isdot(cnp) && !vpol_isdotdot(cnp)) {
+		/* Under dvp's lock, so no remove or rename of the name can slip in between. */
+		cache_enter(dvp, *vpp, cnp->cn_nameptr, cnp->cn_namelen);
+	}
 	rw_exit(&dvp->v_lock);
 	return error;
 }
