@@ -2,33 +2,13 @@
 #include "kmem.h"
 #include "vcore_impl.h"
 
-#define VCACHE_HASHSIZE	1024	/* buckets; a power of two */
-
-/*
- * Every vnode of a mount is on the hash (until reclaimed) and on its
- * mount's mnt_vnodes.  Unreferenced ACTIVE vnodes are also on the LRU,
- * oldest first.  Waiters for a LOADING/RECLAIMING/BLOCKED vnode sleep on
- * vc_cv and look the vnode up again when woken: the vnode they waited for
- * may be freed meanwhile, so they never touch it after sleeping.
- */
-static struct {
-	kmutex_t		vc_lock;	/* everything below, the v_hash/v_lru/v_mntvnodes links */
-	kcondvar_t		vc_cv;		/* a vnode changed state or left the hash */
-	LIST_HEAD(, vnode)	vc_hash[VCACHE_HASHSIZE];
-	TAILQ_HEAD(, vnode)	vc_lru;
-	unsigned		vc_nvnodes;	/* on the hash */
-	unsigned		vc_nunref;	/* on the LRU */
-	struct kmem_reclaimer	vc_reclaimer;
-	const struct vnodeops	*vc_checked[8];	/* op tables found complete */
-} vcache;
+struct vcache_state vcache;
 
 static struct vnode *vnode_alloc(void);
 static void vnode_free(struct vnode *vp);
 static struct vnode *vcache_hash_find(struct mount *mp, ino_t ino);
 static void vcache_insert(struct vnode *vp);
-static void vcache_remove(struct vnode *vp);
 static bool vcache_ref_locked(struct vnode *vp);
-static void vcache_reclaim(struct vnode *vp);
 static void vcache_trim(void);
 static int vcache_ops_ok(struct vnode *vp);
 static int vcache_load(struct mount *mp, ino_t ino, struct vnode **vpp);
@@ -131,7 +111,7 @@ vcache_insert(struct vnode *vp)
 	vcache.vc_nvnodes++;
 }
 
-static void
+void
 vcache_remove(struct vnode *vp)
 {
 	KASSERT(mutex_owned(&vcache.vc_lock));
@@ -174,7 +154,7 @@ vcache_tryref(struct vnode *vp)
 }
 
 /* Take an unreferenced vnode off the LRU for reclaiming. */
-static void
+void
 vcache_take_lru(struct vnode *vp)
 {
 	KASSERT(mutex_owned(&vcache.vc_lock));
@@ -191,7 +171,7 @@ vcache_take_lru(struct vnode *vp)
  * vcache_get of its inode waits): drop its names, let the file system
  * free its node, then unhash and free it.
  */
-static void
+void
 vcache_reclaim(struct vnode *vp)
 {
 	KASSERT(vp->v_state == VS_RECLAIMING && vp->v_usecount == 0);
@@ -433,95 +413,6 @@ vcache_mount_busy(struct mount *mp, struct vnode *allowvp)
 	}
 	mutex_exit(&vcache.vc_lock);
 	return busy;
-}
-
-/*
- * vflush: first, unless forced, refuse when anything but skipvp is
- * referenced.  Then reclaim every vnode; a referenced one (forced) is
- * handed to deadfs.  Transient states are waited out.
- */
-static void vnode_deadify(struct vnode *vp);
-
-static bool
-vflush_busy(struct mount *mp, struct vnode *skipvp)
-{
-	struct vnode *vp;
-
-	TAILQ_FOREACH(vp, &mp->mnt_vnodes, v_mntvnodes) {
-		if (vp != skipvp && (vp->v_usecount > 0 || vp->v_state == VS_LOADING))
-			return true;
-	}
-	return false;
-}
-
-int
-vflush(struct mount *mp, struct vnode *skipvp, bool force)
-{
-	struct vnode *vp;
-	int state, refs;
-
-	mutex_enter(&vcache.vc_lock);
-	if (!force && vflush_busy(mp, skipvp)) {
-		mutex_exit(&vcache.vc_lock);
-		return EBUSY;
-	}
-restart:
-	TAILQ_FOREACH(vp, &mp->mnt_vnodes, v_mntvnodes) {
-		if (vp == skipvp)
-			continue;
-		mutex_enter(&vp->v_interlock);
-		state = vp->v_state;
-		refs = vp->v_usecount;
-		if (state == VS_ACTIVE && refs > 0 && force)
-			vp->v_usecount++;	/* keep it while deadfs takes over */
-		mutex_exit(&vp->v_interlock);
-		if (state != VS_ACTIVE) {
-			cv_wait(&vcache.vc_cv, &vcache.vc_lock);
-			goto restart;
-		}
-		if (refs == 0) {
-			vcache_take_lru(vp);
-			mutex_exit(&vcache.vc_lock);
-			vcache_reclaim(vp);
-		} else if (force) {
-			mutex_exit(&vcache.vc_lock);
-			vnode_deadify(vp);
-			vrele(vp);
-		} else {
-			mutex_exit(&vcache.vc_lock);
-			return EBUSY;
-		}
-		mutex_enter(&vcache.vc_lock);
-		goto restart;
-	}
-	mutex_exit(&vcache.vc_lock);
-	return 0;
-}
-
-/*
- * Forced unmount of a referenced vnode (the caller holds a reference):
- * wait for the ops in progress (vnode lock), let the file system free
- * its node, and leave a deadfs vnode outside the cache.
- */
-static void
-vnode_deadify(struct vnode *vp)
-{
-	rw_enter(&vp->v_lock, RW_WRITER);
-	cache_purge(vp);
-	(void)vp->v_op->vop_reclaim(vp);
-	mutex_enter(&mountlist_lock);
-	mutex_enter(&vcache.vc_lock);
-	vcache_remove(vp);
-	mutex_enter(&vp->v_interlock);
-	vp->v_op = &deadfs_vnodeops;
-	vp->v_data = NULL;
-	vp->v_state = VS_DEAD;
-	vp->v_mount = NULL;
-	vp->v_mountedhere = NULL;
-	mutex_exit(&vp->v_interlock);
-	mutex_exit(&vcache.vc_lock);
-	mutex_exit(&mountlist_lock);
-	rw_exit(&vp->v_lock);
 }
 
 /*

@@ -2,6 +2,7 @@
 #ifndef VFS_VCORE_IMPL_H
 #define VFS_VCORE_IMPL_H
 
+#include "kmem.h"
 #include "mount.h"
 #include "namei.h"
 #include "vnode_if.h"
@@ -19,6 +20,31 @@
 #define VS_BLOCKED	5
 
 /* vcache.c */
+#define VCACHE_HASHSIZE	1024	/* buckets; a power of two */
+/*
+ * Every vnode of a mount is on the hash (until reclaimed) and on its
+ * mount's mnt_vnodes.  Unreferenced ACTIVE vnodes are also on the LRU,
+ * oldest first.  Waiters for a LOADING/RECLAIMING/BLOCKED vnode sleep on
+ * vc_cv and look the vnode up again when woken: the vnode they waited for
+ * may be freed meanwhile, so they never touch it after sleeping.
+ */
+struct vcache_state {
+	kmutex_t		vc_lock;	/* everything below, the v_hash/v_lru/v_mntvnodes links */
+	kcondvar_t		vc_cv;		/* a vnode changed state or left the hash */
+	LIST_HEAD(, vnode)	vc_hash[VCACHE_HASHSIZE];
+	TAILQ_HEAD(, vnode)	vc_lru;
+	unsigned		vc_nvnodes;	/* on the hash */
+	unsigned		vc_nunref;	/* on the LRU */
+	struct kmem_reclaimer	vc_reclaimer;
+	const struct vnodeops	*vc_checked[8];	/* op tables found complete */
+};
+extern struct vcache_state vcache;
+/* vc_lock held: take an unreferenced vnode off the LRU, RECLAIMING. */
+void	vcache_take_lru(struct vnode *vp);
+/* vc_lock held: off the hash and the mount's list. */
+void	vcache_remove(struct vnode *vp);
+/* Reclaim a RECLAIMING, unreferenced vnode and free it. */
+void	vcache_reclaim(struct vnode *vp);
 int	vcache_init(void);
 void	vcache_fini(void);
 /* A vnode the caller found without a reference (name cache): referenced if usable. */
