@@ -12,6 +12,7 @@
 static int vn_open_flags(int oflags, int *fflagp, int *accmodep);
 static int vn_open_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp);
 static bool vn_open_dots(const struct nameidata *nd, const char *path);
+static int vn_open_sticky(struct vnode *dvp, struct vnode *vp);
 static int vn_open_creat(struct vnode *atdir, const char *path, int oflags,
     mode_t cmode, struct vnode **vpp, bool *createdp);
 static int vn_open_lookup(struct vnode *atdir, const char *path, int oflags,
@@ -151,6 +152,33 @@ vn_open_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp)
  * name to create is never a directory) and turned into EISDIR once the
  * parent resolved, as Linux does.
  */
+/*
+ * Linux's may_create_in_sticky with the kernel's default
+ * protected_regular = protected_fifos = 0: O_CREAT meeting an existing
+ * file that is neither regular nor a fifo (a symlink with O_NOFOLLOW, a
+ * socket, a device) in a sticky, world-writable directory is EACCES
+ * unless the caller or the directory's owner owns it.  Root too.
+ */
+static int
+vn_open_sticky(struct vnode *dvp, struct vnode *vp)
+{
+	kauth_cred_t cred = kauth_cred_get();
+	struct vattr dva, va;
+	int error;
+
+	if (dvp == NULL || vp->v_type == VREG || vp->v_type == VFIFO)
+		return 0;
+	if ((error = VOP_GETATTR(dvp, &dva, cred)) != 0)
+		return error;
+	if (!(dva.va_mode & S_ISVTX) || !(dva.va_mode & S_IWOTH))
+		return 0;
+	if ((error = VOP_GETATTR(vp, &va, cred)) != 0)
+		return error;
+	if (va.va_uid == dva.va_uid || va.va_uid == kauth_cred_geteuid(cred))
+		return 0;
+	return EACCES;
+}
+
 /* "/", "." or "..": Linux opens these as found, trailing slash or not. */
 static bool
 vn_open_dots(const struct nameidata *nd, const char *path)
@@ -172,15 +200,18 @@ vn_open_creat(struct vnode *atdir, const char *path, int oflags, mode_t cmode,
 	 * O_EXCL and O_NOFOLLOW never follow a final symlink; nor does a
 	 * name with a trailing slash, which is EISDIR whatever it is.
 	 */
-	error = sys_namei_last(&nd, atdir, path, CREATE,
-	    (oflags & (O_EXCL | O_NOFOLLOW)) || sys_path_trailing_slash(path) ?
-	    NOFOLLOW : FOLLOW, &slash);
+	error = sys_namei_last(&nd, atdir, path, CREATE, WANTPARENT |
+	    ((oflags & (O_EXCL | O_NOFOLLOW)) || sys_path_trailing_slash(path) ?
+	    NOFOLLOW : FOLLOW), &slash);
 	if (error != 0)
 		return error;
 	vp = nd.ni_vp;
 	nd.ni_vp = NULL;
-	if (slash && !vn_open_dots(&nd, path)) {
-		/* A name to create is never a directory (Linux: EISDIR). */
+	if ((slash || (nd.ni_flags & REQUIREDIR)) && !vn_open_dots(&nd, path)) {
+		/*
+		 * A name to create is never a directory (Linux: EISDIR), also
+		 * when the slash ends the target of a followed symlink.
+		 */
 		error = EISDIR;
 	} else if (vp == NULL) {
 		error = vn_open_create(&nd, cmode, vpp);
@@ -189,7 +220,7 @@ vn_open_creat(struct vnode *atdir, const char *path, int oflags, mode_t cmode,
 		error = EEXIST;
 	} else if (vp->v_type == VDIR) {
 		error = EISDIR;
-	} else {
+	} else if ((error = vn_open_sticky(nd.ni_dvp, vp)) == 0) {
 		*vpp = vp;
 		vp = NULL;
 	}

@@ -102,6 +102,37 @@ diff_report(const struct diff_log *h, const struct diff_log *r, int i)
 	    i < r->n ? r->e[i].res : "");
 }
 
+/* How often each outcome came up: a run that never meets an errno does not test it. */
+static void
+diff_summary(const struct diff_log *log, int nops)
+{
+	char names[40][16];
+	int counts[40], n = 0, ok = 0, i, j;
+	const char *e;
+
+	for (i = 0; i < nops && i < log->n; i++) {
+		e = strstr(log->e[i].res, "err=");
+		if (e == NULL) {
+			ok++;
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (strncmp(names[j], e + 4, strcspn(e + 4, " ")) == 0 &&
+			    names[j][strcspn(e + 4, " ")] == '\0')
+				break;
+		if (j == n && n < 40) {
+			snprintf(names[n], sizeof(names[n]), "%.*s", (int)strcspn(e + 4, " "), e + 4);
+			counts[n++] = 0;
+		}
+		if (j < 40)
+			counts[j]++;
+	}
+	printf("outcomes: ok %d", ok);
+	for (j = 0; j < n; j++)
+		printf(", %s %d", names[j], counts[j]);
+	printf("\n");
+}
+
 static void
 diff_case(bool nonroot)
 {
@@ -115,15 +146,23 @@ diff_case(bool nonroot)
 	rlog = diff_log_new(nops + DIFF_TREE_MAX);
 	diff_host(&hb, hlog, seed, nops, nonroot, start);
 	diff_rump(&rb, rlog, seed, nops, nonroot, start);
+	/* DIFF_DUMP=1: the host's steps; 2: the rump kernel's. */
+	if (env_int("DIFF_DUMP", 0) != 0) {
+		const struct diff_log *d = env_int("DIFF_DUMP", 0) == 2 ? rlog : hlog;
+
+		for (i = 0; i < d->n; i++)
+			printf("%5d %-48s %s\n", i, d->e[i].desc, d->e[i].res);
+	}
 	for (i = 0; i < hlog->n || i < rlog->n; i++) {
 		if (i >= hlog->n || i >= rlog->n ||
 		    strcmp(hlog->e[i].desc, rlog->e[i].desc) != 0 ||
 		    strcmp(hlog->e[i].res, rlog->e[i].res) != 0) {
 			diff_report(hlog, rlog, i);
-			t_fail(__FILE__, __LINE__, "host and rump differ (DIFF_SEED=%d DIFF_OPS=%d)",
-			    env_int("DIFF_SEED", 1), nops);
+			t_fail(__FILE__, __LINE__, "host and rump differ (%s, DIFF_SEED=%d DIFF_OPS=%d)",
+			    nonroot ? "diff_nonroot" : "diff_root", env_int("DIFF_SEED", 1), nops);
 		}
 	}
+	diff_summary(hlog, nops);
 	printf("%d ops and %d tree entries agree (seed %d, %s)\n", nops, hlog->n - nops,
 	    env_int("DIFF_SEED", 1), nonroot ? "uid 1000" : "root");
 	diff_log_free(hlog);

@@ -93,6 +93,7 @@ struct diff_run {
 	bool		nonroot;
 	time_t		start;		/* times older than this were set explicitly */
 	bool		isdir[DIFF_MAXK];
+	bool		isopen[DIFF_MAXK];	/* as far as the run's own results tell */
 };
 
 /* The seeded operation sequence, logged. */

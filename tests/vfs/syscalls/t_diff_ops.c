@@ -166,13 +166,19 @@ gen_mode(struct diff_run *r)
 static int
 gen_fd(struct diff_run *r)
 {
-	unsigned p = rndn(r, 40);
+	unsigned p = rndn(r, 40), k, start;
 
 	if (p == 0)
 		return -1;
 	if (p == 1)
 		return 900;
-	return (int)rndn(r, DIFF_MAXK);
+	start = rndn(r, DIFF_MAXK);
+	/* Mostly an open one, so that the calls get past EBADF. */
+	if (p < 32)
+		for (k = 0; k < DIFF_MAXK; k++)
+			if (r->isopen[(start + k) % DIFF_MAXK])
+				return (int)((start + k) % DIFF_MAXK);
+	return (int)start;
 }
 
 static int
@@ -203,9 +209,9 @@ gen_open_flags(struct diff_run *r)
 	static const int acc[] = { O_RDONLY, O_WRONLY, O_RDWR };
 	int flags = acc[rndn(r, 3)];
 
-	if (rndn(r, 2) == 0)
+	if (rndn(r, 3) != 0)
 		flags |= O_CREAT;
-	if (rndn(r, 5) == 0)
+	if (rndn(r, 8) == 0)
 		flags |= O_EXCL;
 	if (rndn(r, 5) == 0)
 		flags |= O_TRUNC;
@@ -228,7 +234,8 @@ track_fd(struct diff_run *r, int k)
 
 	if (k < 0 || k >= DIFF_MAXK)
 		return;
-	r->isdir[k] = r->be->fstat(hostfd(r, k), &st) == 0 && S_ISDIR(st.st_mode);
+	r->isopen[k] = r->be->fstat(hostfd(r, k), &st) == 0;
+	r->isdir[k] = r->isopen[k] && S_ISDIR(st.st_mode);
 }
 
 /* ---- the operations ---- */
@@ -263,6 +270,7 @@ op_close(struct diff_run *r)
 
 	log_desc(r->log, "close(%d)", k);
 	LOGCALL(r, r->be->close(hostfd(r, k)));
+	track_fd(r, k);
 }
 
 static void
@@ -717,7 +725,7 @@ diff_one(struct diff_run *r)
 {
 	unsigned p = rndn(r, 100);
 
-	if (p < 12) op_open(r);
+	if (p < 15) op_open(r);
 	else if (p < 18) op_close(r);
 	else if (p < 22) op_read(r, false);
 	else if (p < 24) op_read(r, true);
