@@ -184,8 +184,16 @@ namei_walk(struct nstate *ns)
 		}
 		if (error != 0)
 			return error;
-		if (vp->v_type == VLNK &&
-		    (!islast || trailing || (ndp->ni_flags & FOLLOW) != 0)) {
+		/*
+		 * A trailing slash follows a last symlink, except for
+		 * CREATE/RENAME, whose callers refuse such a name unresolved
+		 * (Linux: open O_CREAT of "link/" is EISDIR even when the link
+		 * loops; mkdir of it is EEXIST).
+		 */
+		if (vp->v_type == VLNK && (!islast ||
+		    ((ndp->ni_op == CREATE || ndp->ni_op == RENAME) ?
+		    !trailing && (ndp->ni_flags & FOLLOW) != 0 :
+		    trailing || (ndp->ni_flags & FOLLOW) != 0))) {
 			error = namei_follow(ns, vp, rest);
 			vrele(vp);
 			if (error != 0)

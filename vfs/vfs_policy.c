@@ -41,8 +41,16 @@ pol_getattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred)
 int
 vpol_may_create(struct vnode *dvp, kauth_cred_t cred)
 {
+	struct vattr dva;
+	int error;
+
 	if (dvp->v_type != VDIR)
 		return ENOTDIR;
+	/* A removed directory takes no new names: ENOENT before EACCES (Linux IS_DEADDIR). */
+	if ((error = pol_getattr(dvp, &dva, cred)) != 0)
+		return error;
+	if (dva.va_nlink == 0)
+		return ENOENT;
 	return dvp->v_op->vop_access(dvp, VWRITE | VEXEC, cred);
 }
 
