@@ -143,8 +143,8 @@ list_tree(const char *path, int depth)
 			off += d->d_reclen;
 			if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 				continue;
-			snprintf(child, sizeof child, "%s/%s", path, d->d_name);
-			if (rump_sys_lstat(child, &st) == -1)
+			if ((size_t)snprintf(child, sizeof child, "%s/%s", path,
+			    d->d_name) >= sizeof child || rump_sys_lstat(child, &st) == -1)
 				continue;
 			mode_string(st.st_mode, mstr);
 			printf("%*s%s %2ju %6jd  %s", depth * 2, "", mstr,

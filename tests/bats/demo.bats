@@ -12,7 +12,7 @@ setup() {
 	[[ "$output" == *"drwxr-xr-x"*"etc"* ]]
 	[[ "$output" == *"-rw-------"*"note.txt"* ]]
 	[[ "$output" == *"-rw-r--r--  2"*"hosts.bak"* ]]
-	[[ "$output" == *"crw-rw-rw-"*"dev-null"* ]]
+	[[ "$output" == *"crw-r--r--"*"dev-null"* ]]
 	[[ "$output" == *"Welcome to a rump kernel"* ]]
 }
 

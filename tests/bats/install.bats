@@ -6,7 +6,7 @@ setup_file() {
 	export SRC="$BATS_TEST_DIRNAME/../.."
 	export WORK="$BATS_FILE_TMPDIR/install"
 	export PREFIX="$WORK/prefix"
-	meson setup "$WORK/build" "$SRC" --prefix="$PREFIX" -Dbuildtype=release >/dev/null
+	meson setup "$WORK/build" "$SRC" --prefix="$PREFIX" -Dbuildtype=release -Dtests=false >/dev/null
 	ninja -C "$WORK/build" >/dev/null
 	meson install -C "$WORK/build" >/dev/null
 	export PKG_CONFIG_PATH=$(dirname "$(find "$PREFIX" -name rump.pc | head -n 1)")
