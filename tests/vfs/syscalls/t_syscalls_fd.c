@@ -385,3 +385,103 @@ T_CASE(utimens_rules)
 	rump_pub_lwproc_releaselwp();
 	CHECK_EQ(rump_shutdown(), 0);
 }
+
+/* ---- threads ---- */
+
+#include <pthread.h>
+
+#define RACE_THREADS	4
+#define RACE_ROUNDS	300
+
+static int race_fd;
+static volatile int race_stop;
+
+static void *
+race_reader(void *arg)
+{
+	char buf[8];
+	ssize_t got;
+	long bad = 0;
+
+	(void)arg;
+	while (!race_stop) {
+		errno = 0;
+		got = rump_sys_pread(race_fd, buf, sizeof(buf), 0);
+		/* the descriptor is either the file (8 bytes) or closed */
+		if (!(got == 8 || (got == -1 && errno == EBADF)))
+			bad++;
+	}
+	return (void *)bad;
+}
+
+T_CASE(concurrent_close)
+{
+	pthread_t t[RACE_THREADS];
+	void *bad;
+	int i, fd;
+
+	boot();
+	put_file("/f", "01234567", 0644);
+	race_fd = rump_sys_open("/f", O_RDONLY);
+	CHECK(race_fd >= 0);
+	for (i = 0; i < RACE_THREADS; i++)
+		CHECK_EQ(pthread_create(&t[i], NULL, race_reader, NULL), 0);
+	/* close and reopen the descriptor under the readers' feet */
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		CHECK_EQ(rump_sys_close(race_fd), 0);
+		fd = rump_sys_open("/f", O_RDONLY);
+		CHECK_EQ(fd, race_fd);
+		CHECK_EQ(rump_sys_dup2(fd, race_fd), race_fd);
+	}
+	race_stop = 1;
+	for (i = 0; i < RACE_THREADS; i++) {
+		CHECK_EQ(pthread_join(t[i], &bad), 0);
+		CHECK_EQ((long)bad, 0);
+	}
+	CHECK_EQ(rump_sys_close(race_fd), 0);
+	CHECK_EQ(rump_shutdown(), 0);
+}
+
+static void *
+race_creator(void *arg)
+{
+	char name[32];
+	long i, fails = 0, made = 0;
+	int fd, excl = (int)(long)arg;
+
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		snprintf(name, sizeof(name), "/r/n%ld", i % 16);
+		fd = rump_sys_open(name, O_RDWR | O_CREAT | (excl ? O_EXCL : 0), 0644);
+		if (fd < 0) {
+			if (!(excl && errno == EEXIST))
+				fails++;
+			continue;
+		}
+		made++;
+		CHECK_EQ(rump_sys_close(fd), 0);
+		/* unlinking races with the others' creates: ENOENT is fine */
+		if (rump_sys_unlink(name) != 0 && errno != ENOENT)
+			fails++;
+	}
+	return (void *)(fails * 100000 + (made > 0 ? 0 : 1));
+}
+
+T_CASE(concurrent_create)
+{
+	pthread_t t[RACE_THREADS];
+	void *res;
+	int i, excl;
+
+	boot();
+	CHECK_EQ(rump_sys_mkdir("/r", 0777), 0);
+	/* without O_EXCL every open succeeds, whoever created the file */
+	for (excl = 0; excl < 2; excl++) {
+		for (i = 0; i < RACE_THREADS; i++)
+			CHECK_EQ(pthread_create(&t[i], NULL, race_creator, (void *)(long)excl), 0);
+		for (i = 0; i < RACE_THREADS; i++) {
+			CHECK_EQ(pthread_join(t[i], &res), 0);
+			CHECK_EQ((long)res / 100000, 0);
+		}
+	}
+	CHECK_EQ(rump_shutdown(), 0);
+}
