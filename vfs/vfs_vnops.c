@@ -127,6 +127,11 @@ vn_open_flags(int oflags, int *fflagp, int *accmodep)
 	}
 	if (oflags & O_TRUNC)
 		accmode |= VWRITE;
+	/* Unnamed temporary files and O_PATH descriptors are not provided. */
+	if ((oflags & __O_TMPFILE) == __O_TMPFILE)
+		return (oflags & O_ACCMODE) == O_RDONLY ? EINVAL : EOPNOTSUPP;
+	if (oflags & O_PATH)
+		return EOPNOTSUPP;
 	/* Linux 6.4 and later refuse to create a directory through open(). */
 	if ((oflags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
 		return EINVAL;

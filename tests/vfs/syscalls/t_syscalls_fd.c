@@ -64,6 +64,9 @@ T_CASE(open_modes)
 	CHECK_ERRNO(rump_sys_open("/f/", O_RDONLY), ENOTDIR);
 	CHECK_ERRNO(rump_sys_open("/new/", O_RDWR | O_CREAT, 0644), EISDIR);
 	CHECK_ERRNO(rump_sys_open("/d", O_RDONLY | O_CREAT | O_DIRECTORY, 0755), EINVAL);
+	CHECK_ERRNO(rump_sys_open("/", O_RDWR | O_TMPFILE, 0600), EOPNOTSUPP);
+	CHECK_ERRNO(rump_sys_open("/", O_RDONLY | O_TMPFILE, 0600), EINVAL);
+	CHECK_ERRNO(rump_sys_open("/", O_PATH), EOPNOTSUPP);
 	CHECK_EQ(rump_sys_symlink("f", "/l"), 0);
 	CHECK_ERRNO(rump_sys_open("/l", O_RDONLY | O_NOFOLLOW), ELOOP);
 	CHECK_ERRNO(rump_sys_open("/l", O_RDONLY | O_CREAT | O_EXCL, 0644), EEXIST);
@@ -304,6 +307,16 @@ T_CASE(getdents_records)
 	/* rewinding starts over */
 	CHECK_EQ(rump_sys_lseek(fd, 0, SEEK_SET), 0);
 	CHECK(rump_sys_getdents(fd, buf, sizeof(buf)) > 0);
+	/* a made-up cookie is the file system's to refuse or end on, never to crash on */
+	for (i = 1; i < 64; i++) {
+		ssize_t got;
+
+		CHECK_EQ(rump_sys_lseek(fd, (off_t)i * 977, SEEK_SET), (off_t)i * 977);
+		got = rump_sys_getdents(fd, buf, sizeof(buf));
+		CHECK(got >= 0 || errno == EINVAL || errno == ENOENT);
+	}
+	CHECK_EQ(rump_sys_lseek(fd, INT64_MAX, SEEK_SET), INT64_MAX);
+	CHECK(rump_sys_getdents(fd, buf, sizeof(buf)) >= 0 || errno == EINVAL);
 	CHECK_EQ(rump_sys_close(fd), 0);
 	fd = rump_sys_open("/d/n00", O_RDONLY);
 	CHECK_ERRNO(rump_sys_getdents(fd, buf, sizeof(buf)), ENOTDIR);
