@@ -857,8 +857,9 @@ walk_dir(const struct be *be, struct diff_log *log, const char *abs, const char 
 	be->close(fd);
 	qsort(names, (size_t)n, sizeof(names[0]), cmp_names);
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", abs, names[i]);
-		snprintf(relp, sizeof(relp), "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
+		CHECK((size_t)snprintf(path, sizeof(path), "%s/%s", abs, names[i]) < sizeof(path));
+		CHECK((size_t)snprintf(relp, sizeof(relp), "%s%s%s", rel, rel[0] ? "/" : "",
+		    names[i]) < sizeof(relp));
 		log_desc(log, "tree %s", relp);
 		CHECK(be->lstat(path, &st) == 0);
 		log_stat(log, &st, start);
