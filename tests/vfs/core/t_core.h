@@ -8,20 +8,8 @@
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
 #include "t.h"
+#include "t_rump.h"
 #include "testfs.h"
-
-static inline void
-t_boot(void)
-{
-	CHECK_ERR(rump_init(), 0);
-	rump_sys_umask(0);
-}
-
-static inline void
-t_halt(void)
-{
-	CHECK_ERR(rump_shutdown(), 0);
-}
 
 /* A componentname for name (kernel side, scheduled). */
 static inline struct componentname

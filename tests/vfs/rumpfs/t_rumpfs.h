@@ -15,6 +15,7 @@
 #include <rump/rump_syscalls.h>
 
 #include "t.h"
+#include "t_rump.h"
 
 /*
  * The layout getdents hands out (Linux's struct dirent64).  Spelled out
@@ -34,20 +35,6 @@ struct t_dirent {
 #define T_DT_REG	8
 #define T_DT_LNK	10
 #define T_DT_SOCK	12
-
-/* Boot a kernel with umask 0 so modes come out as asked. */
-static inline void
-t_boot(void)
-{
-	CHECK_ERR(rump_init(), 0);
-	rump_sys_umask(0);
-}
-
-static inline void
-t_halt(void)
-{
-	CHECK_ERR(rump_shutdown(), 0);
-}
 
 /* Create path with len bytes of content. */
 static inline void
