@@ -100,4 +100,18 @@ int	vfs_unmount_all(void);
 /* statvfs of mp with f_fsid/f_flag filled. */
 int	vfs_statvfs(struct mount *mp, struct statvfs *sv);
 
+/*
+ * For disk file systems' vfs_mount: the device path of a struct ufs_args
+ * (<rump/rump_fsargs.h>) in data (EINVAL when missing or short,
+ * ENAMETOOLONG), and opening that device: namei, VBLK check (ENOTBLK),
+ * bdev_open for writing unless rdonly (EROFS on a read-only device or
+ * image, EBUSY if another writer holds it).  *devvpp is referenced and
+ * is what the file system passes to bread().  vfs_closedev drops the
+ * device's buffers (flush them first), closes and releases it.
+ */
+struct bdev;
+int	vfs_mountargs_fspec(const void *data, size_t len, const char **fspecp);
+int	vfs_opendev(const char *fspec, bool rdonly, struct vnode **devvpp, struct bdev **bdp);
+void	vfs_closedev(struct vnode *devvp, struct bdev *bd, bool rdonly);
+
 #endif /* VFS_MOUNT_H */
