@@ -1,0 +1,182 @@
+/* ukfs_file.c: ukfs calls on files by path: open/read/write/close, create, mknod, links, remove, rename, readlink. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "ukfs_impl.h"
+
+static ssize_t file_io(struct ukfs *fs, const char *filename, off_t off,
+    uint8_t *buf, size_t bufsize, bool write);
+
+int
+ukfs_open(struct ukfs *fs, const char *filename, int flags)
+{
+	char kpath[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kpath);
+	return rump_sys_open(kpath, flags | O_CLOEXEC, 0);
+}
+
+ssize_t
+ukfs_read_fd(struct ukfs *fs, int fd, off_t off, uint8_t *buf, size_t bufsize)
+{
+	(void)fs;
+	return rump_sys_pread(fd, buf, bufsize, off);
+}
+
+ssize_t
+ukfs_write_fd(struct ukfs *fs, int fd, off_t off, uint8_t *buf, size_t bufsize, int dosync)
+{
+	ssize_t n;
+
+	(void)fs;
+	n = rump_sys_pwrite(fd, buf, bufsize, off);
+	if (n >= 0 && dosync && rump_sys_fsync(fd) == -1)
+		return -1;
+	return n;
+}
+
+int
+ukfs_close(struct ukfs *fs, int fd)
+{
+	(void)fs;
+	return rump_sys_close(fd);
+}
+
+/* Open, move the whole range (short only at end of file), close. */
+static ssize_t
+file_io(struct ukfs *fs, const char *filename, off_t off, uint8_t *buf, size_t bufsize,
+    bool write)
+{
+	size_t done;
+	ssize_t n;
+	int fd, sverr;
+
+	if ((fd = ukfs_open(fs, filename, write ? O_WRONLY : O_RDONLY)) == -1)
+		return -1;
+	for (done = 0; done < bufsize; done += (size_t)n) {
+		if (write)
+			n = rump_sys_pwrite(fd, buf + done, bufsize - done, off + (off_t)done);
+		else
+			n = rump_sys_pread(fd, buf + done, bufsize - done, off + (off_t)done);
+		if (n == -1) {
+			sverr = errno;
+			rump_sys_close(fd);
+			errno = sverr;
+			return -1;
+		}
+		if (n == 0)
+			break;
+	}
+	if (rump_sys_close(fd) == -1)
+		return -1;
+	return (ssize_t)done;
+}
+
+ssize_t
+ukfs_read(struct ukfs *fs, const char *filename, off_t off, uint8_t *buf, size_t bufsize)
+{
+	return file_io(fs, filename, off, buf, bufsize, false);
+}
+
+ssize_t
+ukfs_write(struct ukfs *fs, const char *filename, off_t off, uint8_t *buf, size_t bufsize)
+{
+	return file_io(fs, filename, off, buf, bufsize, true);
+}
+
+ssize_t
+ukfs_readlink(struct ukfs *fs, const char *filename, char *linkbuf, size_t buflen)
+{
+	char kpath[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kpath);
+	return rump_sys_readlink(kpath, linkbuf, buflen);
+}
+
+/* A new regular file (EEXIST if the name exists). */
+int
+ukfs_create(struct ukfs *fs, const char *filename, mode_t mode)
+{
+	char kpath[PATH_MAX];
+	int fd;
+
+	UKFS_PATH1(fs, filename, kpath);
+	fd = rump_sys_open(kpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
+	if (fd == -1)
+		return -1;
+	return rump_sys_close(fd);
+}
+
+int
+ukfs_mkdir(struct ukfs *fs, const char *filename, mode_t mode)
+{
+	char kpath[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kpath);
+	return rump_sys_mkdir(kpath, mode);
+}
+
+int
+ukfs_mknod(struct ukfs *fs, const char *filename, mode_t mode, dev_t dev)
+{
+	char kpath[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kpath);
+	return rump_sys_mknod(kpath, mode, dev);
+}
+
+int
+ukfs_mkfifo(struct ukfs *fs, const char *filename, mode_t mode)
+{
+	return ukfs_mknod(fs, filename, S_IFIFO | (mode & 07777), 0);
+}
+
+/* filename: the new link; linkname: its target, stored as given. */
+int
+ukfs_symlink(struct ukfs *fs, const char *filename, const char *linkname)
+{
+	char kpath[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kpath);
+	return rump_sys_symlink(linkname, kpath);
+}
+
+int
+ukfs_remove(struct ukfs *fs, const char *filename)
+{
+	char kpath[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kpath);
+	return rump_sys_unlink(kpath);
+}
+
+int
+ukfs_rmdir(struct ukfs *fs, const char *filename)
+{
+	char kpath[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kpath);
+	return rump_sys_rmdir(kpath);
+}
+
+/* f_create becomes a new name of the existing filename. */
+int
+ukfs_link(struct ukfs *fs, const char *filename, const char *f_create)
+{
+	char kfrom[PATH_MAX], kto[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kfrom);
+	UKFS_PATH1(fs, f_create, kto);
+	return rump_sys_link(kfrom, kto);
+}
+
+int
+ukfs_rename(struct ukfs *fs, const char *from, const char *to)
+{
+	char kfrom[PATH_MAX], kto[PATH_MAX];
+
+	UKFS_PATH1(fs, from, kfrom);
+	UKFS_PATH1(fs, to, kto);
+	return rump_sys_rename(kfrom, kto);
+}

@@ -1,0 +1,62 @@
+/* ukfs_impl.h: libukfs internals shared by its files: the ukfs handle, partitions and path translation. */
+#ifndef UKFS_UKFS_IMPL_H
+#define UKFS_UKFS_IMPL_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <rump/rump.h>
+#include <rump/ukfs.h>
+
+/* One mounted file system. */
+struct ukfs {
+	char		uk_mountpath[PATH_MAX];	/* mount point in the rump namespace */
+	char		uk_devkey[64];		/* etfs key, "" for rumpfs */
+	bool		uk_madedir;		/* we made uk_mountpath: rmdir it at release */
+	pthread_mutex_t	uk_lock;		/* uk_cwd */
+	char		uk_cwd[PATH_MAX];	/* "" or "/a/b": relative to the root, normalised */
+	void		*uk_specific;
+};
+
+enum ukfs_parttype {
+	UKFS_PART_NONE,
+	UKFS_PART_OFFSET,
+	UKFS_PART_DISKLABEL,
+	UKFS_PART_MBR,
+	UKFS_PART_GPT,
+};
+
+struct ukfs_part {
+	enum ukfs_parttype	part_type;
+	int			part_index;	/* label letter - 'a', or MBR/GPT number */
+	uint64_t		part_off;	/* bytes into the image */
+	uint64_t		part_size;	/* bytes */
+};
+
+/*
+ * Translate path (relative to the root or to uk_cwd) into a path in the
+ * rump namespace under uk_mountpath, with "." and ".." folded so that
+ * nothing climbs above the root; a trailing '/' is kept.  ENOENT for "",
+ * ENAMETOOLONG, EFAULT for NULL.  Returns 0 or an errno.
+ */
+int	ukfs_path(struct ukfs *fs, const char *path, char *out, size_t outlen);
+
+/* Run a rump_sys_* call on a translated path (two for link/rename). */
+#define UKFS_PATH1(fs, path, buf)					\
+	do {								\
+		int ukfs_e_ = ukfs_path((fs), (path), (buf), sizeof(buf)); \
+		if (ukfs_e_ != 0) {					\
+			errno = ukfs_e_;				\
+			return -1;					\
+		}							\
+	} while (0)
+
+/* Partition tables (ukfs_part_table.c): fill part_off/part_size from the image open at fd. */
+int	ukfs_part_mbr(int fd, struct ukfs_part *part);
+int	ukfs_part_gpt(int fd, struct ukfs_part *part);
+int	ukfs_part_disklabel(int fd, struct ukfs_part *part);
+
+/* Whether the kernel knows file-system type name (ukfs_kern.c). */
+bool	ukfs_kern_hasfs(const char *name);
+
+#endif /* UKFS_UKFS_IMPL_H */
