@@ -1,0 +1,153 @@
+/* ffs.h: the ffs driver's private interfaces: the mount, in-core inodes, and the helpers between files. */
+#ifndef FS_FFS_FFS_H
+#define FS_FFS_FFS_H
+
+#include "kernel.h"
+#include "kmem.h"
+#include "locks.h"
+#include "buf.h"
+#include "mount.h"
+#include "vnode_if.h"
+#include "ffs_format.h"
+
+struct bdev;
+
+/*
+ * A mounted file system.  The geometry fields are host-order copies of
+ * the superblock, validated at mount (ffs_super.c): everything computed
+ * from them stays in range.  Constant after mount.
+ */
+struct ffs_mount {
+	struct mount	*fm_mp;
+	struct vnode	*fm_devvp;	/* referenced; what bread() is given */
+	struct bdev	*fm_bd;
+	bool		fm_swap;	/* on-disk byte order is not the host's */
+	bool		fm_ufs2;
+	bool		fm_ronly;
+	bool		fm_olddir;	/* pre-4.4BSD directories: 16-bit namlen, no d_type */
+	uint64_t	fm_sbloc;	/* byte offset of the superblock we use */
+	struct ffs_fs	fm_fs;		/* raw superblock as read (disk order) */
+	int32_t		fm_bsize, fm_fsize, fm_frag;
+	int32_t		fm_bshift, fm_fshift, fm_fragshift, fm_fsbtodb;
+	uint32_t	fm_ncg;
+	uint32_t	fm_ipg;		/* inodes per group */
+	uint32_t	fm_fpg;		/* frags per group */
+	uint32_t	fm_inopb;	/* inodes per block */
+	uint32_t	fm_nindir;	/* pointers per indirect block */
+	uint32_t	fm_dinodesize;	/* 128 or 256 */
+	int64_t		fm_size;	/* frags in the fs */
+	int64_t		fm_dsize;	/* data frags */
+	int32_t		fm_sblkno, fm_cblkno, fm_iblkno, fm_dblkno;
+	int32_t		fm_cgoffset, fm_cgmask;
+	int64_t		fm_csaddr;	/* frag address of the summary array */
+	int32_t		fm_cssize;	/* its bytes */
+	int32_t		fm_cgsize;	/* bytes of a cg header */
+	int32_t		fm_maxsymlinklen;	/* bytes kept in the inode (0: the old rule) */
+	int32_t		fm_minfree;	/* percent */
+	uint64_t	fm_maxfilesize;	/* largest size the block tree can map */
+	struct ffs_csum_total fm_cstotal;	/* host-order totals */
+};
+
+static inline struct ffs_mount *
+VFSTOFFS(struct mount *mp)
+{
+	return mp->mnt_data;
+}
+
+/* An in-core inode: host-order copies of the dinode's fields. v_data of its vnode. */
+struct ffs_inode {
+	struct ffs_mount *i_fm;
+	struct vnode	*i_vnode;
+	ino_t		i_number;
+	uint16_t	i_mode;		/* type and permissions */
+	int32_t		i_nlink;
+	uint32_t	i_uid, i_gid;
+	uint64_t	i_size;
+	uint64_t	i_blocks;	/* 512-byte sectors */
+	struct timespec	i_atime, i_mtime, i_ctime, i_birthtime;
+	int32_t		i_gen;
+	uint32_t	i_flags;
+	int64_t		i_db[FFS_NDADDR];	/* direct frag addresses */
+	int64_t		i_ib[FFS_NIADDR];	/* indirect block addresses */
+	dev_t		i_rdev;		/* devices */
+	uint8_t		i_shortlink[FFS_NDADDR * 8 + FFS_NIADDR * 8];	/* fast symlink text */
+};
+
+static inline struct ffs_inode *
+VTOI(struct vnode *vp)
+{
+	return vp->v_data;
+}
+
+/* Geometry: frag addresses of a cylinder group's parts. */
+static inline int64_t
+ffs_cgbase(const struct ffs_mount *fm, uint32_t c)
+{
+	return (int64_t)fm->fm_fpg * c;
+}
+
+static inline int64_t
+ffs_cgstart(const struct ffs_mount *fm, uint32_t c)
+{
+	if (fm->fm_ufs2)
+		return ffs_cgbase(fm, c);
+	return ffs_cgbase(fm, c) + (int64_t)fm->fm_cgoffset * (c & ~(uint32_t)fm->fm_cgmask);
+}
+
+static inline int64_t ffs_cgsblock(const struct ffs_mount *fm, uint32_t c) { return ffs_cgstart(fm, c) + fm->fm_sblkno; }
+static inline int64_t ffs_cgtod(const struct ffs_mount *fm, uint32_t c) { return ffs_cgstart(fm, c) + fm->fm_cblkno; }
+static inline int64_t ffs_cgimin(const struct ffs_mount *fm, uint32_t c) { return ffs_cgstart(fm, c) + fm->fm_iblkno; }
+static inline int64_t ffs_cgdmin(const struct ffs_mount *fm, uint32_t c) { return ffs_cgstart(fm, c) + fm->fm_dblkno; }
+static inline uint32_t ffs_dtog(const struct ffs_mount *fm, int64_t d) { return (uint32_t)(d / fm->fm_fpg); }
+static inline daddr_t ffs_fsbtodb(const struct ffs_mount *fm, int64_t d) { return d << fm->fm_fsbtodb; }
+static inline uint64_t ffs_maxino(const struct ffs_mount *fm) { return (uint64_t)fm->fm_ncg * fm->fm_ipg; }
+
+/* ffs_super.c */
+int	ffs_super_read(struct ffs_mount *fm);
+
+/* ffs_subr.c: device blocks.  Every buffer is a whole block (clipped at the end of the fs). */
+int	ffs_bread(struct ffs_mount *fm, int64_t blkaddr, struct buf **bpp);
+int	ffs_getblk(struct ffs_mount *fm, int64_t blkaddr, struct buf **bpp);
+/* Is the run of nfrags frags at d inside the fs, inside one block, and outside metadata? */
+bool	ffs_frags_ok(const struct ffs_mount *fm, int64_t d, int nfrags);
+/* Read frags [d, d+nfrags) (one block at most) into a busy buffer; *offp is their offset in it. */
+int	ffs_bread_frags(struct ffs_mount *fm, int64_t d, int nfrags, struct buf **bpp, size_t *offp);
+
+/* ffs_inode.c */
+int	ffs_inode_load(struct ffs_mount *fm, ino_t ino, struct ffs_inode *ip);
+bool	ffs_ino_ok(const struct ffs_mount *fm, uint64_t ino);
+bool	ffs_isshortlink(const struct ffs_inode *ip);
+
+/* ffs_bmap.c: the frag address of logical block lbn (0: a hole), and how many frags it holds. */
+int	ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *dp);
+int	ffs_blksize(const struct ffs_inode *ip, int64_t lbn);
+
+/* ffs_readwrite.c */
+int	ffs_read_inode(struct ffs_inode *ip, struct uio *uio);
+
+/* ffs_dir.c: directory entries, validated. */
+struct ffs_dirent {
+	uint32_t	de_ino;
+	uint16_t	de_reclen;
+	uint8_t		de_type;	/* FFS_DT_*; FFS_DT_UNKNOWN in the old format */
+	uint16_t	de_namlen;
+	const char	*de_name;	/* inside the buffer, not NUL-terminated */
+};
+/* Parse the entry at byte off of a DIRBLKSIZ chunk; EIO (with a message) when malformed. */
+int	ffs_dir_parse(struct ffs_inode *dp, const uint8_t *chunk, unsigned off,
+	    struct ffs_dirent *dep);
+/* Call fn for each entry in use, in order, from byte start; stops when fn returns nonzero
+ * (its value is returned, with *offp at that entry) or at the end (0, *offp = size). */
+typedef int (*ffs_dir_fn)(void *arg, const struct ffs_dirent *de, uint64_t off);
+int	ffs_dir_walk(struct ffs_inode *dp, uint64_t start, ffs_dir_fn fn, void *arg);
+int	ffs_readdir(struct vnode *vp, struct uio *uio, kauth_cred_t cred, int *eofp);
+
+/* ffs_lookup.c */
+int	ffs_lookup(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp);
+int	ffs_dir_find(struct ffs_inode *dp, const char *name, size_t namelen, uint32_t *inop);
+
+/* ffs_vnops.c */
+extern const struct vnodeops ffs_vnodeops;
+enum vtype ffs_mode_to_vtype(uint16_t mode);
+
+#endif /* FS_FFS_FFS_H */

@@ -1,0 +1,86 @@
+/* ffs_bmap.c: mapping a file's logical blocks to frag addresses through the direct and indirect pointers. */
+#include "ffs.h"
+
+/* Frags held by logical block lbn: a whole block, except a short last block among the direct ones. */
+int
+ffs_blksize(const struct ffs_inode *ip, int64_t lbn)
+{
+	const struct ffs_mount *fm = ip->i_fm;
+	uint64_t tail;
+
+	if (lbn >= FFS_NDADDR || ip->i_size >= ((uint64_t)(lbn + 1) << fm->fm_bshift))
+		return fm->fm_frag;
+	tail = ip->i_size & (uint64_t)(fm->fm_bsize - 1);
+	return (int)howmany(tail, (uint64_t)fm->fm_fsize);
+}
+
+/* Pointer i of the indirect block at frag address blk. */
+static int
+indir_get(struct ffs_inode *ip, int64_t blk, uint64_t i, int64_t *dp)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	struct buf *bp;
+	int error;
+
+	if (!ffs_frags_ok(fm, blk, fm->fm_frag)) {
+		kprintf("ffs: inode %ju: indirect block %jd out of range\n",
+		    (uintmax_t)ip->i_number, (intmax_t)blk);
+		return EIO;
+	}
+	if ((error = ffs_bread(fm, blk, &bp)) != 0)
+		return error;
+	if ((uint64_t)bp->b_bcount < (i + 1) * (fm->fm_ufs2 ? 8 : 4)) {
+		brelse(bp, 0);
+		return EIO;
+	}
+	if (fm->fm_ufs2)
+		*dp = (int64_t)ffs_get64(fm->fm_swap, ((const uint64_t *)bp->b_data)[i]);
+	else
+		*dp = (int32_t)ffs_get32(fm->fm_swap, ((const uint32_t *)bp->b_data)[i]);
+	brelse(bp, 0);
+	return 0;
+}
+
+/*
+ * *dp = the frag address of logical block lbn, 0 for a hole.  A nonzero
+ * address is checked to lie in the data area for the frags the block holds.
+ */
+int
+ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *dp)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	uint64_t rel, span = 1;
+	int64_t d;
+	int level, error;
+
+	*dp = 0;
+	if (lbn < 0)
+		return EINVAL;
+	if (lbn < FFS_NDADDR) {
+		d = ip->i_db[lbn];
+	} else {
+		rel = (uint64_t)lbn - FFS_NDADDR;
+		for (level = 0; level < FFS_NIADDR; level++) {
+			span *= fm->fm_nindir;
+			if (rel < span)
+				break;
+			rel -= span;
+		}
+		if (level == FFS_NIADDR)
+			return EFBIG;
+		d = ip->i_ib[level];
+		for (; level >= 0 && d != 0; level--) {
+			span /= fm->fm_nindir;
+			if ((error = indir_get(ip, d, rel / span, &d)) != 0)
+				return error;
+			rel %= span;
+		}
+	}
+	if (d != 0 && !ffs_frags_ok(fm, d, ffs_blksize(ip, lbn))) {
+		kprintf("ffs: inode %ju: block %jd at %jd out of range\n",
+		    (uintmax_t)ip->i_number, (intmax_t)lbn, (intmax_t)d);
+		return EIO;
+	}
+	*dp = d;
+	return 0;
+}

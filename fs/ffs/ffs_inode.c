@@ -1,0 +1,162 @@
+/* ffs_inode.c: reading UFS1/UFS2 dinodes into in-core inodes, with their sanity checks. */
+#include <sys/sysmacros.h>
+
+#include "ffs.h"
+
+static void	load_ufs1(struct ffs_mount *fm, const struct ffs_dinode1 *d, struct ffs_inode *ip);
+static void	load_ufs2(struct ffs_mount *fm, const struct ffs_dinode2 *d, struct ffs_inode *ip);
+static int	check_inode(struct ffs_mount *fm, struct ffs_inode *ip);
+
+bool
+ffs_ino_ok(const struct ffs_mount *fm, uint64_t ino)
+{
+	return ino >= FFS_ROOTINO && ino < ffs_maxino(fm);
+}
+
+/* Where inode ino lives: the frag address of its block and its byte offset there. */
+static void
+ino_location(const struct ffs_mount *fm, uint64_t ino, int64_t *blkp, size_t *offp)
+{
+	uint32_t c = (uint32_t)(ino / fm->fm_ipg), i = (uint32_t)(ino % fm->fm_ipg);
+
+	*blkp = ffs_cgimin(fm, c) + (int64_t)(i / fm->fm_inopb) * fm->fm_frag;
+	*offp = (size_t)(i % fm->fm_inopb) * fm->fm_dinodesize;
+}
+
+/* NetBSD's dev_t: major in bits 8-19, minor in bits 0-7 and 20-31. */
+static dev_t
+netbsd_dev(uint32_t d)
+{
+	return makedev((d & 0x000fff00) >> 8, (d & 0xff) | ((d & 0xfff00000) >> 12));
+}
+
+static struct timespec
+ts(int64_t sec, int32_t nsec)
+{
+	struct timespec t = { .tv_sec = sec, .tv_nsec = nsec };
+
+	if (nsec < 0 || nsec >= 1000000000)
+		t.tv_nsec = 0;
+	return t;
+}
+
+static void
+load_ufs1(struct ffs_mount *fm, const struct ffs_dinode1 *d, struct ffs_inode *ip)
+{
+	bool sw = fm->fm_swap;
+
+	ip->i_mode = ffs_get16(sw, d->di_mode);
+	ip->i_nlink = (int16_t)ffs_get16(sw, (uint16_t)d->di_nlink);
+	ip->i_uid = ffs_get32(sw, d->di_uid);
+	ip->i_gid = ffs_get32(sw, d->di_gid);
+	ip->i_size = ffs_get64(sw, d->di_size);
+	ip->i_blocks = (uint32_t)ffs_get32(sw, (uint32_t)d->di_blocks);
+	ip->i_atime = ts((int32_t)ffs_get32(sw, (uint32_t)d->di_atime),
+	    (int32_t)ffs_get32(sw, (uint32_t)d->di_atimensec));
+	ip->i_mtime = ts((int32_t)ffs_get32(sw, (uint32_t)d->di_mtime),
+	    (int32_t)ffs_get32(sw, (uint32_t)d->di_mtimensec));
+	ip->i_ctime = ts((int32_t)ffs_get32(sw, (uint32_t)d->di_ctime),
+	    (int32_t)ffs_get32(sw, (uint32_t)d->di_ctimensec));
+	ip->i_birthtime.tv_sec = VNOVAL;
+	ip->i_birthtime.tv_nsec = 0;
+	ip->i_gen = (int32_t)ffs_get32(sw, (uint32_t)d->di_gen);
+	ip->i_flags = ffs_get32(sw, d->di_flags);
+	for (int i = 0; i < FFS_NDADDR; i++)
+		ip->i_db[i] = (int32_t)ffs_get32(sw, (uint32_t)d->di_db[i]);
+	for (int i = 0; i < FFS_NIADDR; i++)
+		ip->i_ib[i] = (int32_t)ffs_get32(sw, (uint32_t)d->di_ib[i]);
+	ip->i_rdev = netbsd_dev(ffs_get32(sw, (uint32_t)d->di_db[0]));
+	memcpy(ip->i_shortlink, d->di_db, sizeof(d->di_db) + sizeof(d->di_ib));
+}
+
+static void
+load_ufs2(struct ffs_mount *fm, const struct ffs_dinode2 *d, struct ffs_inode *ip)
+{
+	bool sw = fm->fm_swap;
+
+	ip->i_mode = ffs_get16(sw, d->di_mode);
+	ip->i_nlink = (int16_t)ffs_get16(sw, (uint16_t)d->di_nlink);
+	ip->i_uid = ffs_get32(sw, d->di_uid);
+	ip->i_gid = ffs_get32(sw, d->di_gid);
+	ip->i_size = ffs_get64(sw, d->di_size);
+	ip->i_blocks = ffs_get64(sw, d->di_blocks);
+	ip->i_atime = ts((int64_t)ffs_get64(sw, (uint64_t)d->di_atime),
+	    (int32_t)ffs_get32(sw, (uint32_t)d->di_atimensec));
+	ip->i_mtime = ts((int64_t)ffs_get64(sw, (uint64_t)d->di_mtime),
+	    (int32_t)ffs_get32(sw, (uint32_t)d->di_mtimensec));
+	ip->i_ctime = ts((int64_t)ffs_get64(sw, (uint64_t)d->di_ctime),
+	    (int32_t)ffs_get32(sw, (uint32_t)d->di_ctimensec));
+	ip->i_birthtime = ts((int64_t)ffs_get64(sw, (uint64_t)d->di_birthtime),
+	    (int32_t)ffs_get32(sw, (uint32_t)d->di_birthnsec));
+	ip->i_gen = (int32_t)ffs_get32(sw, (uint32_t)d->di_gen);
+	ip->i_flags = ffs_get32(sw, d->di_flags);
+	for (int i = 0; i < FFS_NDADDR; i++)
+		ip->i_db[i] = (int64_t)ffs_get64(sw, (uint64_t)d->di_db[i]);
+	for (int i = 0; i < FFS_NIADDR; i++)
+		ip->i_ib[i] = (int64_t)ffs_get64(sw, (uint64_t)d->di_ib[i]);
+	/* NetBSD keeps a 32-bit dev_t in the first direct pointer. */
+	ip->i_rdev = netbsd_dev((uint32_t)ip->i_db[0]);
+	memcpy(ip->i_shortlink, d->di_db, sizeof(d->di_db) + sizeof(d->di_ib));
+}
+
+bool
+ffs_isshortlink(const struct ffs_inode *ip)
+{
+	const struct ffs_mount *fm = ip->i_fm;
+
+	return ip->i_size < (uint64_t)fm->fm_maxsymlinklen ||
+	    (fm->fm_maxsymlinklen == 0 && ip->i_blocks == 0);
+}
+
+static int
+check_inode(struct ffs_mount *fm, struct ffs_inode *ip)
+{
+	const char *why = NULL;
+
+	if (ffs_mode_to_vtype(ip->i_mode) == VNON)
+		why = "unknown file type";
+	else if (ip->i_nlink < 0)
+		why = "negative link count";
+	else if (ip->i_size > fm->fm_maxfilesize)
+		why = "size beyond the format's limit";
+	else if ((ip->i_mode & FFS_IFMT) == FFS_IFDIR &&
+	    (ip->i_size == 0 || ip->i_size % FFS_DIRBLKSIZ != 0))
+		why = "directory size not a multiple of 512";
+	else if ((ip->i_mode & FFS_IFMT) == FFS_IFLNK && ffs_isshortlink(ip) &&
+	    ip->i_size > (fm->fm_ufs2 ? 120u : 60u))
+		why = "short symlink longer than the inode holds";
+	if (why == NULL)
+		return 0;
+	kprintf("ffs: inode %ju: %s\n", (uintmax_t)ip->i_number, why);
+	return EIO;
+}
+
+/* Fill *ip from the disk.  ENOENT for a free inode, EIO for a damaged one. */
+int
+ffs_inode_load(struct ffs_mount *fm, ino_t ino, struct ffs_inode *ip)
+{
+	struct buf *bp;
+	int64_t blk;
+	size_t off;
+	int error;
+
+	if (!ffs_ino_ok(fm, ino))
+		return ENOENT;
+	ino_location(fm, ino, &blk, &off);
+	if ((error = ffs_bread(fm, blk, &bp)) != 0)
+		return error;
+	if (off + fm->fm_dinodesize > (size_t)bp->b_bcount) {
+		brelse(bp, 0);
+		return EIO;
+	}
+	ip->i_fm = fm;
+	ip->i_number = ino;
+	if (fm->fm_ufs2)
+		load_ufs2(fm, (const struct ffs_dinode2 *)((char *)bp->b_data + off), ip);
+	else
+		load_ufs1(fm, (const struct ffs_dinode1 *)((char *)bp->b_data + off), ip);
+	brelse(bp, 0);
+	if (ip->i_mode == 0 || ip->i_nlink == 0)
+		return ENOENT;
+	return check_inode(fm, ip);
+}

@@ -1,0 +1,340 @@
+/* ffs_t.c: helpers of the ffs tests: generated trees, makefs images, mounting, comparing trees. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rump/rump.h>
+#include <rump/rump_fsargs.h>
+#include <rump/rump_syscalls.h>
+
+#include "t.h"
+#include "t_rump.h"
+#include "ffs_t.h"
+
+void
+ffs_t_init(struct ffs_t *t)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(t->ft_dir, sizeof(t->ft_dir), "%s/ffs_t.XXXXXX", tmp ? tmp : "/tmp");
+	CHECK(mkdtemp(t->ft_dir) != NULL);
+	snprintf(t->ft_tree, sizeof(t->ft_tree), "%s/tree", t->ft_dir);
+	snprintf(t->ft_img, sizeof(t->ft_img), "%s/img", t->ft_dir);
+	CHECK(mkdir(t->ft_tree, 0755) == 0);
+}
+
+void
+ffs_t_cleanup(struct ffs_t *t)
+{
+	CHECK_EQ(ffs_t_system("rm -rf '%s'", t->ft_dir), 0);
+}
+
+int
+ffs_t_system(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	CHECK(st != -1);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void
+write_file(const char *path, const void *buf, size_t len, off_t at)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	CHECK(fd >= 0);
+	if (len > 0)
+		CHECK(pwrite(fd, buf, len, at) == (ssize_t)len);
+	CHECK(close(fd) == 0);
+}
+
+static void
+fill(unsigned *seed, char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)rand_r(seed);
+}
+
+static void
+gen_many(const char *root, unsigned *seed)
+{
+	char path[512], buf[9000];
+
+	snprintf(path, sizeof(path), "%s/many", root);
+	CHECK(mkdir(path, 0755) == 0);
+	for (int i = 0; i < 300; i++) {
+		size_t len = (size_t)rand_r(seed) % sizeof(buf);
+		if (i % 7 == 0)
+			len = 0;
+		fill(seed, buf, len);
+		snprintf(path, sizeof(path), "%s/many/file_%03d_%u", root, i, (unsigned)len);
+		write_file(path, buf, len, 0);
+	}
+}
+
+static void
+gen_deep(const char *root)
+{
+	char path[1024];
+	size_t n;
+
+	n = (size_t)snprintf(path, sizeof(path), "%s", root);
+	for (int i = 0; i < 24; i++) {
+		n += (size_t)snprintf(path + n, sizeof(path) - n, "/deep%02d", i);
+		CHECK(mkdir(path, 0700 + (mode_t)(i % 8)) == 0 || errno == EEXIST);
+		char f[1100];
+		snprintf(f, sizeof(f), "%s/leaf", path);
+		write_file(f, path, n, 0);
+	}
+	/* Make them searchable again for the comparison (modes 0700..0707). */
+}
+
+static void
+gen_special(const char *root, unsigned *seed, bool large)
+{
+	char path[600], name[256], target[300];
+	static char buf[1 << 20];
+
+	memset(name, 'n', 255);
+	name[255] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	write_file(path, "long name\n", 10, 0);
+	snprintf(path, sizeof(path), "%s/sparse", root);
+	write_file(path, "end", 3, 3 * 1024 * 1024 + 17);
+	snprintf(path, sizeof(path), "%s/large", root);
+	fill(seed, buf, sizeof(buf));
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	for (int i = 0; i < (large ? 6 : 1); i++)
+		CHECK(write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf));
+	CHECK(write(fd, buf, 777) == 777);
+	CHECK(close(fd) == 0);
+	snprintf(path, sizeof(path), "%s/short_link", root);
+	CHECK(symlink("hard1", path) == 0);
+	memset(target, 'L', 200);
+	memcpy(target, "deep00/", 7);
+	target[200] = '\0';
+	snprintf(path, sizeof(path), "%s/long_link", root);
+	CHECK(symlink(target, path) == 0);
+	snprintf(path, sizeof(path), "%s/link_60", root);
+	memset(target, 'x', 60);
+	target[60] = '\0';
+	CHECK(symlink(target, path) == 0);
+	snprintf(path, sizeof(path), "%s/link_120", root);
+	memset(target, 'y', 120);
+	target[120] = '\0';
+	CHECK(symlink(target, path) == 0);
+}
+
+static void
+gen_nodes(const char *root)
+{
+	char path[600], path2[600];
+
+	snprintf(path, sizeof(path), "%s/hard1", root);
+	write_file(path, "hard\n", 5, 0);
+	for (int i = 2; i <= 3; i++) {
+		snprintf(path2, sizeof(path2), "%s/many/hard%d", root, i);
+		CHECK(link(path, path2) == 0);
+	}
+	snprintf(path, sizeof(path), "%s/fifo", root);
+	CHECK(mkfifo(path, 0640) == 0);
+	snprintf(path, sizeof(path), "%s/chr", root);
+	CHECK(mknod(path, S_IFCHR | 0620, makedev(1, 3)) == 0);
+	snprintf(path, sizeof(path), "%s/blk", root);
+	CHECK(mknod(path, S_IFBLK | 0660, makedev(7, 200)) == 0);
+	snprintf(path, sizeof(path), "%s/owned", root);
+	write_file(path, "owned\n", 6, 0);
+	CHECK(chown(path, 1234, 5678) == 0);
+	CHECK(chmod(path, 06751) == 0);
+	snprintf(path, sizeof(path), "%s/emptydir", root);
+	CHECK(mkdir(path, 01777) == 0);
+	CHECK(chmod(path, 01777) == 0);
+}
+
+void
+ffs_t_gen_tree(struct ffs_t *t, unsigned seed, bool large)
+{
+	gen_many(t->ft_tree, &seed);
+	gen_deep(t->ft_tree);
+	gen_special(t->ft_tree, &seed, large);
+	gen_nodes(t->ft_tree);
+	/* A fixed time with nanoseconds on one file, for the time checks. */
+	CHECK_EQ(ffs_t_system("touch -h -d '2021-03-04 05:06:07.123456789' '%s/hard1'",
+	    t->ft_tree), 0);
+}
+
+void
+ffs_t_makefs(struct ffs_t *t, int version, const char *order, int bsize, int fsize,
+    const char *extra)
+{
+	char opts[128];
+
+	snprintf(opts, sizeof(opts), "version=%d", version);
+	if (bsize)
+		snprintf(opts + strlen(opts), sizeof(opts) - strlen(opts), ",bsize=%d", bsize);
+	if (fsize)
+		snprintf(opts + strlen(opts), sizeof(opts) - strlen(opts), ",fsize=%d", fsize);
+	CHECK_EQ(ffs_t_system("makefs -t ffs -o %s -B %s %s '%s' '%s' >/dev/null",
+	    opts, order, extra ? extra : "", t->ft_img, t->ft_tree), 0);
+}
+
+int
+ffs_t_mount(struct ffs_t *t, int flags)
+{
+	struct ufs_args args = { .fspec = (char *)"/dev/img0" };
+
+	t_boot();
+	CHECK_EQ(rump_pub_etfs_register("/dev/img0", t->ft_img, RUMP_ETFS_BLK), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt", 0755), 0);
+	if (rump_sys_mount(MOUNT_FFS, "/mnt", flags, &args, sizeof(args)) != 0)
+		return errno;
+	return 0;
+}
+
+static void
+compare_file(const char *hpath, const char *rpath, off_t size)
+{
+	static char hb[65536], rb[65536];
+	int hfd = open(hpath, O_RDONLY), rfd = rump_sys_open(rpath, O_RDONLY);
+	off_t done = 0;
+
+	CHECK(hfd >= 0);
+	if (rfd < 0)
+		t_fail(__FILE__, __LINE__, "open %s: %s", rpath, strerror(errno));
+	for (;;) {
+		ssize_t hn = read(hfd, hb, sizeof(hb)), rn = rump_sys_read(rfd, rb, sizeof(rb));
+		if (hn != rn || (hn > 0 && memcmp(hb, rb, (size_t)hn) != 0))
+			t_fail(__FILE__, __LINE__, "%s differs near %jd (host %zd, rump %zd)",
+			    rpath, (intmax_t)done, hn, rn);
+		if (hn <= 0)
+			break;
+		done += hn;
+	}
+	CHECK_EQ(done, size);
+	CHECK(close(hfd) == 0);
+	CHECK_EQ(rump_sys_close(rfd), 0);
+}
+
+static void
+compare_attrs(const char *rpath, const struct stat *hs, const struct stat *rs)
+{
+	if (hs->st_mode != rs->st_mode || hs->st_uid != rs->st_uid || hs->st_gid != rs->st_gid ||
+	    hs->st_nlink != rs->st_nlink || hs->st_mtim.tv_sec != rs->st_mtim.tv_sec ||
+	    (!S_ISLNK(hs->st_mode) && !S_ISDIR(hs->st_mode) && hs->st_size != rs->st_size))
+		t_fail(__FILE__, __LINE__, "%s: host mode %o uid %u gid %u nlink %ju mtime %jd "
+		    "size %jd, rump mode %o uid %u gid %u nlink %ju mtime %jd size %jd", rpath,
+		    hs->st_mode, hs->st_uid, hs->st_gid, (uintmax_t)hs->st_nlink,
+		    (intmax_t)hs->st_mtim.tv_sec, (intmax_t)hs->st_size, rs->st_mode, rs->st_uid,
+		    rs->st_gid, (uintmax_t)rs->st_nlink, (intmax_t)rs->st_mtim.tv_sec,
+		    (intmax_t)rs->st_size);
+	if ((S_ISCHR(hs->st_mode) || S_ISBLK(hs->st_mode)) && hs->st_rdev != rs->st_rdev)
+		t_fail(__FILE__, __LINE__, "%s: rdev %jx != %jx", rpath, (uintmax_t)hs->st_rdev,
+		    (uintmax_t)rs->st_rdev);
+}
+
+static void
+compare_link(const char *hpath, const char *rpath)
+{
+	char hb[4096], rb[4096];
+	ssize_t hn = readlink(hpath, hb, sizeof(hb)), rn = rump_sys_readlink(rpath, rb, sizeof(rb));
+
+	CHECK(hn > 0);
+	if (hn != rn || memcmp(hb, rb, (size_t)hn) != 0)
+		t_fail(__FILE__, __LINE__, "%s: link target differs (%zd vs %zd)", rpath, hn, rn);
+}
+
+/* The names in rump directory rpath, counted; each must exist on the host. */
+static int
+count_rump_names(const char *rpath, const char *hdir)
+{
+	static char buf[8192];
+	int fd = rump_sys_open(rpath, O_RDONLY | O_DIRECTORY), n = 0;
+	ssize_t len;
+
+	CHECK(fd >= 0);
+	while ((len = rump_sys_getdents(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < len;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			char hp[1024];
+			struct stat st;
+
+			off += d->d_reclen;
+			if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+				continue;
+			snprintf(hp, sizeof(hp), "%s/%s", hdir, d->d_name);
+			if (lstat(hp, &st) != 0)
+				t_fail(__FILE__, __LINE__, "%s: extra name %s", rpath, d->d_name);
+			if (d->d_type != DT_UNKNOWN && (mode_t)DTTOIF(d->d_type) != (st.st_mode & S_IFMT))
+				t_fail(__FILE__, __LINE__, "%s/%s: d_type %u", rpath, d->d_name,
+				    d->d_type);
+			n++;
+		}
+	}
+	CHECK_EQ(len, 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	return n;
+}
+
+void
+ffs_t_compare(const char *dir, const char *mnt)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	CHECK(d != NULL);
+	while ((de = readdir(d)) != NULL) {
+		char hp[1024], rp[1024];
+		struct stat hs, rs;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		n++;
+		snprintf(hp, sizeof(hp), "%s/%s", dir, de->d_name);
+		snprintf(rp, sizeof(rp), "%s/%s", mnt, de->d_name);
+		CHECK(lstat(hp, &hs) == 0);
+		if (rump_sys_lstat(rp, &rs) != 0)
+			t_fail(__FILE__, __LINE__, "lstat %s: %s", rp, strerror(errno));
+		compare_attrs(rp, &hs, &rs);
+		if (S_ISREG(hs.st_mode))
+			compare_file(hp, rp, hs.st_size);
+		else if (S_ISLNK(hs.st_mode))
+			compare_link(hp, rp);
+		else if (S_ISDIR(hs.st_mode))
+			ffs_t_compare(hp, rp);
+	}
+	CHECK(closedir(d) == 0);
+	CHECK_EQ(count_rump_names(mnt, dir), n);
+}
+
+void
+ffs_t_poke(struct ffs_t *t, long off, const void *buf, size_t len)
+{
+	int fd = open(t->ft_img, O_WRONLY);
+
+	CHECK(fd >= 0);
+	CHECK(pwrite(fd, buf, len, off) == (ssize_t)len);
+	CHECK(close(fd) == 0);
+}
+
+void
+ffs_t_peek(struct ffs_t *t, long off, void *buf, size_t len)
+{
+	int fd = open(t->ft_img, O_RDONLY);
+
+	CHECK(fd >= 0);
+	CHECK(pread(fd, buf, len, off) == (ssize_t)len);
+	CHECK(close(fd) == 0);
+}

@@ -1,0 +1,34 @@
+/* ffs_t.h: helpers of the ffs tests: generated trees, makefs images, mounting, comparing trees. */
+#ifndef TESTS_FS_FFS_FFS_T_H
+#define TESTS_FS_FFS_FFS_T_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FFS_T_SBSIZE	2048	/* superblock bytes the corruption tests save */
+
+/* A scratch directory for one case (removed by ffs_t_cleanup). */
+struct ffs_t {
+	char	ft_dir[256];	/* the scratch directory */
+	char	ft_tree[300];	/* ft_dir/tree: the generated source tree */
+	char	ft_img[300];	/* ft_dir/img: the image */
+};
+
+void	ffs_t_init(struct ffs_t *t);
+void	ffs_t_cleanup(struct ffs_t *t);
+/* Fill ft_tree: many files, deep dirs, long names, sparse/large files, links, nodes. */
+void	ffs_t_gen_tree(struct ffs_t *t, unsigned seed, bool large);
+/* makefs -t ffs with version 1|2, order "le"|"be", block and fragment size (0: default). */
+void	ffs_t_makefs(struct ffs_t *t, int version, const char *order, int bsize, int fsize,
+	    const char *extra);
+/* Run a shell command; returns its exit status. */
+int	ffs_t_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Boot, register the image as /dev/img0, mount it on /mnt with flags. Returns mount's errno (0). */
+int	ffs_t_mount(struct ffs_t *t, int flags);
+/* Every file of host directory dir equals its counterpart under rump path mnt. */
+void	ffs_t_compare(const char *dir, const char *mnt);
+/* Patch len bytes at byte offset off of the image. */
+void	ffs_t_poke(struct ffs_t *t, long off, const void *buf, size_t len);
+void	ffs_t_peek(struct ffs_t *t, long off, void *buf, size_t len);
+
+#endif /* TESTS_FS_FFS_FFS_T_H */

@@ -1,0 +1,151 @@
+/* t_ffs_read.c: ffs read-only tests: makefs images of generated trees read back equal, statvfs, bad superblocks. */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <rump/rump.h>
+#include <rump/rump_fsargs.h>
+#include <rump/rump_syscalls.h>
+
+#include "t.h"
+#include "t_rump.h"
+#include "ffs_t.h"
+
+/* Build an image of a generated tree, mount it read-only, compare everything, unmount. */
+static void
+read_back(int version, const char *order, int bsize, int fsize, bool large)
+{
+	struct ffs_t t;
+
+	ffs_t_init(&t);
+	ffs_t_gen_tree(&t, (unsigned)(version * 1000 + bsize + fsize), large);
+	ffs_t_makefs(&t, version, order, bsize, fsize, "-b 10%");
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	ffs_t_compare(t.ft_tree, "/mnt");
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_cleanup(&t);
+}
+
+T_CASE(ufs1_le_8k) { read_back(1, "le", 8192, 1024, true); }
+T_CASE(ufs1_be_4k) { read_back(1, "be", 4096, 512, true); }
+T_CASE(ufs1_le_16k_frag2) { read_back(1, "le", 16384, 8192, false); }
+T_CASE(ufs1_be_64k) { read_back(1, "be", 65536, 8192, false); }
+T_CASE(ufs2_le_4k) { read_back(2, "le", 4096, 512, true); }
+T_CASE(ufs2_be_16k) { read_back(2, "be", 16384, 2048, false); }
+T_CASE(ufs2_le_32k_frag1) { read_back(2, "le", 32768, 32768, false); }
+T_CASE(ufs2_be_64k_frag4) { read_back(2, "be", 65536, 16384, false); }
+
+/* Times with nanoseconds, UFS2 birth time and generation numbers come through getattr. */
+T_CASE(times_and_stat)
+{
+	struct ffs_t t;
+	struct stat hs, rs;
+	char hp[400];
+
+	for (int v = 1; v <= 2; v++) {
+		ffs_t_init(&t);
+		ffs_t_gen_tree(&t, 7, false);
+		ffs_t_makefs(&t, v, "le", 0, 0, NULL);
+		CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+		snprintf(hp, sizeof(hp), "%s/hard1", t.ft_tree);
+		CHECK(lstat(hp, &hs) == 0);
+		CHECK_EQ(rump_sys_lstat("/mnt/hard1", &rs), 0);
+		CHECK_EQ(rs.st_mtim.tv_sec, hs.st_mtim.tv_sec);
+		CHECK_EQ(rs.st_nlink, 3);
+		CHECK_EQ(rs.st_blksize, 8192);
+		CHECK(rs.st_blocks > 0);
+		CHECK_EQ(rump_sys_lstat("/mnt/many/hard3", &hs), 0);
+		CHECK_EQ(hs.st_ino, rs.st_ino);
+		CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+		t_halt();
+		ffs_t_cleanup(&t);
+	}
+}
+
+T_CASE(statvfs_minfree)
+{
+	struct ffs_t t;
+	struct statvfs sv;
+
+	ffs_t_init(&t);
+	ffs_t_gen_tree(&t, 3, false);
+	CHECK_EQ(ffs_t_system("makefs -t ffs -o version=2,minfree=10 -s 8m '%s' '%s' >/dev/null",
+	    t.ft_img, t.ft_tree), 0);
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_EQ(rump_sys_statvfs("/mnt", &sv), 0);
+	CHECK_EQ(sv.f_bsize, 8192);
+	CHECK_EQ(sv.f_frsize, 1024);
+	CHECK(sv.f_blocks > 6000 && sv.f_blocks <= 8192);
+	CHECK(sv.f_bfree > 0 && sv.f_bfree < sv.f_blocks);
+	CHECK_EQ(sv.f_bavail, sv.f_bfree - sv.f_blocks * 10 / 100);
+	CHECK(sv.f_ffree > 0 && sv.f_ffree < sv.f_files);
+	CHECK_EQ(sv.f_namemax, 255);
+	CHECK(sv.f_flag & ST_RDONLY);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_cleanup(&t);
+}
+
+/* Lookups: missing names, a file used as a directory, ".." walking up, the root's "..". */
+T_CASE(lookup_errors)
+{
+	struct ffs_t t;
+	struct stat st, st2;
+
+	ffs_t_init(&t);
+	ffs_t_gen_tree(&t, 5, false);
+	ffs_t_makefs(&t, 2, "be", 0, 0, NULL);
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_ERRNO(rump_sys_lstat("/mnt/nonexistent", &st), ENOENT);
+	CHECK_ERRNO(rump_sys_lstat("/mnt/hard1/x", &st), ENOTDIR);
+	CHECK_EQ(rump_sys_lstat("/mnt/deep00/deep01/../../many/../hard1", &st), 0);
+	CHECK_EQ(rump_sys_lstat("/mnt/hard1", &st2), 0);
+	CHECK_EQ(st.st_ino, st2.st_ino);
+	CHECK_EQ(rump_sys_stat("/mnt/short_link", &st), 0);
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_ERRNO(rump_sys_open("/mnt/newfile", O_CREAT | O_WRONLY, 0644), EROFS);
+	CHECK_ERRNO(rump_sys_mkdir("/mnt/newdir", 0755), EROFS);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_cleanup(&t);
+}
+
+/* A file system that is not ffs, and superblocks with bad geometry: EINVAL, no crash. */
+T_CASE(bad_superblocks)
+{
+	static const struct { long off; uint32_t val; } bad[] = {
+		{ 48, 3000 },		/* fs_bsize not a power of two */
+		{ 48, 1 << 17 },	/* fs_bsize too large */
+		{ 52, 16384 },		/* fs_fsize > bsize */
+		{ 56, 3 },		/* fs_frag */
+		{ 44, 0 },		/* fs_ncg */
+		{ 44, 1000 },		/* fs_ncg beyond the size */
+		{ 184, 3 },		/* fs_ipg not a multiple of inopb */
+		{ 188, 0 },		/* fs_fpg */
+		{ 16, 1 },		/* fs_iblkno before cblkno */
+		{ 1080, 1 << 30 },	/* fs_size beyond the device */
+		{ 1096, 999999 },	/* fs_csaddr */
+		{ 1320, 5000 },		/* fs_maxsymlinklen */
+		{ 1372, 0x12345678 },	/* fs_magic */
+	};
+	struct ffs_t t;
+	char orig[FFS_T_SBSIZE];
+
+	ffs_t_init(&t);
+	ffs_t_gen_tree(&t, 9, false);
+	ffs_t_makefs(&t, 2, "le", 0, 0, NULL);
+	ffs_t_peek(&t, 8192, orig, sizeof(orig));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ffs_t_poke(&t, 8192, orig, sizeof(orig));
+		ffs_t_poke(&t, 8192 + bad[i].off, &bad[i].val, 4);
+		if (ffs_t_mount(&t, RUMP_MNT_RDONLY) != EINVAL)
+			t_fail(__FILE__, __LINE__, "case %zu: mounted or wrong error", i);
+		t_halt();
+	}
+	ffs_t_poke(&t, 8192, orig, sizeof(orig));
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_cleanup(&t);
+}
