@@ -1,0 +1,103 @@
+/* p2k_cred.c: kernel entry for a FUSE request: a rump process per worker thread, running with the caller's credential. */
+#include "p2k_impl.h"
+
+/*
+ * Each worker thread forks its own rump process once (so credentials of
+ * concurrent requests never meet) and changes that process's credential
+ * only when the caller differs from the previous request's: a stream of
+ * requests from one user costs no allocation.
+ */
+struct p2k_thread {
+	bool	pt_forked;
+	bool	pt_credset;
+	uid_t	pt_uid;
+	gid_t	pt_gid;
+	int	pt_ngroups;
+	gid_t	pt_groups[KAUTH_NGROUPS];
+};
+
+static __thread struct p2k_thread p2k_thread;
+static pthread_key_t p2k_thread_key;
+
+/* The thread ends (libfuse retires idle workers): its rump process goes with it. */
+static void
+p2k_thread_exit(void *arg)
+{
+	(void)arg;
+	rump_pub_lwproc_releaselwp();
+}
+
+static int p2k_key_error;
+
+static void
+p2k_key_create(void)
+{
+	p2k_key_error = pthread_key_create(&p2k_thread_key, p2k_thread_exit);
+}
+
+int
+p2k_cred_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, p2k_key_create);
+	return p2k_key_error;
+}
+
+/* The caller's supplementary groups; root needs none (it passes every check but VEXEC, which groups do not change). */
+static int
+p2k_req_groups(fuse_req_t req, uid_t uid, gid_t *groups)
+{
+	int n;
+
+	if (uid == 0)
+		return 0;
+	n = fuse_req_getgroups(req, KAUTH_NGROUPS, groups);
+	if (n < 0)
+		return 0;	/* not available (old kernel, exited caller): primary group only */
+	return n > KAUTH_NGROUPS ? KAUTH_NGROUPS : n;
+}
+
+static bool
+p2k_same_cred(const struct p2k_thread *pt, uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
+{
+	return pt->pt_credset && pt->pt_uid == uid && pt->pt_gid == gid &&
+	    pt->pt_ngroups == ngroups &&
+	    memcmp(pt->pt_groups, groups, (size_t)ngroups * sizeof(gid_t)) == 0;
+}
+
+int
+p2k_enter(fuse_req_t req, kauth_cred_t *credp)
+{
+	struct p2k_thread *pt = &p2k_thread;
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	gid_t groups[KAUTH_NGROUPS];
+	int ngroups, error;
+
+	if (!pt->pt_forked) {
+		if ((error = rump_pub_lwproc_rfork(RUMP_RFCFDG)) != 0)
+			return error;
+		pt->pt_forked = true;
+		pthread_setspecific(p2k_thread_key, pt);
+	}
+	ngroups = p2k_req_groups(req, ctx->uid, groups);
+	if (!p2k_same_cred(pt, ctx->uid, ctx->gid, ngroups, groups)) {
+		error = rump_pub_lwproc_setcred(ctx->uid, ctx->gid, ngroups, groups);
+		if (error != 0)
+			return error;
+		pt->pt_credset = true;
+		pt->pt_uid = ctx->uid;
+		pt->pt_gid = ctx->gid;
+		pt->pt_ngroups = ngroups;
+		memcpy(pt->pt_groups, groups, (size_t)ngroups * sizeof(gid_t));
+	}
+	rump_schedule();
+	*credp = kauth_cred_get();
+	return 0;
+}
+
+void
+p2k_leave(void)
+{
+	rump_unschedule();
+}
