@@ -1,0 +1,210 @@
+/* ext2fs_alloc.c: block and inode allocation in the group bitmaps, keeping group and superblock counts exact. */
+#include "ext2fs.h"
+
+/* First clear bit in [from, to) of a bitmap, or -1. */
+static int64_t
+bit_find_clear(const uint8_t *map, uint32_t from, uint32_t to)
+{
+	for (uint32_t i = from; i < to; i++) {
+		if ((i & 7) == 0 && map[i >> 3] == 0xff && i + 8 <= to) {
+			i += 7;
+			continue;
+		}
+		if (!(map[i >> 3] & (1u << (i & 7))))
+			return i;
+	}
+	return -1;
+}
+
+static uint32_t
+group_nblocks(const struct ext2fs_mount *e2m, uint32_t g)
+{
+	return MIN(e2m->e2m_bpg, e2m->e2m_nblocks - e2m->e2m_firstdata - g * e2m->e2m_bpg);
+}
+
+/* May cred use the blocks reserved for root? */
+bool
+ext2fs_resok(const struct ext2fs_mount *e2m, kauth_cred_t cred)
+{
+	uid_t uid;
+
+	if (cred == NULL)
+		return true;
+	uid = kauth_cred_geteuid(cred);
+	return uid == 0 || uid == e2m->e2m_resuid || kauth_cred_groupmember(cred, e2m->e2m_resgid);
+}
+
+/* Take a clear bit of the bitmap at block bmblk in [lo, n), searching from `from` and wrapping. */
+static int
+bitmap_take(struct ext2fs_mount *e2m, uint32_t bmblk, uint32_t lo, uint32_t from, uint32_t n,
+    uint32_t *bitp)
+{
+	struct buf *bp;
+	int64_t bit;
+	int error;
+
+	if ((error = ext2fs_bread(e2m, bmblk, &bp)) != 0)
+		return error;
+	bit = bit_find_clear(bp->b_data, from, n);
+	if (bit < 0)
+		bit = bit_find_clear(bp->b_data, lo, MIN(from, n));
+	if (bit < 0) {
+		brelse(bp, 0);
+		return ENOSPC;
+	}
+	((uint8_t *)bp->b_data)[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+	bdwrite(bp);
+	*bitp = (uint32_t)bit;
+	return 0;
+}
+
+/* Clear a bit that must be set; EIO (a double free: the image is corrupt) if it is not. */
+static int
+bitmap_put(struct ext2fs_mount *e2m, uint32_t bmblk, uint32_t bit)
+{
+	struct buf *bp;
+	uint8_t *byte;
+	int error;
+
+	if ((error = ext2fs_bread(e2m, bmblk, &bp)) != 0)
+		return error;
+	byte = &((uint8_t *)bp->b_data)[bit >> 3];
+	if (!(*byte & (1u << (bit & 7)))) {
+		brelse(bp, 0);
+		return EIO;
+	}
+	*byte &= (uint8_t)~(1u << (bit & 7));
+	bdwrite(bp);
+	return 0;
+}
+
+int
+ext2fs_blkalloc(struct ext2fs_mount *e2m, uint32_t goal, bool resok, uint32_t *bnop)
+{
+	uint32_t g0, g, from, bit;
+	int error = ENOSPC;
+
+	if (!ext2fs_bno_ok(e2m, goal))
+		goal = e2m->e2m_firstdata;
+	g0 = (goal - e2m->e2m_firstdata) / e2m->e2m_bpg;
+	mutex_enter(&e2m->e2m_lock);
+	if (e2m->e2m_nbfree == 0 || (!resok && e2m->e2m_nbfree <= e2m->e2m_rblocks))
+		goto out;
+	for (uint32_t i = 0; i < e2m->e2m_ngroups; i++) {
+		g = (g0 + i) % e2m->e2m_ngroups;
+		if (e2m->e2m_cg[g].cg_nbfree == 0)
+			continue;
+		from = i == 0 ? (goal - e2m->e2m_firstdata) % e2m->e2m_bpg : 0;
+		error = bitmap_take(e2m, e2m->e2m_cg[g].cg_block_bitmap, 0, from,
+		    group_nblocks(e2m, g), &bit);
+		if (error == ENOSPC) {
+			kprintf("ext2fs: group %u: free block count %u but bitmap full\n",
+			    g, e2m->e2m_cg[g].cg_nbfree);
+			continue;
+		}
+		if (error)
+			goto out;
+		e2m->e2m_cg[g].cg_nbfree--;
+		e2m->e2m_nbfree--;
+		e2m->e2m_dirty = true;
+		*bnop = e2m->e2m_firstdata + g * e2m->e2m_bpg + bit;
+		break;
+	}
+out:
+	mutex_exit(&e2m->e2m_lock);
+	return error;
+}
+
+int
+ext2fs_blkfree(struct ext2fs_mount *e2m, uint32_t bno, ino_t owner)
+{
+	uint32_t g;
+	int error;
+
+	if (!ext2fs_bno_ok(e2m, bno)) {
+		kprintf("ext2fs: inode %ju: freeing block %u outside the fs\n", (uintmax_t)owner, bno);
+		return EIO;
+	}
+	g = (bno - e2m->e2m_firstdata) / e2m->e2m_bpg;
+	mutex_enter(&e2m->e2m_lock);
+	error = bitmap_put(e2m, e2m->e2m_cg[g].cg_block_bitmap, (bno - e2m->e2m_firstdata) % e2m->e2m_bpg);
+	if (error == 0) {
+		e2m->e2m_cg[g].cg_nbfree++;
+		e2m->e2m_nbfree++;
+		e2m->e2m_dirty = true;
+	}
+	mutex_exit(&e2m->e2m_lock);
+	if (error == EIO)
+		kprintf("ext2fs: inode %ju: block %u was already free\n", (uintmax_t)owner, bno);
+	return error;
+}
+
+/* Directories go to the group with the most free inodes, files next to their directory. */
+static uint32_t
+ialloc_start(struct ext2fs_mount *e2m, ino_t near, bool isdir)
+{
+	uint32_t best = 0;
+
+	if (!isdir && near >= 1 && near <= e2m->e2m_ninodes)
+		return (uint32_t)((near - 1) / e2m->e2m_ipg);
+	for (uint32_t g = 1; g < e2m->e2m_ngroups; g++)
+		if (e2m->e2m_cg[g].cg_nifree > e2m->e2m_cg[best].cg_nifree)
+			best = g;
+	return best;
+}
+
+int
+ext2fs_ialloc(struct ext2fs_mount *e2m, ino_t near, bool isdir, ino_t *inop)
+{
+	uint32_t g0, g, bit, first;
+	int error = ENOSPC;
+
+	mutex_enter(&e2m->e2m_lock);
+	g0 = ialloc_start(e2m, near, isdir);
+	for (uint32_t i = 0; i < e2m->e2m_ngroups && e2m->e2m_nifree > 0; i++) {
+		g = (g0 + i) % e2m->e2m_ngroups;
+		if (e2m->e2m_cg[g].cg_nifree == 0)
+			continue;
+		/* The reserved inodes of group 0 are never handed out. */
+		first = g == 0 ? MIN(e2m->e2m_firstino - 1, e2m->e2m_ipg) : 0;
+		error = bitmap_take(e2m, e2m->e2m_cg[g].cg_inode_bitmap, first, first,
+		    e2m->e2m_ipg, &bit);
+		if (error == ENOSPC) {
+			kprintf("ext2fs: group %u: free inode count %u but bitmap full\n",
+			    g, e2m->e2m_cg[g].cg_nifree);
+			continue;
+		}
+		if (error)
+			break;
+		e2m->e2m_cg[g].cg_nifree--;
+		e2m->e2m_nifree--;
+		if (isdir)
+			e2m->e2m_cg[g].cg_ndirs++;
+		e2m->e2m_dirty = true;
+		*inop = (ino_t)g * e2m->e2m_ipg + bit + 1;
+		break;
+	}
+	mutex_exit(&e2m->e2m_lock);
+	return error;
+}
+
+int
+ext2fs_ifree(struct ext2fs_mount *e2m, ino_t ino, bool isdir)
+{
+	uint32_t g = (uint32_t)((ino - 1) / e2m->e2m_ipg);
+	int error;
+
+	mutex_enter(&e2m->e2m_lock);
+	error = bitmap_put(e2m, e2m->e2m_cg[g].cg_inode_bitmap, (uint32_t)((ino - 1) % e2m->e2m_ipg));
+	if (error == 0) {
+		e2m->e2m_cg[g].cg_nifree++;
+		e2m->e2m_nifree++;
+		if (isdir && e2m->e2m_cg[g].cg_ndirs > 0)
+			e2m->e2m_cg[g].cg_ndirs--;
+		e2m->e2m_dirty = true;
+	}
+	mutex_exit(&e2m->e2m_lock);
+	if (error == EIO)
+		kprintf("ext2fs: inode %ju was already free\n", (uintmax_t)ino);
+	return error;
+}

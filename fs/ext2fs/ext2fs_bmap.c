@@ -1,0 +1,144 @@
+/* ext2fs_bmap.c: file block to device block through direct, single, double and triple indirect blocks. */
+#include "ext2fs.h"
+
+/*
+ * The route to logical block lbn: idx[0] indexes i_db, idx[1..depth]
+ * index the indirect blocks on the way.  Returns the depth (0: direct),
+ * or -1 past the format's last block.
+ */
+static int
+bmap_path(const struct ext2fs_mount *e2m, uint64_t lbn, uint32_t idx[4])
+{
+	uint32_t sh = e2m->e2m_nindirshift, mask = e2m->e2m_nindir - 1;
+	uint64_t span;
+
+	if (lbn < EXT2_NDADDR) {
+		idx[0] = (uint32_t)lbn;
+		return 0;
+	}
+	lbn -= EXT2_NDADDR;
+	for (int depth = 1; depth <= EXT2_NIADDR; depth++) {
+		span = (uint64_t)1 << (sh * depth);
+		if (lbn < span) {
+			idx[0] = EXT2_NDADDR + depth - 1;
+			for (int l = 1; l <= depth; l++)
+				idx[l] = (uint32_t)(lbn >> (sh * (depth - l))) & mask;
+			return depth;
+		}
+		lbn -= span;
+	}
+	return -1;
+}
+
+/* Number of logical blocks the format can address. */
+uint64_t
+ext2fs_maxlbn(const struct ext2fs_mount *e2m)
+{
+	uint64_t n = e2m->e2m_nindir;
+
+	return EXT2_NDADDR + n + n * n + n * n * n;
+}
+
+static int
+bad_block(const struct ext2fs_inode *ip, uint32_t bno)
+{
+	kprintf("ext2fs: inode %ju: block pointer %u outside the file system\n",
+	    (uintmax_t)ip->i_number, bno);
+	return EIO;
+}
+
+/* *pbnp: the device block of lbn, 0 for a hole. */
+int
+ext2fs_bmap(struct ext2fs_inode *ip, uint64_t lbn, uint32_t *pbnp)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint32_t idx[4], bno;
+	struct buf *bp;
+	int depth, error;
+
+	*pbnp = 0;
+	if ((depth = bmap_path(e2m, lbn, idx)) < 0)
+		return EFBIG;
+	bno = ip->i_db[idx[0]];
+	for (int l = 1; l <= depth && bno != 0; l++) {
+		if (!ext2fs_bno_ok(e2m, bno))
+			return bad_block(ip, bno);
+		if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+			return error;
+		bno = e2_le32(((const uint32_t *)bp->b_data)[idx[l]]);
+		brelse(bp, 0);
+	}
+	if (bno != 0 && !ext2fs_bno_ok(e2m, bno))
+		return bad_block(ip, bno);
+	*pbnp = bno;
+	return 0;
+}
+
+/* A new block near goal, zeroed when it is an indirect block; counted in i_nblocks. */
+static int
+alloc_one(struct ext2fs_inode *ip, bool resok, bool zero, uint32_t *bnop)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint32_t goal = ip->i_lastblk != 0 ? ip->i_lastblk + 1 :
+	    e2m->e2m_firstdata + (uint32_t)((ip->i_number - 1) / e2m->e2m_ipg) * e2m->e2m_bpg;
+	struct buf *bp;
+	int error;
+
+	if ((error = ext2fs_blkalloc(e2m, goal, resok, bnop)) != 0)
+		return error;
+	ip->i_lastblk = *bnop;
+	ip->i_nblocks += e2m->e2m_bsize >> DEV_BSHIFT;
+	if (zero) {
+		if ((error = ext2fs_getblk(e2m, *bnop, &bp)) != 0)
+			return error;	/* the block stays counted; truncate frees it */
+		memset(bp->b_data, 0, e2m->e2m_bsize);
+		bdwrite(bp);
+	}
+	return 0;
+}
+
+/*
+ * The device block of lbn, allocating it (and the indirect blocks on the
+ * way) when it is a hole; *newp tells that the data block is new (its
+ * contents are garbage: the caller fills or zeroes it).  The caller
+ * writes the inode.
+ */
+int
+ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok, uint32_t *pbnp, bool *newp)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint32_t idx[4], bno, *slot;
+	struct buf *bp;
+	int depth, error;
+
+	*newp = false;
+	if ((depth = bmap_path(e2m, lbn, idx)) < 0)
+		return EFBIG;
+	if ((bno = ip->i_db[idx[0]]) == 0) {
+		if ((error = alloc_one(ip, resok, depth > 0, &bno)) != 0)
+			return error;
+		ip->i_db[idx[0]] = bno;
+		*newp = depth == 0;
+	}
+	for (int l = 1; l <= depth; l++) {
+		if (!ext2fs_bno_ok(e2m, bno))
+			return bad_block(ip, bno);
+		if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+			return error;
+		slot = &((uint32_t *)bp->b_data)[idx[l]];
+		if ((bno = e2_le32(*slot)) == 0) {
+			if ((error = alloc_one(ip, resok, l < depth, &bno)) != 0) {
+				brelse(bp, 0);
+				return error;
+			}
+			*slot = e2_tole32(bno);
+			*newp = l == depth;
+			bdwrite(bp);
+		} else
+			brelse(bp, 0);
+	}
+	if (!ext2fs_bno_ok(e2m, bno))
+		return bad_block(ip, bno);
+	*pbnp = bno;
+	return 0;
+}

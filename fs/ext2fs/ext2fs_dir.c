@@ -1,0 +1,318 @@
+/* ext2fs_dir.c: directory blocks: checking records, finding, adding, removing and rewriting entries. */
+#include "ext2fs.h"
+
+bool
+ext2fs_ino_ok(const struct ext2fs_mount *e2m, uint64_t ino)
+{
+	return ino >= 1 && ino <= e2m->e2m_ninodes;
+}
+
+uint8_t
+ext2fs_vtype_to_ft(enum vtype t)
+{
+	switch (t) {
+	case VREG:	return EXT2_FT_REG_FILE;
+	case VDIR:	return EXT2_FT_DIR;
+	case VCHR:	return EXT2_FT_CHRDEV;
+	case VBLK:	return EXT2_FT_BLKDEV;
+	case VFIFO:	return EXT2_FT_FIFO;
+	case VSOCK:	return EXT2_FT_SOCK;
+	case VLNK:	return EXT2_FT_SYMLINK;
+	default:	return EXT2_FT_UNKNOWN;
+	}
+}
+
+void
+ext2fs_dirent_get(const struct ext2fs_mount *e2m, const void *rec, uint32_t *inop,
+    uint16_t *reclenp, uint16_t *namelenp, uint8_t *typep)
+{
+	const struct ext2fs_direct *d = rec;
+
+	*inop = e2_le32(d->d_ino);
+	*reclenp = e2_le16(d->d_reclen);
+	if (E2M_HAS_FILETYPE(e2m)) {
+		*namelenp = d->d_namelen;
+		*typep = d->d_type;
+	} else {
+		*namelenp = (uint16_t)(d->d_namelen | d->d_type << 8);
+		*typep = EXT2_FT_UNKNOWN;
+	}
+}
+
+static void
+dirent_set(const struct ext2fs_mount *e2m, void *rec, uint32_t ino, uint16_t reclen,
+    const char *name, size_t len, uint8_t type)
+{
+	struct ext2fs_direct *d = rec;
+
+	d->d_ino = e2_tole32(ino);
+	d->d_reclen = e2_tole16(reclen);
+	d->d_namelen = (uint8_t)len;
+	d->d_type = E2M_HAS_FILETYPE(e2m) ? type : 0;
+	if (name != NULL)
+		memcpy(d->d_name, name, len);
+}
+
+/* Every record of a directory block chains exactly to its end. */
+static int
+dirblk_check(struct ext2fs_inode *dp, uint64_t lbn, const char *blk)
+{
+	struct ext2fs_mount *e2m = dp->i_e2m;
+	uint32_t off = 0, ino;
+	uint16_t reclen, namelen;
+	uint8_t type;
+
+	while (off < e2m->e2m_bsize) {
+		if (off + EXT2_DIR_HDR > e2m->e2m_bsize)
+			goto bad;
+		ext2fs_dirent_get(e2m, blk + off, &ino, &reclen, &namelen, &type);
+		if (reclen < EXT2_DIR_HDR || reclen % 4 != 0 || reclen > e2m->e2m_bsize - off ||
+		    namelen + EXT2_DIR_HDR > reclen || namelen > EXT2_NAME_MAX ||
+		    (ino != 0 && (!ext2fs_ino_ok(e2m, ino) || namelen == 0)))
+			goto bad;
+		off += reclen;
+	}
+	return 0;
+bad:
+	kprintf("ext2fs: directory inode %ju block %ju: bad record at offset %u\n",
+	    (uintmax_t)dp->i_number, (uintmax_t)lbn, off);
+	return EIO;
+}
+
+/* Block lbn of directory dp, read and checked; a hole in a directory is corruption. */
+int
+ext2fs_dir_readblk(struct ext2fs_inode *dp, uint64_t lbn, struct buf **bpp)
+{
+	uint32_t bno;
+	int error;
+
+	*bpp = NULL;
+	if ((error = ext2fs_bmap(dp, lbn, &bno)) != 0)
+		return error;
+	if (bno == 0) {
+		kprintf("ext2fs: directory inode %ju: hole at block %ju\n",
+		    (uintmax_t)dp->i_number, (uintmax_t)lbn);
+		return EIO;
+	}
+	if ((error = ext2fs_bread(dp->i_e2m, bno, bpp)) != 0)
+		return error;
+	if ((error = dirblk_check(dp, lbn, (*bpp)->b_data)) != 0) {
+		brelse(*bpp, 0);
+		*bpp = NULL;
+	}
+	return error;
+}
+
+static int
+dir_write(struct ext2fs_inode *dp, struct buf *bp)
+{
+	/* A hashed directory we change is read linearly from now on (e2fsck agrees). */
+	dp->i_flags &= ~EXT2_INDEX_FL;
+	if (dp->i_e2m->e2m_mp->mnt_flag & MNT_SYNCHRONOUS)
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
+int
+ext2fs_dir_find(struct ext2fs_inode *dp, const char *name, size_t len, struct ext2fs_dirpos *pos)
+{
+	struct ext2fs_mount *e2m = dp->i_e2m;
+	uint64_t nblk = dp->i_size >> e2m->e2m_bshift;
+	uint32_t ino, off, prev;
+	uint16_t reclen, namelen;
+	uint8_t type;
+	struct buf *bp;
+	int error;
+
+	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
+		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
+			return error;
+		for (off = prev = 0; off < e2m->e2m_bsize; prev = off, off += reclen) {
+			const struct ext2fs_direct *d = (const void *)((char *)bp->b_data + off);
+
+			ext2fs_dirent_get(e2m, d, &ino, &reclen, &namelen, &type);
+			if (ino == 0 || namelen != len || memcmp(d->d_name, name, len) != 0)
+				continue;
+			pos->dp_offset = (lbn << e2m->e2m_bshift) + off;
+			pos->dp_prev = (lbn << e2m->e2m_bshift) + prev;
+			pos->dp_ino = ino;
+			pos->dp_type = type;
+			brelse(bp, 0);
+			return 0;
+		}
+		brelse(bp, 0);
+	}
+	return ENOENT;
+}
+
+/* Room for a record of need bytes in this block: 0 with the record written, or ENOSPC. */
+static int
+enter_in_block(struct ext2fs_mount *e2m, char *blk, const char *name, size_t len,
+    ino_t ino, uint8_t type)
+{
+	uint16_t need = EXT2_DIR_RECLEN(len), reclen, namelen, used;
+	uint32_t off, dino;
+	uint8_t dtype;
+
+	for (off = 0; off < e2m->e2m_bsize; off += reclen) {
+		ext2fs_dirent_get(e2m, blk + off, &dino, &reclen, &namelen, &dtype);
+		used = dino == 0 ? 0 : EXT2_DIR_RECLEN(namelen);
+		if (reclen - used < need)
+			continue;
+		if (used != 0) {
+			dirent_set(e2m, blk + off, dino, used, NULL, namelen, dtype);
+			off += used;
+			reclen -= used;
+		}
+		dirent_set(e2m, blk + off, (uint32_t)ino, reclen, name, len, type);
+		return 0;
+	}
+	return ENOSPC;
+}
+
+/* Add name -> ino to directory dp, growing it by a block when no block has room.  Writes dp. */
+int
+ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t ino,
+    enum vtype vt, kauth_cred_t cred)
+{
+	struct ext2fs_mount *e2m = dp->i_e2m;
+	uint64_t nblk = dp->i_size >> e2m->e2m_bshift;
+	uint8_t type = ext2fs_vtype_to_ft(vt);
+	uint32_t bno;
+	struct buf *bp;
+	bool isnew;
+	int error;
+
+	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
+		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
+			return error;
+		if (enter_in_block(e2m, bp->b_data, name, len, ino, type) == 0) {
+			if ((error = dir_write(dp, bp)) == 0)
+				error = ext2fs_iupdate(dp, false);
+			return error;
+		}
+		brelse(bp, 0);
+	}
+	if ((error = ext2fs_balloc(dp, nblk, ext2fs_resok(e2m, cred), &bno, &isnew)) != 0)
+		goto out_update;
+	if ((error = ext2fs_getblk(e2m, bno, &bp)) != 0)
+		goto out_update;
+	memset(bp->b_data, 0, e2m->e2m_bsize);
+	dirent_set(e2m, bp->b_data, (uint32_t)ino, (uint16_t)e2m->e2m_bsize, name, len, type);
+	dp->i_size += e2m->e2m_bsize;
+	error = dir_write(dp, bp);
+out_update:
+	{
+		int e = ext2fs_iupdate(dp, false);	/* blocks may have been allocated even on error */
+
+		return error ? error : e;
+	}
+}
+
+/* Remove the entry at pos (found by ext2fs_dir_find under the same lock). */
+int
+ext2fs_dir_remove(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos)
+{
+	struct ext2fs_mount *e2m = dp->i_e2m;
+	uint32_t off = (uint32_t)(pos->dp_offset & (e2m->e2m_bsize - 1));
+	uint32_t prev = (uint32_t)(pos->dp_prev & (e2m->e2m_bsize - 1)), ino, pino;
+	uint16_t reclen, preclen, namelen;
+	uint8_t type;
+	struct buf *bp;
+	char *blk;
+	int error;
+
+	if ((error = ext2fs_dir_readblk(dp, pos->dp_offset >> e2m->e2m_bshift, &bp)) != 0)
+		return error;
+	blk = bp->b_data;
+	ext2fs_dirent_get(e2m, blk + off, &ino, &reclen, &namelen, &type);
+	if (prev == off) {
+		((struct ext2fs_direct *)(void *)(blk + off))->d_ino = 0;
+	} else {
+		ext2fs_dirent_get(e2m, blk + prev, &pino, &preclen, &namelen, &type);
+		if (prev + preclen != off) {	/* a stale position: our bug, but no reason to crash */
+			brelse(bp, 0);
+			return EIO;
+		}
+		((struct ext2fs_direct *)(void *)(blk + prev))->d_reclen =
+		    e2_tole16((uint16_t)(preclen + reclen));
+	}
+	if ((error = dir_write(dp, bp)) != 0)
+		return error;
+	return ext2fs_iupdate(dp, false);
+}
+
+/* Point the entry at pos to ino (rename over a name, "..") */
+int
+ext2fs_dir_rewrite(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos, ino_t ino,
+    enum vtype vt)
+{
+	struct ext2fs_mount *e2m = dp->i_e2m;
+	struct ext2fs_direct *d;
+	struct buf *bp;
+	int error;
+
+	if ((error = ext2fs_dir_readblk(dp, pos->dp_offset >> e2m->e2m_bshift, &bp)) != 0)
+		return error;
+	d = (void *)((char *)bp->b_data + (pos->dp_offset & (e2m->e2m_bsize - 1)));
+	d->d_ino = e2_tole32((uint32_t)ino);
+	if (E2M_HAS_FILETYPE(e2m))
+		d->d_type = ext2fs_vtype_to_ft(vt);
+	if ((error = dir_write(dp, bp)) != 0)
+		return error;
+	return ext2fs_iupdate(dp, false);
+}
+
+/* Only "." and ".." left? */
+int
+ext2fs_dir_isempty(struct ext2fs_inode *dp, bool *emptyp)
+{
+	struct ext2fs_mount *e2m = dp->i_e2m;
+	uint64_t nblk = dp->i_size >> e2m->e2m_bshift;
+	uint32_t ino, off;
+	uint16_t reclen, namelen;
+	uint8_t type;
+	struct buf *bp;
+	int error;
+
+	*emptyp = true;
+	for (uint64_t lbn = 0; lbn < nblk && *emptyp; lbn++) {
+		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
+			return error;
+		for (off = 0; off < e2m->e2m_bsize; off += reclen) {
+			const struct ext2fs_direct *d = (const void *)((char *)bp->b_data + off);
+
+			ext2fs_dirent_get(e2m, d, &ino, &reclen, &namelen, &type);
+			if (ino == 0 || (namelen == 1 && d->d_name[0] == '.') ||
+			    (namelen == 2 && d->d_name[0] == '.' && d->d_name[1] == '.'))
+				continue;
+			*emptyp = false;
+			break;
+		}
+		brelse(bp, 0);
+	}
+	return 0;
+}
+
+/* The first block of a new directory: "." and "..".  The caller writes the inode. */
+int
+ext2fs_dir_init(struct ext2fs_inode *ip, ino_t parent, kauth_cred_t cred)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint32_t bno;
+	struct buf *bp;
+	bool isnew;
+	int error;
+
+	if ((error = ext2fs_balloc(ip, 0, ext2fs_resok(e2m, cred), &bno, &isnew)) != 0)
+		return error;
+	if ((error = ext2fs_getblk(e2m, bno, &bp)) != 0)
+		return error;
+	memset(bp->b_data, 0, e2m->e2m_bsize);
+	dirent_set(e2m, bp->b_data, (uint32_t)ip->i_number, EXT2_DIR_RECLEN(1), ".", 1, EXT2_FT_DIR);
+	dirent_set(e2m, (char *)bp->b_data + EXT2_DIR_RECLEN(1), (uint32_t)parent,
+	    (uint16_t)(e2m->e2m_bsize - EXT2_DIR_RECLEN(1)), "..", 2, EXT2_FT_DIR);
+	ip->i_size = e2m->e2m_bsize;
+	return dir_write(ip, bp);
+}

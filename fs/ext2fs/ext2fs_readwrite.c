@@ -1,0 +1,154 @@
+/* ext2fs_readwrite.c: reading and writing file data through the buffer cache; holes read as zeroes. */
+#include "ext2fs.h"
+
+static const char zeroes[1 << EXT2_MAX_BSHIFT];
+
+
+static int	write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred);
+
+int
+ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint64_t off, lbn;
+	uint32_t boff, n, bno;
+	struct buf *bp;
+	int error = 0;
+
+	if (uio->uio_offset < 0)
+		return EINVAL;
+	while (uio->uio_resid > 0 && (uint64_t)uio->uio_offset < ip->i_size) {
+		off = (uint64_t)uio->uio_offset;
+		lbn = off >> e2m->e2m_bshift;
+		boff = (uint32_t)(off & (e2m->e2m_bsize - 1));
+		n = (uint32_t)MIN((uint64_t)(e2m->e2m_bsize - boff), MIN(uio->uio_resid, ip->i_size - off));
+		if ((error = ext2fs_bmap(ip, lbn, &bno)) != 0)
+			break;
+		if (bno == 0) {
+			uiomove((void *)(uintptr_t)zeroes, n, uio);
+			continue;
+		}
+		if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+			break;
+		uiomove((char *)bp->b_data + boff, n, uio);
+		brelse(bp, 0);
+	}
+	return error;
+}
+
+int
+ext2fs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+	int error;
+
+	(void)cred;
+	if (S_ISDIR(ip->i_mode))
+		return EISDIR;
+	if (!S_ISREG(ip->i_mode))
+		return EINVAL;
+	error = ext2fs_read_core(ip, uio);
+	if (!(ioflag & IO_NOATIME) && !(vp->v_mount->mnt_flag & (MNT_NOATIME | MNT_RDONLY))) {
+		ext2fs_itimes(ip, E2_ATIME);
+		int e = ext2fs_iupdate(ip, false);
+		if (error == 0)
+			error = e;
+	}
+	return error;
+}
+
+/* The buffer for block bno about to receive n bytes at boff: read unless it is all overwritten. */
+static int
+write_buf_get(struct ext2fs_mount *e2m, uint32_t bno, bool isnew, uint32_t boff, uint32_t n,
+    struct buf **bpp)
+{
+	int error;
+
+	if (n == e2m->e2m_bsize || isnew) {
+		if ((error = ext2fs_getblk(e2m, bno, bpp)) != 0)
+			return error;
+		if (n != e2m->e2m_bsize)
+			memset((*bpp)->b_data, 0, e2m->e2m_bsize);
+		(void)boff;
+		return 0;
+	}
+	return ext2fs_bread(e2m, bno, bpp);
+}
+
+static int
+write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	bool resok = ext2fs_resok(e2m, cred), isnew;
+	bool sync = (ioflag & (IO_SYNC | IO_DSYNC)) || (e2m->e2m_mp->mnt_flag & MNT_SYNCHRONOUS);
+	uint64_t off, lbn;
+	uint32_t boff, n, bno;
+	struct buf *bp;
+	int error = 0;
+
+	while (uio->uio_resid > 0) {
+		off = (uint64_t)uio->uio_offset;
+		lbn = off >> e2m->e2m_bshift;
+		boff = (uint32_t)(off & (e2m->e2m_bsize - 1));
+		n = (uint32_t)MIN((uint64_t)(e2m->e2m_bsize - boff), uio->uio_resid);
+		if ((error = ext2fs_balloc(ip, lbn, resok, &bno, &isnew)) != 0)
+			break;
+		if ((error = write_buf_get(e2m, bno, isnew, boff, n, &bp)) != 0)
+			break;
+		uiomove((char *)bp->b_data + boff, n, uio);
+		if (off + n > ip->i_size)
+			ip->i_size = off + n;
+		if (sync) {
+			if ((error = bwrite(bp)) != 0)
+				break;
+		} else
+			bdwrite(bp);
+	}
+	/* Blocks allocated past the end by a failed step go again (e2fsck wants none there). */
+	if (error)
+		(void)ext2fs_truncate(ip, ip->i_size);
+	return error;
+}
+
+int
+ext2fs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+	size_t resid = uio->uio_resid;
+	int error, e;
+
+	if (!S_ISREG(ip->i_mode))
+		return S_ISDIR(ip->i_mode) ? EISDIR : EINVAL;
+	if (ioflag & IO_APPEND)
+		uio->uio_offset = (off_t)ip->i_size;
+	if (uio->uio_offset < 0)
+		return EINVAL;
+	if (uio->uio_resid == 0)
+		return 0;
+	if ((uint64_t)uio->uio_offset >= ip->i_e2m->e2m_maxfilesize)
+		return EFBIG;
+	if ((uint64_t)uio->uio_offset + uio->uio_resid > ip->i_e2m->e2m_maxfilesize)
+		uio->uio_resid = ip->i_e2m->e2m_maxfilesize - (uint64_t)uio->uio_offset;
+	resid -= uio->uio_resid;	/* what the limit cut off, given back below */
+	error = write_core(ip, uio, ioflag, cred);
+	uio->uio_resid += resid;
+	ext2fs_itimes(ip, E2_MTIME | E2_CTIME);
+	e = ext2fs_iupdate(ip, (ioflag & IO_SYNC) != 0);
+	return error ? error : e;
+}
+
+/* Kernel-internal transfer (slow symlink targets). */
+int
+ext2fs_rdwr_kernel(struct ext2fs_inode *ip, enum uio_rw rw, void *buf, size_t len,
+    uint64_t off, kauth_cred_t cred)
+{
+	struct iovec iov;
+	struct uio uio;
+	int error;
+
+	uio_setup(&uio, &iov, buf, len, (off_t)off, rw);
+	error = rw == UIO_READ ? ext2fs_read_core(ip, &uio) : write_core(ip, &uio, 0, cred);
+	if (error == 0 && uio.uio_resid != 0)
+		error = EIO;
+	return error;
+}

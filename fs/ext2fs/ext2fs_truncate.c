@@ -1,0 +1,183 @@
+/* ext2fs_truncate.c: changing a file's size: freeing blocks past the end through every indirection level. */
+#include "ext2fs.h"
+
+#define EA_MAGIC	0xEA020000	/* extended attribute block header */
+
+static int	free_tree(struct ext2fs_inode *ip, uint32_t bno, int level, uint64_t base,
+		    uint64_t first, bool *emptyp);
+
+/* Logical blocks one pointer at level covers (level 0: a data block). */
+static uint64_t
+span(const struct ext2fs_mount *e2m, int level)
+{
+	return (uint64_t)1 << (e2m->e2m_nindirshift * level);
+}
+
+static int
+free_block(struct ext2fs_inode *ip, uint32_t bno)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint64_t sect = e2m->e2m_bsize >> DEV_BSHIFT;
+	int error;
+
+	if ((error = ext2fs_blkfree(e2m, bno, ip->i_number)) != 0)
+		return error;
+	ip->i_nblocks = ip->i_nblocks >= sect ? ip->i_nblocks - sect : 0;
+	return 0;
+}
+
+/*
+ * Free the blocks of logical number >= first in the subtree of indirect
+ * block bno (level 1: points at data blocks), whose first logical block
+ * is base.  *emptyp: the subtree is gone and bno was freed too.
+ */
+static int
+free_tree(struct ext2fs_inode *ip, uint32_t bno, int level, uint64_t base, uint64_t first,
+    bool *emptyp)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint64_t cspan = span(e2m, level - 1), cbase;
+	uint32_t *ptrs, child;
+	bool dirty = false, keep = false, cempty;
+	struct buf *bp;
+	int error = 0;
+
+	*emptyp = false;
+	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+		return error;
+	ptrs = bp->b_data;
+	for (uint32_t i = 0; i < e2m->e2m_nindir && error == 0; i++) {
+		if ((child = e2_le32(ptrs[i])) == 0)
+			continue;
+		cbase = base + i * cspan;
+		if (cbase + cspan <= first) {
+			keep = true;
+			continue;
+		}
+		if (level == 1) {
+			error = free_block(ip, child);
+			cempty = error == 0;
+		} else
+			error = free_tree(ip, child, level - 1, cbase, first, &cempty);
+		if (cempty) {
+			ptrs[i] = 0;
+			dirty = true;
+		} else
+			keep = true;
+	}
+	if (dirty)
+		bdwrite(bp);
+	else
+		brelse(bp, 0);
+	if (error == 0 && !keep) {
+		error = free_block(ip, bno);
+		*emptyp = error == 0;
+	}
+	return error;
+}
+
+/* Zero the end of the last block past size, so growing the file later shows zeroes. */
+static int
+zero_tail(struct ext2fs_inode *ip, uint64_t size)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint32_t off = (uint32_t)(size & (e2m->e2m_bsize - 1)), bno;
+	struct buf *bp;
+	int error;
+
+	if (off == 0)
+		return 0;
+	if ((error = ext2fs_bmap(ip, size >> e2m->e2m_bshift, &bno)) != 0 || bno == 0)
+		return error;
+	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+		return error;
+	memset((char *)bp->b_data + off, 0, e2m->e2m_bsize - off);
+	bdwrite(bp);
+	return 0;
+}
+
+/* Free every block from logical block first on. */
+static int
+free_from(struct ext2fs_inode *ip, uint64_t first)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint64_t base = EXT2_NDADDR;
+	bool empty;
+	int error;
+
+	for (uint64_t i = first; i < EXT2_NDADDR; i++) {
+		if (ip->i_db[i] == 0)
+			continue;
+		if ((error = free_block(ip, ip->i_db[i])) != 0)
+			return error;
+		ip->i_db[i] = 0;
+	}
+	for (int level = 1; level <= EXT2_NIADDR; level++) {
+		uint32_t *root = &ip->i_db[EXT2_NDADDR + level - 1];
+
+		if (*root != 0 && base + span(e2m, level) > first) {
+			if ((error = free_tree(ip, *root, level, base, first, &empty)) != 0)
+				return error;
+			if (empty)
+				*root = 0;
+		}
+		base += span(e2m, level);
+	}
+	return 0;
+}
+
+/* Drop the inode's reference to its extended attribute block, freeing it with the last one. */
+static int
+release_ea_block(struct ext2fs_inode *ip)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint32_t bno = ip->i_file_acl, *hdr, refs;
+	struct buf *bp;
+	int error;
+
+	ip->i_file_acl = 0;
+	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+		return error;
+	hdr = bp->b_data;
+	if (e2_le32(hdr[0]) != EA_MAGIC || (refs = e2_le32(hdr[1])) == 0) {
+		brelse(bp, 0);
+		kprintf("ext2fs: inode %ju: bad attribute block %u\n", (uintmax_t)ip->i_number, bno);
+		return EIO;
+	}
+	hdr[1] = e2_tole32(refs - 1);
+	bdwrite(bp);
+	return refs == 1 ? free_block(ip, bno) : 0;
+}
+
+/*
+ * Set the size of a regular file, directory or slow symlink, freeing the
+ * blocks past it (growing leaves a hole).  Size 0 of a removed inode also
+ * releases its attribute block.  The caller writes the inode.
+ */
+int
+ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	int error;
+
+	if (S_ISCHR(ip->i_mode) || S_ISBLK(ip->i_mode) || S_ISFIFO(ip->i_mode) ||
+	    S_ISSOCK(ip->i_mode) || ext2fs_is_fastlink(ip)) {
+		if (ext2fs_is_fastlink(ip) && size == 0)
+			memset(ip->i_db, 0, sizeof(ip->i_db));
+		goto out_size;
+	}
+	if (size > e2m->e2m_maxfilesize)
+		return EFBIG;
+	if (size < ip->i_size) {
+		if ((error = zero_tail(ip, size)) != 0)
+			return error;
+		if ((error = free_from(ip, howmany(size, (uint64_t)e2m->e2m_bsize))) != 0)
+			return error;
+	}
+out_size:
+	if (size == 0 && ip->i_nlink == 0 && ip->i_file_acl != 0 &&
+	    (error = release_ea_block(ip)) != 0)
+		return error;
+	ip->i_size = size;
+	return 0;
+}
