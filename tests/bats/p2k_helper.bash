@@ -1,0 +1,96 @@
+# p2k_helper.bash: shared by the p2k_*.bats files: start a daemon in the foreground, wait for its mount, always unmount.
+
+p2k_setup() {
+	B="${RUMP_BUILDDIR:-$BATS_TEST_DIRNAME/../../build}"
+	T="$(mktemp -d /tmp/p2k_bats.XXXXXX)"
+	chmod 755 "$T"	# other users reach the mount point
+	M="$T/mnt"
+	mkdir "$M"
+	PID=""
+}
+
+# p2k_teardown: unmount (lazily if the daemon is gone), reap the daemon, remove the temp dir.
+p2k_teardown() {
+	if mountpoint -q "$M" 2>/dev/null; then
+		fusermount3 -u "$M" 2>/dev/null || fusermount3 -u -z "$M" 2>/dev/null || umount -l "$M"
+	fi
+	if [ -n "$PID" ]; then
+		for _ in $(seq 100); do
+			kill -0 "$PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$PID" 2>/dev/null || true
+		wait "$PID" 2>/dev/null || true
+	fi
+	rm -rf "$T"
+}
+
+# p2k_start DAEMON ARGS...: run it with -f in the background, wait until MOUNTPOINT ($M) is mounted.
+p2k_start() {
+	local d="$1"
+	shift
+	"$B/daemons/$d" -f "$@" >"$T/log" 2>&1 3>&- &
+	PID=$!
+	for _ in $(seq 200); do
+		mountpoint -q "$M" && return 0
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "daemon $d did not mount:" >&2
+	cat "$T/log" >&2
+	return 1
+}
+
+# p2k_stop: fusermount3 -u and wait for the daemon; its exit status is p2k_stop's.
+p2k_stop() {
+	local st=0
+	fusermount3 -u "$M" || return 1
+	wait "$PID" || st=$?
+	PID=""
+	if [ "$st" -ne 0 ]; then
+		echo "daemon exited $st:" >&2
+		cat "$T/log" >&2
+	fi
+	return "$st"
+}
+
+# p2k_tree DIR: a tree with every kind of file: sizes around block edges, a sparse
+# file, hard links, symlinks, a fifo, odd modes, old times, a 255-byte name.
+p2k_tree() {
+	local d="$1" n
+	mkdir -p "$d/sub/deeper/deepest" "$d/empty" "$d/many"
+	: >"$d/zero"
+	printf x >"$d/one"
+	head -c 4095 /dev/urandom >"$d/sub/b4095"
+	head -c 4096 /dev/urandom >"$d/sub/b4096"
+	head -c 4097 /dev/urandom >"$d/sub/b4097"
+	head -c 300000 /dev/urandom >"$d/sub/deeper/big"
+	head -c 1048577 /dev/urandom >"$d/sub/deeper/deepest/mib1"
+	dd if=/dev/urandom of="$d/sparse" bs=4096 count=1 seek=1000 status=none
+	ln "$d/sub/b4096" "$d/hardlink"
+	ln -s sub/b4095 "$d/symrel"
+	ln -s /nonexistent/target "$d/dangling"
+	ln -s "$(printf 'L%.0s' $(seq 200))" "$d/longlink"
+	mkfifo "$d/fifo"
+	n="$(printf 'n%.0s' $(seq 255))"
+	echo long >"$d/$n"
+	for i in $(seq 1 150); do echo "$i" >"$d/many/file_$i"; done
+	chmod 600 "$d/one"
+	chmod 4755 "$d/sub/b4097"
+	chmod 1777 "$d/empty"
+	chown 1000:1000 "$d/sub/deeper"
+	chown 1234:5678 "$d/zero"
+	touch -h -d '2001-02-03 04:05:06' "$d/symrel" "$d/sub/b4095"
+}
+
+# p2k_meta DIR: one line per file: name, type, mode, owner, links, size (not for dirs), mtime, target.
+p2k_meta() {
+	(cd "$1" && find . -printf '%p %y %m %U %G %n %Ts %l|%s\n' |
+	    awk -F'|' '{ split($1, f, " "); print $1 (f[2] == "d" ? "" : " " $2) }' | sort)
+}
+
+# p2k_same A B: same contents and metadata.
+p2k_same() {
+	# (diff -r calls two fifos different; p2k_meta compares them)
+	diff -r --no-dereference --exclude=fifo "$1" "$2" && diff <(p2k_meta "$1") <(p2k_meta "$2")
+}
