@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 
 #include "ukfs_impl.h"
@@ -114,4 +115,13 @@ int
 ukfs_lutimes(struct ukfs *fs, const char *filename, const struct timeval *tv)
 {
 	return attr_utimes(fs, filename, tv, AT_SYMLINK_NOFOLLOW);
+}
+
+int
+ukfs_statvfs(struct ukfs *fs, const char *filename, struct statvfs *sv)
+{
+	char kpath[PATH_MAX];
+
+	UKFS_PATH1(fs, filename, kpath);
+	return rump_sys_statvfs(kpath, sv);
 }

@@ -120,6 +120,10 @@ int		ukfs_lchflags(struct ukfs *ukfs, const char *filename, unsigned long flags)
 int		ukfs_utimes(struct ukfs *ukfs, const char *filename, const struct timeval *tv);
 int		ukfs_lutimes(struct ukfs *ukfs, const char *filename, const struct timeval *tv);
 
+/* statvfs of the file system holding filename (extension). */
+struct statvfs;
+int		ukfs_statvfs(struct ukfs *ukfs, const char *filename, struct statvfs *sv);
+
 /* The kernel's mount and root vnode (referenced: the caller vrele()s it). */
 struct mount	*ukfs_getmp(struct ukfs *ukfs);
 struct vnode	*ukfs_getrvp(struct ukfs *ukfs);

@@ -1,0 +1,97 @@
+/* cli.h: the ukfs tool's shared state, command table and helpers. */
+#ifndef UKFS_CLI_H
+#define UKFS_CLI_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <rump/ukfs.h>
+
+/* Exit statuses. */
+#define CLI_OK		0
+#define CLI_FAIL	1	/* an operation failed */
+#define CLI_USAGE	2	/* bad arguments */
+
+/* The image being worked on. */
+struct cli {
+	struct ukfs	*c_fs;
+	const char	*c_image;	/* as the user named it, for messages */
+	const char	*c_fstype;	/* mounted type */
+	bool		c_root;		/* the host user is root: keep owners */
+};
+
+struct cli_cmd {
+	const char	*cc_name;
+	int		(*cc_fn)(struct cli *c, int argc, char **argv);
+	bool		cc_writes;	/* needs a read-write mount */
+	const char	*cc_usage;	/* arguments, one line */
+	const char	*cc_help;	/* what it does, one line */
+};
+
+const struct cli_cmd *cli_findcmd(const char *name);
+/* Run one command line (argv[0] the command); handles --help. */
+int	cli_run(struct cli *c, int argc, char **argv);
+
+/* Messages: "ukfs: IMAGE: PATH: cause" (the path may be NULL). */
+void	cli_err(struct cli *c, const char *path, int error);
+void	cli_errmsg(struct cli *c, const char *path, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* "usage: ukfs IMAGE cmd ARGS" for the command; returns CLI_USAGE. */
+int	cli_usage(const char *cmd);
+/* Reset getopt before a command parses its options. */
+void	cli_getopt_reset(void);
+
+/* Join dir and name into out (PATH_MAX); false when too long. */
+bool	cli_join(char *out, const char *dir, const char *name);
+/* The last component of path ("" for "/"). */
+const char *cli_basename(const char *path);
+
+/*
+ * The names in image directory path, sorted, without "." and ".."
+ * unless withdots; free with cli_names_free.  -1 with errno on failure.
+ */
+struct cli_names {
+	char	**n_names;
+	size_t	n_count;
+};
+int	cli_readdir(struct cli *c, const char *path, bool withdots, struct cli_names *np);
+void	cli_names_free(struct cli_names *np);
+
+/* Copy image file path to host descriptor fd (errno on -1; *where says which side failed). */
+int	cli_copyout(struct cli *c, const char *path, int fd, const char **where);
+/* Copy host descriptor fd into the open image descriptor ifd (errno on -1). */
+int	cli_copyin(struct cli *c, int fd, int ifd, const char **where);
+
+/* Mode as ls shows it ("drwxr-xr-x") into buf[11]. */
+void	cli_modestr(mode_t mode, char *buf);
+
+/* The commands. */
+int	cmd_ls(struct cli *, int, char **);
+int	cmd_cat(struct cli *, int, char **);
+int	cmd_get(struct cli *, int, char **);
+int	cmd_put(struct cli *, int, char **);
+int	cmd_write(struct cli *, int, char **);
+int	cmd_mkdir(struct cli *, int, char **);
+int	cmd_rm(struct cli *, int, char **);
+int	cmd_rmdir(struct cli *, int, char **);
+int	cmd_mv(struct cli *, int, char **);
+int	cmd_ln(struct cli *, int, char **);
+int	cmd_chmod(struct cli *, int, char **);
+int	cmd_chown(struct cli *, int, char **);
+int	cmd_touch(struct cli *, int, char **);
+int	cmd_stat(struct cli *, int, char **);
+int	cmd_find(struct cli *, int, char **);
+int	cmd_du(struct cli *, int, char **);
+int	cmd_df(struct cli *, int, char **);
+int	cmd_diff(struct cli *, int, char **);
+int	cmd_check(struct cli *, int, char **);
+int	cmd_sh(struct cli *, int, char **);
+
+/* sh: read the script; whether any of its commands writes. */
+struct cli_script;
+int	cli_script_load(const char *file, struct cli_script **sp, bool *writesp);
+int	cli_script_run(struct cli *c, struct cli_script *s);
+void	cli_script_free(struct cli_script *s);
+
+#endif /* UKFS_CLI_H */

@@ -1,0 +1,98 @@
+/* cmd_cat.c: ukfs cat, and the file copies between the image and host descriptors that get/put/write share. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define COPY_BUFSIZE	(1024 * 1024)
+
+int
+cli_copyout(struct cli *c, const char *path, int fd, const char **where)
+{
+	uint8_t *buf;
+	off_t off = 0;
+	ssize_t n, w, done;
+	int ifd, sverr = 0;
+
+	*where = "image";
+	if ((ifd = ukfs_open(c->c_fs, path, O_RDONLY)) == -1)
+		return -1;
+	if ((buf = malloc(COPY_BUFSIZE)) == NULL) {
+		sverr = errno;
+		goto out_close;
+	}
+	while ((n = ukfs_read_fd(c->c_fs, ifd, off, buf, COPY_BUFSIZE)) > 0) {
+		for (done = 0; done < n; done += w) {
+			if ((w = write(fd, buf + done, (size_t)(n - done))) == -1) {
+				sverr = errno;
+				*where = "host";
+				goto out_free;
+			}
+		}
+		off += n;
+	}
+	if (n == -1)
+		sverr = errno;
+out_free:
+	free(buf);
+out_close:
+	ukfs_close(c->c_fs, ifd);
+	errno = sverr;
+	return sverr != 0 ? -1 : 0;
+}
+
+int
+cli_copyin(struct cli *c, int fd, int ifd, const char **where)
+{
+	uint8_t *buf;
+	off_t off = 0;
+	ssize_t n, w, done;
+	int sverr = 0;
+
+	if ((buf = malloc(COPY_BUFSIZE)) == NULL)
+		return -1;
+	for (;;) {
+		*where = "host";
+		if ((n = read(fd, buf, COPY_BUFSIZE)) <= 0) {
+			if (n == -1)
+				sverr = errno;
+			break;
+		}
+		*where = "image";
+		for (done = 0; done < n; done += w) {
+			w = ukfs_write_fd(c->c_fs, ifd, off + done, buf + done, (size_t)(n - done), 0);
+			if (w == -1) {
+				sverr = errno;
+				goto out;
+			}
+			if (w == 0) {
+				sverr = EIO;
+				goto out;
+			}
+		}
+		off += n;
+	}
+out:
+	free(buf);
+	errno = sverr;
+	return sverr != 0 ? -1 : 0;
+}
+
+int
+cmd_cat(struct cli *c, int argc, char **argv)
+{
+	const char *where;
+	int i, rv = CLI_OK;
+
+	if (argc < 2)
+		return cli_usage("cat");
+	for (i = 1; i < argc; i++) {
+		if (cli_copyout(c, argv[i], STDOUT_FILENO, &where) == -1) {
+			cli_err(c, *where == 'h' ? "<stdout>" : argv[i], errno);
+			rv = CLI_FAIL;
+		}
+	}
+	return rv;
+}

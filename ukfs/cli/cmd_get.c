@@ -1,0 +1,432 @@
+/*
+ * cmd_get.c: ukfs get [-r]: copy files and trees out of the image.
+ * A tree is written only below the destination directory, whatever the
+ * image holds: every host call is relative to an open directory
+ * descriptor (openat/mkdirat/symlinkat with O_NOFOLLOW and O_EXCL), names
+ * with '/' or ".." are refused, image symlinks are made as symlinks and
+ * never followed, directory loops and excessive depth are refused.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define GET_MAXDEPTH	256
+
+/* A regular file with several links, as first written (for hard links). */
+struct get_link {
+	ino_t	gl_imgino;
+	ino_t	gl_hostino;
+	char	*gl_rel;	/* path from the destination root */
+};
+
+struct get_ctx {
+	struct cli	*g_c;
+	int		g_rootfd;		/* the destination directory */
+	int		g_rv;
+	struct get_link	*g_links;
+	size_t		g_nlinks, g_caplinks;
+	ino_t		g_stack[GET_MAXDEPTH];	/* image directories being copied (loops) */
+	int		g_depth;
+	char		g_rel[PATH_MAX];	/* where we are below the root */
+};
+
+static bool get_name_ok(const char *name);
+static void get_fail(struct get_ctx *g, const char *path, int error);
+static void get_attrs(struct get_ctx *g, int dfd, const char *name, int fd, const struct stat *st,
+    const char *imgpath);
+static int get_link_find(struct get_ctx *g, const struct stat *st, int dfd, const char *name);
+static void get_link_add(struct get_ctx *g, const struct stat *st, int fd, const char *name);
+static void get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
+    const struct stat *st);
+static void get_symlink(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
+    const struct stat *st);
+static void get_special(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
+    const struct stat *st);
+static void get_dir(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
+    const struct stat *st);
+static void get_node(struct get_ctx *g, const char *imgpath, int dfd, const char *name);
+static void get_tree(struct get_ctx *g, const char *imgdir, int dfd);
+
+/* A name from an image directory we are willing to create on the host. */
+static bool
+get_name_ok(const char *name)
+{
+	return name[0] != '\0' && strchr(name, '/') == NULL &&
+	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+static void
+get_fail(struct get_ctx *g, const char *path, int error)
+{
+	cli_err(g->g_c, path, error);
+	g->g_rv = CLI_FAIL;
+}
+
+/* Owner (as root), mode, then times: the order that leaves them all as asked. */
+static void
+get_attrs(struct get_ctx *g, int dfd, const char *name, int fd, const struct stat *st,
+    const char *imgpath)
+{
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	bool lnk = S_ISLNK(st->st_mode);
+	int error = 0;
+
+	if (g->g_c->c_root) {
+		if (fd >= 0 ? fchown(fd, st->st_uid, st->st_gid) :
+		    fchownat(dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW))
+			error = errno;
+	}
+	if (!lnk && (fd >= 0 ? fchmod(fd, st->st_mode & 07777) :
+	    fchmodat(dfd, name, st->st_mode & 07777, 0)))
+		error = errno;
+	if (fd >= 0 ? futimens(fd, ts) : utimensat(dfd, name, ts, AT_SYMLINK_NOFOLLOW))
+		error = errno;
+	if (error != 0)
+		get_fail(g, imgpath, error);
+}
+
+/* Make name a hard link to the copy already written; 1 if done, 0 if not applicable. */
+static int
+get_link_find(struct get_ctx *g, const struct stat *st, int dfd, const char *name)
+{
+	struct get_link *l = NULL;
+	char rel[PATH_MAX], *comp, *next;
+	struct stat hst;
+	size_t i;
+	int pfd, nfd, ok = 0;
+
+	for (i = 0; i < g->g_nlinks && l == NULL; i++)
+		if (g->g_links[i].gl_imgino == st->st_ino)
+			l = &g->g_links[i];
+	if (l == NULL)
+		return 0;
+	/* Walk to the first copy without following anything. */
+	strcpy(rel, l->gl_rel);
+	if ((pfd = dup(g->g_rootfd)) == -1)
+		return 0;
+	for (comp = rel; (next = strchr(comp, '/')) != NULL; comp = next + 1) {
+		*next = '\0';
+		nfd = openat(pfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(pfd);
+		if ((pfd = nfd) == -1)
+			return 0;
+	}
+	if (fstatat(pfd, comp, &hst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(hst.st_mode) &&
+	    hst.st_ino == l->gl_hostino) {
+		(void)unlinkat(dfd, name, 0);
+		ok = linkat(pfd, comp, dfd, name, 0) == 0;
+	}
+	close(pfd);
+	return ok;
+}
+
+static void
+get_link_add(struct get_ctx *g, const struct stat *st, int fd, const char *name)
+{
+	struct get_link *nl;
+	struct stat hst;
+	char rel[PATH_MAX];
+
+	if (fstat(fd, &hst) == -1)
+		return;
+	if (g->g_rel[0] != '\0') {
+		if (!cli_join(rel, g->g_rel, name))
+			return;
+	} else if (strlen(name) < sizeof(rel))
+		strcpy(rel, name);
+	else
+		return;
+	if (g->g_nlinks == g->g_caplinks) {
+		size_t cap = g->g_caplinks ? 2 * g->g_caplinks : 16;
+
+		if ((nl = realloc(g->g_links, cap * sizeof(*nl))) == NULL)
+			return;
+		g->g_links = nl;
+		g->g_caplinks = cap;
+	}
+	if ((g->g_links[g->g_nlinks].gl_rel = strdup(rel)) == NULL)
+		return;
+	g->g_links[g->g_nlinks].gl_imgino = st->st_ino;
+	g->g_links[g->g_nlinks].gl_hostino = hst.st_ino;
+	g->g_nlinks++;
+}
+
+static void
+get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const struct stat *st)
+{
+	const char *where;
+	int fd;
+
+	if (st->st_nlink > 1 && get_link_find(g, st, dfd, name))
+		return;
+	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	if (cli_copyout(g->g_c, imgpath, fd, &where) == -1)
+		get_fail(g, imgpath, errno);
+	else
+		get_attrs(g, dfd, name, fd, st, imgpath);
+	if (st->st_nlink > 1)
+		get_link_add(g, st, fd, name);
+	close(fd);
+}
+
+static void
+get_symlink(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const struct stat *st)
+{
+	char target[PATH_MAX];
+	ssize_t n;
+
+	if ((n = ukfs_readlink(g->g_c->c_fs, imgpath, target, sizeof(target) - 1)) == -1) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	target[n] = '\0';
+	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	if (symlinkat(target, dfd, name) == -1) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	get_attrs(g, dfd, name, -1, st, imgpath);
+}
+
+/* FIFOs and sockets anywhere; device nodes only as root. */
+static void
+get_special(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const struct stat *st)
+{
+	if ((S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) && !g->g_c->c_root) {
+		cli_errmsg(g->g_c, imgpath, "device node not copied (only root makes them)");
+		g->g_rv = CLI_FAIL;
+		return;
+	}
+	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	if (mknodat(dfd, name, (st->st_mode & S_IFMT) | 0600, st->st_rdev) == -1) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	get_attrs(g, dfd, name, -1, st, imgpath);
+}
+
+static void
+get_dir(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const struct stat *st)
+{
+	size_t rellen = strlen(g->g_rel);
+	int i, nfd;
+
+	for (i = 0; i < g->g_depth; i++) {
+		if (g->g_stack[i] == st->st_ino) {
+			cli_errmsg(g->g_c, imgpath, "directory loop in the image, not followed");
+			g->g_rv = CLI_FAIL;
+			return;
+		}
+	}
+	if (g->g_depth >= GET_MAXDEPTH) {
+		cli_errmsg(g->g_c, imgpath, "more than %d levels deep, not copied", GET_MAXDEPTH);
+		g->g_rv = CLI_FAIL;
+		return;
+	}
+	if (mkdirat(dfd, name, 0700) == -1 && errno != EEXIST) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	/* O_NOFOLLOW: whatever sits at name on the host, we never leave through a link. */
+	nfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (nfd == -1) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	if ((rellen > 0 && !cli_join(g->g_rel, g->g_rel, name)) ||
+	    (rellen == 0 && strlen(name) >= sizeof(g->g_rel))) {
+		get_fail(g, imgpath, ENAMETOOLONG);
+		close(nfd);
+		return;
+	}
+	if (rellen == 0)
+		strcpy(g->g_rel, name);
+	g->g_stack[g->g_depth++] = st->st_ino;
+	get_tree(g, imgpath, nfd);
+	g->g_depth--;
+	g->g_rel[rellen] = '\0';
+	get_attrs(g, dfd, name, nfd, st, imgpath);
+	close(nfd);
+}
+
+static void
+get_node(struct get_ctx *g, const char *imgpath, int dfd, const char *name)
+{
+	struct stat st;
+
+	if (ukfs_lstat(g->g_c->c_fs, imgpath, &st) == -1) {
+		get_fail(g, imgpath, errno);
+		return;
+	}
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR:
+		get_dir(g, imgpath, dfd, name, &st);
+		break;
+	case S_IFREG:
+		get_file(g, imgpath, dfd, name, &st);
+		break;
+	case S_IFLNK:
+		get_symlink(g, imgpath, dfd, name, &st);
+		break;
+	default:
+		get_special(g, imgpath, dfd, name, &st);
+		break;
+	}
+}
+
+static void
+get_tree(struct get_ctx *g, const char *imgdir, int dfd)
+{
+	struct cli_names names;
+	char path[PATH_MAX];
+	size_t i;
+
+	if (cli_readdir(g->g_c, imgdir, false, &names) == -1) {
+		get_fail(g, imgdir, errno);
+		return;
+	}
+	for (i = 0; i < names.n_count; i++) {
+		const char *name = names.n_names[i];
+
+		if (!get_name_ok(name)) {
+			cli_errmsg(g->g_c, imgdir, "refusing entry \"%s\": not a plain file name", name);
+			g->g_rv = CLI_FAIL;
+			continue;
+		}
+		if (!cli_join(path, imgdir, name)) {
+			get_fail(g, name, ENAMETOOLONG);
+			continue;
+		}
+		get_node(g, path, dfd, name);
+	}
+	cli_names_free(&names);
+}
+
+/* get IMGFILE HOSTPATH|-: one file, following symlinks in both places (the user named them). */
+static int
+get_one(struct cli *c, const char *img, const char *host)
+{
+	char dest[PATH_MAX];
+	struct timespec ts[2];
+	const char *where;
+	struct stat st, hst;
+	int fd, rv = CLI_OK;
+
+	if (ukfs_stat(c->c_fs, img, &st) == -1) {
+		cli_err(c, img, errno);
+		return CLI_FAIL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		cli_errmsg(c, img, "is a directory (use get -r)");
+		return CLI_FAIL;
+	}
+	if (strcmp(host, "-") == 0) {
+		if (cli_copyout(c, img, STDOUT_FILENO, &where) == -1) {
+			cli_err(c, *where == 'h' ? "<stdout>" : img, errno);
+			return CLI_FAIL;
+		}
+		return CLI_OK;
+	}
+	if (stat(host, &hst) == 0 && S_ISDIR(hst.st_mode)) {
+		if (!cli_join(dest, host, cli_basename(img))) {
+			cli_err(c, host, ENAMETOOLONG);
+			return CLI_FAIL;
+		}
+		host = dest;
+	}
+	if ((fd = open(host, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+		fprintf(stderr, "ukfs: %s: %s\n", host, strerror(errno));
+		return CLI_FAIL;
+	}
+	ts[0] = st.st_atim;
+	ts[1] = st.st_mtim;
+	if (cli_copyout(c, img, fd, &where) == -1) {
+		if (*where == 'h')
+			fprintf(stderr, "ukfs: %s: %s\n", host, strerror(errno));
+		else
+			cli_err(c, img, errno);
+		rv = CLI_FAIL;
+	} else if (fchmod(fd, st.st_mode & 07777) == -1 || futimens(fd, ts) == -1) {
+		fprintf(stderr, "ukfs: %s: %s\n", host, strerror(errno));
+		rv = CLI_FAIL;
+	}
+	close(fd);
+	return rv;
+}
+
+/* get -r IMGDIR HOSTDIR: the contents of IMGDIR go into HOSTDIR (made if missing). */
+static int
+get_recursive(struct cli *c, const char *img, const char *host)
+{
+	struct get_ctx g = { .g_c = c, .g_rv = CLI_OK };
+	struct stat st;
+	bool made;
+	size_t i;
+
+	if (ukfs_lstat(c->c_fs, img, &st) == -1) {
+		cli_err(c, img, errno);
+		return CLI_FAIL;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return get_one(c, img, host);
+	made = mkdir(host, 0700) == 0;
+	if (!made && errno != EEXIST) {
+		fprintf(stderr, "ukfs: %s: %s\n", host, strerror(errno));
+		return CLI_FAIL;
+	}
+	if ((g.g_rootfd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, "ukfs: %s: %s\n", host, strerror(errno));
+		return CLI_FAIL;
+	}
+	g.g_stack[g.g_depth++] = st.st_ino;
+	get_tree(&g, img, g.g_rootfd);
+	if (made)
+		get_attrs(&g, AT_FDCWD, host, g.g_rootfd, &st, img);
+	close(g.g_rootfd);
+	for (i = 0; i < g.g_nlinks; i++)
+		free(g.g_links[i].gl_rel);
+	free(g.g_links);
+	return g.g_rv;
+}
+
+int
+cmd_get(struct cli *c, int argc, char **argv)
+{
+	bool recurse = false;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "+r")) != -1) {
+		if (ch != 'r')
+			return cli_usage("get");
+		recurse = true;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
+		return cli_usage("get");
+	if (recurse && strcmp(argv[1], "-") == 0) {
+		fprintf(stderr, "ukfs: get -r needs a host directory, not '-'\n");
+		return CLI_USAGE;
+	}
+	return recurse ? get_recursive(c, argv[0], argv[1]) : get_one(c, argv[0], argv[1]);
+}
