@@ -44,6 +44,7 @@ struct ffs_mount {
 	int32_t		fm_cgsize;	/* bytes of a cg header */
 	int32_t		fm_maxsymlinklen;	/* bytes kept in the inode (0: the old rule) */
 	int32_t		fm_minfree;	/* percent */
+	int32_t		fm_contigsumsize;	/* cluster summary entries (0: no cluster maps) */
 	uint64_t	fm_maxfilesize;	/* largest size the block tree can map */
 	struct ffs_csum_total fm_cstotal;	/* host-order totals */
 };

@@ -213,6 +213,9 @@ check_layout(struct ffs_mount *fm)
 	fm->fm_minfree = S32(fs->fs_minfree);
 	if (fm->fm_minfree < 0 || fm->fm_minfree > 99)
 		BAD("minfree %d%%", fm->fm_minfree);
+	fm->fm_contigsumsize = S32(fs->fs_contigsumsize);
+	if (fm->fm_contigsumsize < 0 || fm->fm_contigsumsize > 64)
+		BAD("cluster summary size %d", fm->fm_contigsumsize);
 	fm->fm_olddir = S32(fs->fs_old_inodefmt) < FFS_44INODEFMT;
 	/* What the block tree can address: direct + the three indirect levels. */
 	blocks = FFS_NDADDR;

@@ -338,3 +338,41 @@ ffs_t_peek(struct ffs_t *t, long off, void *buf, size_t len)
 	CHECK(pread(fd, buf, len, off) == (ssize_t)len);
 	CHECK(close(fd) == 0);
 }
+
+static int
+le32(const unsigned char *p)
+{
+	return (int)((unsigned)p[0] | (unsigned)p[1] << 8 | (unsigned)p[2] << 16 | (unsigned)p[3] << 24);
+}
+
+void
+ffs_t_geom(struct ffs_t *t, struct ffs_t_geom *g)
+{
+	unsigned char sb[1376];
+
+	ffs_t_peek(t, 8192, sb, sizeof(sb));
+	g->g_ufs2 = le32(sb + 1372) == 0x19540119;
+	CHECK(g->g_ufs2 || le32(sb + 1372) == 0x011954);
+	g->g_cblkno = le32(sb + 12);
+	g->g_iblkno = le32(sb + 16);
+	g->g_bsize = le32(sb + 48);
+	g->g_fsize = le32(sb + 52);
+	g->g_frag = le32(sb + 56);
+	g->g_ipg = le32(sb + 184);
+	g->g_fpg = le32(sb + 188);
+	g->g_inosz = g->g_ufs2 ? 256 : 128;
+}
+
+long
+ffs_t_inode_off(const struct ffs_t_geom *g, unsigned long ino)
+{
+	unsigned long c = ino / (unsigned long)g->g_ipg, i = ino % (unsigned long)g->g_ipg;
+
+	return ((long)c * g->g_fpg + g->g_iblkno) * g->g_fsize + (long)i * g->g_inosz;
+}
+
+long
+ffs_t_cg_off(const struct ffs_t_geom *g, unsigned c)
+{
+	return ((long)c * g->g_fpg + g->g_cblkno) * g->g_fsize;
+}

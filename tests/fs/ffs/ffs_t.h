@@ -31,4 +31,13 @@ void	ffs_t_compare(const char *dir, const char *mnt);
 void	ffs_t_poke(struct ffs_t *t, long off, const void *buf, size_t len);
 void	ffs_t_peek(struct ffs_t *t, long off, void *buf, size_t len);
 
+/* Geometry of a little-endian image with its superblock at 8192 (what makefs writes). */
+struct ffs_t_geom {
+	int	g_ufs2, g_bsize, g_fsize, g_frag, g_ipg, g_fpg, g_iblkno, g_cblkno, g_inosz;
+};
+void	ffs_t_geom(struct ffs_t *t, struct ffs_t_geom *g);
+/* Byte offset of inode ino (single cylinder group images), and of cg c's header. */
+long	ffs_t_inode_off(const struct ffs_t_geom *g, unsigned long ino);
+long	ffs_t_cg_off(const struct ffs_t_geom *g, unsigned c);
+
 #endif /* TESTS_FS_FFS_FFS_T_H */
