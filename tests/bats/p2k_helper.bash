@@ -83,14 +83,15 @@ p2k_tree() {
 	touch -h -d '2001-02-03 04:05:06' "$d/symrel" "$d/sub/b4095"
 }
 
-# p2k_meta DIR: one line per file: name, type, mode, owner, links, size (not for dirs), mtime, target.
+# p2k_meta DIR: one line per file: name, type, mode, owner, links, size (not for dirs), mtime,
+# target; not the root itself nor lost+found, which mke2fs adds.
 p2k_meta() {
-	(cd "$1" && find . -printf '%p %y %m %U %G %n %Ts %l|%s\n' |
+	(cd "$1" && find . -mindepth 1 -path ./lost+found -prune -o -printf '%p %y %m %U %G %n %Ts %l|%s\n' |
 	    awk -F'|' '{ split($1, f, " "); print $1 (f[2] == "d" ? "" : " " $2) }' | sort)
 }
 
 # p2k_same A B: same contents and metadata.
 p2k_same() {
 	# (diff -r calls two fifos different; p2k_meta compares them)
-	diff -r --no-dereference --exclude=fifo "$1" "$2" && diff <(p2k_meta "$1") <(p2k_meta "$2")
+	diff -r --no-dereference --exclude=fifo --exclude=lost+found "$1" "$2" && diff <(p2k_meta "$1") <(p2k_meta "$2")
 }

@@ -1,0 +1,218 @@
+#!/usr/bin/env bats
+# p2k_ext2fs.bats: rump_ext2fs: write a tree through FUSE, e2fsck -fn clean, remount and compare; names, permissions, refusals.
+
+load p2k_helper
+
+setup() {
+	p2k_setup
+	p2k_tree "$T/src"
+}
+
+teardown() {
+	p2k_teardown
+}
+
+# e2_image [mke2fs args...]: an empty 64 MiB ext2 image $T/e2.img.
+e2_image() {
+	truncate -s 64M "$T/e2.img"
+	mke2fs -q -t ext2 -F "$@" "$T/e2.img"
+}
+
+e2_fsck() {
+	run e2fsck -fn "$T/e2.img"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "rump_ext2fs: cp -a a tree in, compare, unmount, e2fsck -fn clean, remount and compare again" {
+	e2_image
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	cp -a "$T/src/." "$M/"
+	p2k_same "$T/src" "$M"
+	[ "$(stat -c %i "$M/hardlink")" = "$(stat -c %i "$M/sub/b4096")" ]
+	[ "$(stat -c %b "$M/sparse")" -lt 100 ]
+	p2k_stop
+	e2_fsck
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	p2k_same "$T/src" "$M"
+	p2k_stop
+	e2_fsck
+}
+
+@test "rump_ext2fs: an image made by mke2fs -d reads back; 1 KiB blocks and rev 0 too" {
+	mke2fs -q -t ext2 -d "$T/src" "$T/e2.img" 32M
+	p2k_start rump_ext2fs -o ro "$T/e2.img" "$M"
+	p2k_same "$T/src" "$M"
+	p2k_stop
+	rm "$T/e2.img"
+	e2_image -b 1024
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	cp -a "$T/src/." "$M/"
+	p2k_stop
+	e2_fsck
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	p2k_same "$T/src" "$M"
+	p2k_stop
+	rm "$T/e2.img"
+	truncate -s 64M "$T/e2.img"
+	mke2fs -q -r 0 -F "$T/e2.img"
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	cp -a "$T/src/." "$M/"
+	p2k_stop
+	e2_fsck
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	p2k_same "$T/src" "$M"
+	p2k_stop
+}
+
+@test "rump_ext2fs: rename, link, symlink, unlink, rmdir, truncate, utimes; e2fsck clean after" {
+	e2_image
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	mkdir -p "$M/a/b" "$M/c"
+	echo one >"$M/a/f"
+	echo two >"$M/c/g"
+	mv "$M/a/f" "$M/c/f"
+	mv -f "$M/c/f" "$M/c/g"
+	[ "$(cat "$M/c/g")" = one ] && [ ! -e "$M/c/f" ]
+	mv "$M/a/b" "$M/c/b"
+	[ "$(stat -c %h "$M/a")" -eq 2 ] && [ "$(stat -c %h "$M/c")" -eq 3 ]
+	ln "$M/c/g" "$M/a/hard"
+	ln -s ../c/g "$M/a/sym"
+	[ "$(cat "$M/a/sym")" = one ] && [ "$(stat -c %h "$M/c/g")" -eq 2 ]
+	run rmdir "$M/c"
+	[ "$status" -ne 0 ]
+	for i in $(seq 1 300); do echo "$i" >"$M/a/n_$i"; done
+	for i in $(seq 1 2 300); do rm "$M/a/n_$i"; done
+	[ "$(ls "$M/a" | wc -l)" -eq 152 ]
+	seq 1 100000 >"$M/c/t"
+	truncate -s 10 "$M/c/t"
+	[ "$(stat -c %s "$M/c/t")" -eq 10 ]
+	truncate -s 100M "$M/c/t"
+	touch -d '2001-02-03 04:05:06' "$M/c/t"
+	p2k_stop
+	e2_fsck
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	[ "$(stat -c %s "$M/c/t")" -eq 104857600 ] && [ "$(head -c 10 "$M/c/t")" = "$(seq 1 100000 | head -c 10)" ]
+	[ "$(stat -c %Y "$M/c/t")" = "$(date -d '2001-02-03 04:05:06' +%s)" ]
+	rm -r "$M/a" "$M/c"
+	p2k_stop
+	e2_fsck
+}
+
+@test "rump_ext2fs: a 40 MB file written in 1 MiB requests reads back; the image stays clean" {
+	e2_image
+	head -c 40000000 /dev/urandom >"$T/big"
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	dd if="$T/big" of="$M/big" bs=1M conv=fsync status=none
+	cmp "$T/big" "$M/big"
+	p2k_stop
+	e2_fsck
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	cmp "$T/big" "$M/big"
+	p2k_stop
+}
+
+@test "rump_ext2fs: a full file system says ENOSPC, and stays clean" {
+	truncate -s 4M "$T/e2.img"
+	mke2fs -q -t ext2 -F "$T/e2.img"
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	run dd if=/dev/zero of="$M/fill" bs=1M count=8 status=none
+	[ "$status" -ne 0 ] && [[ "$output" == *"No space left"* ]]
+	rm "$M/fill"
+	p2k_stop
+	e2_fsck
+}
+
+@test "rump_ext2fs: a second user gets EACCES where the image's modes say so (allow_other)" {
+	chmod 755 "$T/src"
+	mkdir "$T/src/priv" "$T/src/pub"
+	echo s >"$T/src/priv/s"
+	chmod 700 "$T/src/priv"
+	chmod 777 "$T/src/pub"
+	mke2fs -q -t ext2 -d "$T/src" "$T/e2.img" 32M
+	p2k_start rump_ext2fs -o allow_other "$T/e2.img" "$M"
+	as_user() { setpriv --reuid=1000 --regid=1000 --clear-groups sh -c "$1"; }
+	run as_user "cat '$M/priv/s'"
+	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
+	run as_user "cat '$M/one'"
+	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
+	run as_user "echo x >>'$M/sub/b4095'"
+	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
+	run as_user "touch '$M/new'"
+	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
+	as_user "echo mine >'$M/pub/mine' && mkdir '$M/pub/d'"
+	[ "$(stat -c %u:%g "$M/pub/mine")" = 1000:1000 ]
+	p2k_stop
+	e2_fsck
+}
+
+@test "rump_ext2fs: refuses an FFS image, a zeroed superblock, garbage, a double mount, naming the cause" {
+	makefs -t ffs "$T/ffs.img" "$T/src" >/dev/null
+	run "$B/daemons/rump_ext2fs" "$T/ffs.img" "$M"
+	[ "$status" -eq 1 ] && [[ "$output" == *"not a valid ext2fs file system"* ]]
+	e2_image
+	cp "$T/e2.img" "$T/bad.img"
+	dd if=/dev/zero of="$T/bad.img" bs=1024 seek=1 count=1 conv=notrunc status=none
+	run "$B/daemons/rump_ext2fs" "$T/bad.img" "$M"
+	[ "$status" -eq 1 ] && [[ "$output" == *"not a valid ext2fs file system"* ]]
+	head -c 4M /dev/urandom >"$T/junk.img"
+	run "$B/daemons/rump_ext2fs" "$T/junk.img" "$M"
+	[ "$status" -eq 1 ] && [[ "$output" == *"not a valid ext2fs file system"* ]]
+	run "$B/daemons/rump_ext2fs" "$T/missing.img" "$M"
+	[ "$status" -eq 1 ] && [[ "$output" == *"No such file"* ]]
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	mkdir "$T/m2"
+	run "$B/daemons/rump_ext2fs" "$T/e2.img" "$T/m2"
+	[ "$status" -eq 1 ] && [[ "$output" == *"image in use"* ]]
+	! mountpoint -q "$T/m2"
+	run "$B/daemons/rump_ext2fs" "$T/e2.img" "$M"
+	[ "$status" -eq 1 ] && [[ "$output" == *"already a mount point"* ]]
+	p2k_stop
+	e2_fsck
+}
+
+@test "rump_ext2fs: an image on a read-only host file system mounts read-only, or fails with -o rw" {
+	e2_image
+	mkdir "$T/ro"
+	mount -t tmpfs -o size=80M tmpfs "$T/ro"
+	cp "$T/e2.img" "$T/ro/"
+	mount -o remount,ro "$T/ro"
+	run "$B/daemons/rump_ext2fs" -o rw "$T/ro/e2.img" "$M"
+	[ "$status" -eq 1 ] && [[ "$output" == *"read-only"* ]]
+	run "$B/daemons/rump_ext2fs" -f "$T/ro/e2.img" "$M" &
+	for _ in $(seq 100); do mountpoint -q "$M" && break; sleep 0.05; done
+	grep " $M " /proc/mounts | grep -q " ro,"
+	run touch "$M/x"
+	[[ "$output" == *"Read-only file system"* ]]
+	fusermount3 -u "$M"
+	wait
+	umount "$T/ro"
+}
+
+@test "rump_ext2fs: kill -9 mid-write: the mount goes with fusermount3 -u -z, the image needs fsck at most, no crash" {
+	e2_image
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	cp -a "$T/src/." "$M/"
+	kill -KILL "$PID"
+	wait "$PID" || true
+	PID=""
+	fusermount3 -u -z "$M"
+	! mountpoint -q "$M"
+	run e2fsck -fy "$T/e2.img"
+	[ "$status" -le 1 ]
+	e2_fsck
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	ls -R "$M" >/dev/null
+	p2k_stop
+}
+
+@test "rump_ext2fs: SIGTERM syncs and unmounts: e2fsck clean" {
+	e2_image
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	cp -a "$T/src/." "$M/"
+	kill -TERM "$PID"
+	wait "$PID"
+	PID=""
+	! mountpoint -q "$M"
+	e2_fsck
+}
