@@ -2,6 +2,7 @@
 #include "p2k_impl.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <rump/rump_fsargs.h>
 #include <rump/rump_syscalls.h>
 #include <stdio.h>
@@ -100,7 +101,8 @@ p2k_init(uint32_t flags)
 		flags |= P2K_FOREGROUND;
 	pm->pm_flags = flags;
 	pm->pm_readyfd = -1;
-	pm->pm_entry_timeout = pm->pm_attr_timeout = pm->pm_negative_timeout = 1.0;
+	pm->pm_entry_timeout = NAN;	/* not given: decided at setup */
+	pm->pm_attr_timeout = pm->pm_negative_timeout = 1.0;
 	pthread_mutex_init(&pm->pm_nodelock, NULL);
 	pthread_mutex_init(&pm->pm_filelock, NULL);
 	if (fuse_opt_add_arg(&pm->pm_args, program_invocation_short_name) != 0 ||
@@ -178,7 +180,8 @@ p2k_set_fuse_args(struct p2k_mount *pm, int argc, char **argv)
 
 	if (fuse_opt_parse(&in, pm, p2k_opts, p2k_opt_proc) != 0)
 		return EINVAL;
-	if (pm->pm_entry_timeout < 0 || pm->pm_attr_timeout < 0 || pm->pm_negative_timeout < 0) {
+	if (pm->pm_entry_timeout < 0 || pm->pm_attr_timeout < 0 ||
+	    pm->pm_negative_timeout < 0) {
 		p2k_log(pm, "timeouts must not be negative");
 		fuse_opt_free_args(&in);
 		return EINVAL;
@@ -318,6 +321,24 @@ p2k_has_opt(const struct fuse_args *args, const char *name)
 	return false;
 }
 
+/*
+ * The host walks cached names without asking us, and without
+ * default_permissions it checks no search permission on the way; so
+ * when other users may enter (allow_other), names are not cached unless
+ * the host checks permissions itself or entry_timeout= says otherwise.
+ */
+static void
+p2k_entry_timeout(struct p2k_mount *pm)
+{
+	if (!isnan(pm->pm_entry_timeout))
+		return;
+	if (p2k_has_opt(&pm->pm_args, "allow_other") &&
+	    !p2k_has_opt(&pm->pm_args, "default_permissions"))
+		pm->pm_entry_timeout = 0;
+	else
+		pm->pm_entry_timeout = 1.0;
+}
+
 static int
 p2k_mount_fuse(struct p2k_mount *pm, const char *type, const char *devpath,
     const char *mountpath)
@@ -345,6 +366,7 @@ p2k_mount_fuse(struct p2k_mount *pm, const char *type, const char *devpath,
 	}
 	if (error != 0)
 		return error;
+	p2k_entry_timeout(pm);
 	pm->pm_se = fuse_session_new(&pm->pm_args, &p2k_ops, sizeof(p2k_ops), pm);
 	if (pm->pm_se == NULL) {
 		p2k_log(pm, "bad FUSE options");

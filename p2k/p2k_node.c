@@ -1,5 +1,6 @@
 /* p2k_node.c: FUSE node ids: one referenced vnode per id, counted in host lookups. */
 #include "p2k_impl.h"
+#include "p2k_test.h"
 #include <stdlib.h>
 
 static size_t
@@ -107,4 +108,15 @@ p2k_node_forget_all(struct p2k_mount *pm)
 		}
 		pthread_mutex_unlock(&pm->pm_nodelock);
 	}
+}
+
+unsigned long
+p2k_test_nnodes(struct p2k_mount *pm)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&pm->pm_nodelock);
+	n = pm->pm_nnodes;
+	pthread_mutex_unlock(&pm->pm_nodelock);
+	return n;
 }
