@@ -432,8 +432,11 @@ p2k_teardown(struct p2k_mount *pm)
 		return;
 	if (rump_sys_unmount(P2K_RUMPDIR, 0) != 0) {
 		error = errno;
-		p2k_log(pm, "unmount: %s; forcing it%s", strerror(error),
-		    error == EBUSY ? "" : " (data may be lost: the image needs a check)");
+		if (error == EBUSY)
+			p2k_log(pm, "unmount: %s; forcing it", strerror(error));
+		else
+			p2k_log(pm, "writing the file system back failed: %s; unmounting anyway "
+			    "(data may be lost: the image needs a check)", strerror(error));
 		if (rump_sys_unmount(P2K_RUMPDIR, RUMP_MNT_FORCE) != 0 && error == EBUSY)
 			error = errno;
 		if (pm->pm_error == 0)

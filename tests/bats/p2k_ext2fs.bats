@@ -216,3 +216,18 @@ e2_fsck() {
 	! mountpoint -q "$M"
 	e2_fsck
 }
+
+@test "rump_ext2fs: a write error at the final sync is reported and the exit status says so" {
+	mkdir "$T/small"
+	mount -t tmpfs -o size=16M tmpfs "$T/small"
+	truncate -s 64M "$T/small/e2.img"		# sparse: its blocks need host space
+	mke2fs -q -t ext2 -F "$T/small/e2.img"
+	dd if=/dev/zero of="$T/small/fill" bs=1M status=none 2>/dev/null || true
+	p2k_start rump_ext2fs "$T/small/e2.img" "$M"
+	dd if=/dev/urandom of="$M/data" bs=1M count=8 status=none || true
+	st=0
+	p2k_stop 2>"$T/stop.err" || st=$?
+	cat "$T/stop.err"
+	[ "$st" -eq 1 ]
+	grep -q "writing the file system back failed: No space left on device" "$T/stop.err"
+}

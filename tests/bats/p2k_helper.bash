@@ -22,6 +22,10 @@ p2k_teardown() {
 		kill -KILL "$PID" 2>/dev/null || true
 		wait "$PID" 2>/dev/null || true
 	fi
+	# host mounts a test made under $T (read-only or small tmpfs)
+	awk -v t="$T/" 'index($2, t) == 1 { print $2 }' /proc/mounts | while read -r m; do
+		umount -l "$m" || true
+	done
 	rm -rf "$T"
 }
 
