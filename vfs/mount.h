@@ -33,7 +33,9 @@ struct vfsops {
 	 * Mount: data/len is the file system's argument struct (for disk
 	 * file systems starting with `char *fspec`, the device path in the
 	 * rump namespace).  mp->mnt_flag holds the flags (MNT_UPDATE: change
-	 * an existing mount's flags, e.g. rw->ro).  Set mp->mnt_data and
+	 * an existing mount's flags, e.g. rw->ro; MNT_FORCE: mount even a
+	 * file system that is not clean, visible during this call only).
+	 * Set mp->mnt_data and
 	 * mp->mnt_stat_from.  Errors: EINVAL (bad arguments or superblock,
 	 * with a one-line console message naming the cause), EROFS, ENOTBLK...
 	 */

@@ -163,9 +163,9 @@ mount_update(struct vnode *vp, int flags, void *data, size_t len)
 	mp = vp->v_mount;
 	mutex_enter(&mountop_lock);
 	oflags = mp->mnt_flag;
-	mp->mnt_flag = (flags & ~MNT_FORCE) | MNT_UPDATE;
+	mp->mnt_flag = flags | MNT_UPDATE;	/* MNT_FORCE visible to vfs_mount only */
 	error = mp->mnt_op->vfs_mount(mp, data, len);
-	mp->mnt_flag = error != 0 ? oflags : (mp->mnt_flag & ~MNT_UPDATE);
+	mp->mnt_flag = error != 0 ? oflags : (mp->mnt_flag & ~(MNT_UPDATE | MNT_FORCE));
 	mutex_exit(&mountop_lock);
 	return error;
 }
@@ -187,7 +187,11 @@ mount_new(struct vnode *vp, const char *fstype, const char *path,
 		mutex_exit(&vfs_list_lock);
 		return ENOMEM;
 	}
-	if ((error = ops->vfs_mount(mp, data, len)) != 0) {
+	/* MNT_FORCE reaches vfs_mount only (disk file systems: mount one that is not clean). */
+	mp->mnt_flag |= flags & MNT_FORCE;
+	error = ops->vfs_mount(mp, data, len);
+	mp->mnt_flag &= ~MNT_FORCE;
+	if (error != 0) {
 		mount_free(mp);
 		return error;
 	}
