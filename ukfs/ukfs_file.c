@@ -132,14 +132,14 @@ ukfs_mkfifo(struct ukfs *fs, const char *filename, mode_t mode)
 	return ukfs_mknod(fs, filename, S_IFIFO | (mode & 07777), 0);
 }
 
-/* filename: the new link; linkname: its target, stored as given. */
+/* linkname: the new link in fs; filename: its target, stored as given (symlink(2)'s order). */
 int
 ukfs_symlink(struct ukfs *fs, const char *filename, const char *linkname)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
-	return rump_sys_symlink(linkname, kpath);
+	UKFS_PATH1(fs, linkname, kpath);
+	return rump_sys_symlink(filename, kpath);
 }
 
 int

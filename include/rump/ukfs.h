@@ -96,6 +96,7 @@ int		ukfs_create(struct ukfs *ukfs, const char *filename, mode_t mode);
 int		ukfs_mkdir(struct ukfs *ukfs, const char *filename, mode_t mode);
 int		ukfs_mknod(struct ukfs *ukfs, const char *filename, mode_t mode, dev_t dev);
 int		ukfs_mkfifo(struct ukfs *ukfs, const char *filename, mode_t mode);
+/* A symlink at linkname (a path in fs) whose target is filename, stored as given (NetBSD's order). */
 int		ukfs_symlink(struct ukfs *ukfs, const char *filename, const char *linkname);
 
 int		ukfs_remove(struct ukfs *ukfs, const char *filename);
@@ -159,6 +160,14 @@ void		ukfs_part_release(struct ukfs_part *part);
 int		ukfs_part_tostring(struct ukfs_part *part, char *str, size_t strsize);
 /* Where the partition lies in the image, in bytes (extension). */
 int		ukfs_part_range(struct ukfs_part *part, uint64_t *offp, uint64_t *sizep);
+/*
+ * Check the (unmounted) image at devpath, partition suffix allowed, with
+ * its file system's checker without changing it; problems are printed
+ * on stderr and counted in *nproblemsp.  vfsname NULL: detected.  0 when
+ * the check ran; -1 with EOPNOTSUPP for a type without a checker (only
+ * FFS has one so far), EINVAL for no superblock (extension).
+ */
+int		ukfs_check(const char *vfsname, const char *devpath, unsigned *nproblemsp);
 /* The file-system type found at byte off of host file path: MOUNT_FFS, MOUNT_EXT2FS or NULL (extension). */
 const char	*ukfs_detect(const char *path, uint64_t off);
 

@@ -155,8 +155,8 @@ T_CASE(nodes)
 	CHECK_ERRNO(ukfs_mknod(fs, "/d/null", S_IFCHR | 0666, makedev(1, 3)), EEXIST);
 
 	CHECK(ukfs_create(fs, "/d/file", 0644) == 0);
-	CHECK(ukfs_symlink(fs, "/d/sl", "file") == 0);
-	CHECK_ERRNO(ukfs_symlink(fs, "/d/sl", "file"), EEXIST);
+	CHECK(ukfs_symlink(fs, "file", "/d/sl") == 0);
+	CHECK_ERRNO(ukfs_symlink(fs, "file", "/d/sl"), EEXIST);
 	memset(buf, 0, sizeof(buf));
 	CHECK_EQ(ukfs_readlink(fs, "/d/sl", buf, sizeof(buf)), 4);
 	CHECK_STREQ(buf, "file");
@@ -196,7 +196,7 @@ T_CASE(attributes)
 	struct stat st;
 
 	CHECK(ukfs_create(fs, "/f", 0644) == 0);
-	CHECK(ukfs_symlink(fs, "/l", "f") == 0);
+	CHECK(ukfs_symlink(fs, "f", "/l") == 0);
 	CHECK(ukfs_chmod(fs, "/l", 0600) == 0);		/* follows */
 	CHECK(ukfs_stat(fs, "/f", &st) == 0);
 	CHECK_EQ(st.st_mode & 07777, 0600);
@@ -334,7 +334,7 @@ T_CASE(readonly_mount)
 
 	CHECK_ERRNO(ukfs_create(fs, "/f", 0644), EROFS);
 	CHECK_ERRNO(ukfs_mkdir(fs, "/d", 0755), EROFS);
-	CHECK_ERRNO(ukfs_symlink(fs, "/l", "x"), EROFS);
+	CHECK_ERRNO(ukfs_symlink(fs, "x", "/l"), EROFS);
 	CHECK_ERRNO(ukfs_mkfifo(fs, "/p", 0644), EROFS);
 	CHECK_ERRNO(ukfs_chmod(fs, "/", 0700), EROFS);
 	CHECK_ERRNO(ukfs_utimes(fs, "/", NULL), EROFS);

@@ -89,7 +89,7 @@ check_tree_ro(struct ukfs *fs)
 	CHECK_ERRNO(ukfs_rmdir(fs, "/empty"), EROFS);
 	CHECK_ERRNO(ukfs_rename(fs, "/hello.txt", "/x"), EROFS);
 	CHECK_ERRNO(ukfs_link(fs, "/hello.txt", "/x"), EROFS);
-	CHECK_ERRNO(ukfs_symlink(fs, "/x", "y"), EROFS);
+	CHECK_ERRNO(ukfs_symlink(fs, "y", "/x"), EROFS);
 	CHECK_ERRNO(ukfs_chmod(fs, "/hello.txt", 0600), EROFS);
 	CHECK_ERRNO(ukfs_chown(fs, "/hello.txt", 1, 1), EROFS);
 	CHECK_ERRNO(ukfs_utimes(fs, "/hello.txt", NULL), EROFS);
@@ -161,7 +161,7 @@ T_CASE(ext2_write)
 	CHECK_ERRNO(ukfs_mkdir(fs, "/no/d", 0700), ENOENT);
 	CHECK_ERRNO(ukfs_mkdir(fs, "/new/d", 0700), ENOTDIR);
 	CHECK(ukfs_util_builddirs(fs, "/d/e/f", 0755) == 0);
-	CHECK(ukfs_symlink(fs, "/d/sl", "../new") == 0);
+	CHECK(ukfs_symlink(fs, "../new", "/d/sl") == 0);
 	CHECK(ukfs_link(fs, "/new", "/d/hard") == 0);
 	CHECK(ukfs_mkfifo(fs, "/d/fifo", 0600) == 0);
 	CHECK(ukfs_rename(fs, "/d/hard", "/d/e/hard") == 0);

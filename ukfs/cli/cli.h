@@ -87,6 +87,8 @@ int	cmd_df(struct cli *, int, char **);
 int	cmd_diff(struct cli *, int, char **);
 int	cmd_check(struct cli *, int, char **);
 int	cmd_sh(struct cli *, int, char **);
+/* check runs on the unmounted image; fstype NULL: detect. */
+int	cli_check(struct cli *c, const char *fstype);
 
 /* sh: read the script; whether any of its commands writes. */
 struct cli_script;

@@ -180,7 +180,7 @@ cmd_ln(struct cli *c, int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage("ln");
-	if ((sym ? ukfs_symlink(c->c_fs, argv[optind + 1], argv[optind]) :
+	if ((sym ? ukfs_symlink(c->c_fs, argv[optind], argv[optind + 1]) :
 	    ukfs_link(c->c_fs, argv[optind], argv[optind + 1])) == -1) {
 		cli_err(c, argv[optind + 1], errno);
 		return CLI_FAIL;

@@ -167,7 +167,7 @@ put_node(struct put_ctx *p, const char *host, const char *img)
 		}
 		target[n] = '\0';
 		(void)ukfs_remove(fs, img);
-		if (ukfs_symlink(fs, img, target) == -1) {
+		if (ukfs_symlink(fs, target, img) == -1) {
 			put_fail(p, img, errno);
 			return;
 		}

@@ -142,6 +142,7 @@ cli_script_run(struct cli *c, struct cli_script *s)
 	for (i = 0; i < s->s_count; i++) {
 		fflush(stdout);
 		r = cli_run(c, s->s_lines[i].l_argc, s->s_lines[i].l_argv);
+		fflush(stdout);
 		if (r != CLI_OK) {
 			fprintf(stderr, "ukfs: sh: line %d failed (%s)\n", s->s_lines[i].l_no,
 			    s->s_lines[i].l_argv[0]);

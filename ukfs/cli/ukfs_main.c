@@ -231,13 +231,13 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* "ukfs COMMAND --help" works without an image. */
+	if (argc >= 1 && cli_findcmd(argv[0]) != NULL && (argc == 1 || strcmp(argv[1], "--help") == 0))
+		return argc == 2 ? cli_run(&c, argc, argv) : cli_usage(argv[0]);
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
 		usage_all(stdout);
 		return CLI_OK;
 	}
-	/* "ukfs COMMAND --help" works without an image. */
-	if (argc >= 1 && cli_findcmd(argv[0]) != NULL && (argc == 1 || strcmp(argv[1], "--help") == 0))
-		return argc == 2 ? cli_run(&c, argc, argv) : cli_usage(argv[0]);
 	if (argc < 2) {
 		usage_all(stderr);
 		return CLI_USAGE;
@@ -253,6 +253,13 @@ main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 		return cli_run(&c, argc, argv);
 	writes = cc->cc_writes;
+	if (cc->cc_fn == cmd_check) {
+		if (argc != 1)
+			return cli_usage("check");
+		rv = cli_check(&c, fstype);
+		rump_shutdown();
+		return rv;
+	}
 	if (cc->cc_fn == cmd_sh) {
 		if (argc > 2)
 			return cli_usage("sh");
