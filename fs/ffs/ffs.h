@@ -46,7 +46,12 @@ struct ffs_mount {
 	int32_t		fm_minfree;	/* percent */
 	int32_t		fm_contigsumsize;	/* cluster summary entries (0: no cluster maps) */
 	uint64_t	fm_maxfilesize;	/* largest size the block tree can map */
-	struct ffs_csum_total fm_cstotal;	/* host-order totals */
+	struct ffs_csum_total fm_cstotal;	/* host-order totals; fm_lock */
+	/* Read-write state. */
+	kmutex_t	fm_lock;	/* allocation: cg buffers, fm_cs, fm_cstotal, fm_nextgen */
+	struct ffs_csum	*fm_cs;		/* per-cg summaries, host order (rw mounts); fm_lock */
+	bool		fm_wasclean;	/* clean at mount: write it back clean at unmount */
+	uint32_t	fm_nextgen;	/* next inode generation number; fm_lock */
 };
 
 static inline struct ffs_mount *
@@ -72,7 +77,10 @@ struct ffs_inode {
 	int64_t		i_ib[FFS_NIADDR];	/* indirect block addresses */
 	dev_t		i_rdev;		/* devices */
 	uint8_t		i_shortlink[FFS_NDADDR * 8 + FFS_NIADDR * 8];	/* fast symlink text */
+	kmutex_t	i_lock;		/* i_atime and i_flag, changed under a shared vnode lock */
+	int		i_flag;		/* IN_* */
 };
+#define IN_ACCESS	0x01	/* atime changed, not yet written */
 
 static inline struct ffs_inode *
 VTOI(struct vnode *vp)
@@ -125,6 +133,68 @@ int	ffs_blksize(const struct ffs_inode *ip, int64_t lbn);
 
 /* ffs_readwrite.c */
 int	ffs_read_inode(struct ffs_inode *ip, struct uio *uio);
+int	ffs_write_inode(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred);
+int	ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
+int	ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
+
+/* ffs_inode.c: writing an inode back (bdwrite, or bwrite when sync). */
+int	ffs_update(struct ffs_inode *ip, bool sync);
+/* A new inode's in-core state: type/mode, owner, times now, a new generation. */
+void	ffs_inode_init(struct ffs_mount *fm, struct ffs_inode *ip, ino_t ino, uint16_t mode,
+	    uid_t uid, gid_t gid, dev_t rdev);
+void	ffs_inode_touch(struct ffs_inode *ip, bool m, bool c);
+/* Encode a host dev_t the NetBSD way (what di_db[0] holds). */
+uint32_t ffs_dev_encode(dev_t dev);
+
+/* ffs_cg.c: cylinder group headers and their maps. */
+const char *ffs_cg_validate(const struct ffs_mount *fm, uint32_t c, const struct ffs_cg *cg);
+int	ffs_cg_read(struct ffs_mount *fm, uint32_t c, struct buf **bpp, struct ffs_cg **cgpp);
+static inline uint8_t *ffs_cg_inosused(const struct ffs_mount *fm, struct ffs_cg *cg)
+{ return (uint8_t *)cg + ffs_get32(fm->fm_swap, cg->cg_iusedoff); }
+static inline uint8_t *ffs_cg_blksfree(const struct ffs_mount *fm, struct ffs_cg *cg)
+{ return (uint8_t *)cg + ffs_get32(fm->fm_swap, cg->cg_freeoff); }
+static inline bool ffs_isset(const uint8_t *m, uint64_t i) { return (m[i >> 3] >> (i & 7)) & 1; }
+static inline void ffs_setbit(uint8_t *m, uint64_t i) { m[i >> 3] |= (uint8_t)(1u << (i & 7)); }
+static inline void ffs_clrbit(uint8_t *m, uint64_t i) { m[i >> 3] &= (uint8_t)~(1u << (i & 7)); }
+
+/* ffs_alloc.c: frags and blocks (fm_lock taken inside). */
+int	ffs_alloc_frags(struct ffs_inode *ip, int64_t pref, int nfrags, kauth_cred_t cred,
+	    int64_t *dp);
+/* Grow the run at d from osize to nsize frags: in place if the next frags are free, else moved (*dp). */
+int	ffs_realloc_frags(struct ffs_inode *ip, int64_t d, int osize, int nsize,
+	    kauth_cred_t cred, int64_t *dp);
+void	ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags);
+/* Inode-count changes of cg c (fm_lock held), and writing a changed cg header. */
+void	ffs_cg_apply(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, int64_t ndir,
+	    int64_t nifree);
+int	ffs_cg_write(struct ffs_mount *fm, struct buf *bp);
+/* ffs_ialloc.c: inodes. */
+int	ffs_ialloc(struct ffs_mount *fm, ino_t dirino, bool isdir, ino_t *inop);
+void	ffs_ifree(struct ffs_mount *fm, ino_t ino, bool isdir);
+
+/* ffs_balloc.c: map logical block lbn with room for `bytes` bytes (a tail fragment or a whole block). */
+int	ffs_balloc(struct ffs_inode *ip, int64_t lbn, int bytes, kauth_cred_t cred,
+	    int64_t *dp);
+/* ffs_truncate.c */
+int	ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred);
+
+/* ffs_dirops.c: changing directories. */
+int	ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen, ino_t ino,
+	    uint16_t mode, kauth_cred_t cred);
+int	ffs_dir_remove(struct ffs_inode *dp, const char *name, size_t namelen);
+int	ffs_dir_rewrite(struct ffs_inode *dp, const char *name, size_t namelen, ino_t ino,
+	    uint16_t mode);
+int	ffs_dir_isempty(struct ffs_inode *dp, bool *emptyp);
+int	ffs_dir_init(struct ffs_inode *ip, ino_t parent, kauth_cred_t cred);
+uint8_t	ffs_mode_to_dt(uint16_t mode);
+
+/* ffs_sbupdate.c: read-write mounts: the clean flag, summaries, superblock writes. */
+int	ffs_rw_check_flags(struct ffs_mount *fm, int mntflags);
+int	ffs_cs_load(struct ffs_mount *fm);
+void	ffs_cs_free(struct ffs_mount *fm);
+int	ffs_sbupdate(struct ffs_mount *fm, bool clean, bool wait);
+/* Free frags for statvfs and the minfree reserve. */
+int64_t	ffs_freefrags(struct ffs_mount *fm);
 
 /* ffs_dir.c: directory entries, validated. */
 struct ffs_dirent {
@@ -147,8 +217,27 @@ int	ffs_readdir(struct vnode *vp, struct uio *uio, kauth_cred_t cred, int *eofp)
 int	ffs_lookup(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp);
 int	ffs_dir_find(struct ffs_inode *dp, const char *name, size_t namelen, uint32_t *inop);
 
+/* ffs_namespace.c, ffs_rename.c */
+int	ffs_create(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp,
+	    const struct vattr *vap);
+int	ffs_mknod(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp,
+	    const struct vattr *vap);
+int	ffs_mkdir(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp,
+	    const struct vattr *vap);
+int	ffs_symlink(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp,
+	    const struct vattr *vap, const char *target);
+int	ffs_remove(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp);
+int	ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp);
+int	ffs_rmdir(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp);
+int	ffs_rename(struct vnode *fdvp, struct vnode *fvp, const struct componentname *fcnp,
+	    struct vnode *tdvp, struct vnode *tvp, const struct componentname *tcnp);
+#define FFS_LINK_MAX	32767
+
 /* ffs_vnops.c */
 extern const struct vnodeops ffs_vnodeops;
+void	ffs_vnode_setup(struct ffs_inode *ip, struct vnode *vp);
+static inline bool ffs_syncmount(const struct ffs_mount *fm)
+{ return (fm->fm_mp->mnt_flag & MNT_SYNCHRONOUS) != 0; }
 enum vtype ffs_mode_to_vtype(uint16_t mode);
 
 #endif /* FS_FFS_FFS_H */

@@ -47,39 +47,11 @@ mark_metadata(struct ffs_chk *ck)
 	    "summary area");
 }
 
-/* Structural checks of one cg header; false (with a report when asked) if its maps are unusable. */
 static bool
 cg_header_ok(struct ffs_chk *ck, uint32_t c, const struct ffs_cg *cg, bool report)
 {
-	struct ffs_mount *fm = &ck->fm;
-	bool sw = fm->fm_swap;
-	int64_t ndblk = MIN((int64_t)fm->fm_fpg, fm->fm_size - ffs_cgbase(fm, c));
-	uint64_t cgsize = (uint64_t)fm->fm_cgsize;
-	const char *why = NULL;
+	const char *why = ffs_cg_validate(&ck->fm, c, cg);
 
-	if ((int32_t)ffs_get32(sw, (uint32_t)cg->cg_magic) != FFS_CG_MAGIC)
-		why = "bad magic";
-	else if (ffs_get32(sw, cg->cg_cgx) != c)
-		why = "wrong index";
-	else if (ffs_get32(sw, cg->cg_ndblk) != (uint64_t)ndblk)
-		why = "wrong number of fragments";
-	else if (ffs_get32(sw, cg->cg_iusedoff) + (uint64_t)howmany(fm->fm_ipg, 8) > cgsize ||
-	    ffs_get32(sw, cg->cg_iusedoff) < sizeof(*cg))
-		why = "inode map outside the header";
-	else if (ffs_get32(sw, cg->cg_freeoff) + (uint64_t)howmany(fm->fm_fpg, 8) > cgsize ||
-	    ffs_get32(sw, cg->cg_freeoff) < sizeof(*cg))
-		why = "fragment map outside the header";
-	else if (fm->fm_contigsumsize > 0 &&
-	    (ffs_get32(sw, cg->cg_clustersumoff) % 4 ||
-	     ffs_get32(sw, cg->cg_clustersumoff) < sizeof(*cg) ||
-	     ffs_get32(sw, cg->cg_clustersumoff) + (uint64_t)(fm->fm_contigsumsize + 1) * 4 > cgsize ||
-	     ffs_get32(sw, cg->cg_clusteroff) < sizeof(*cg) ||
-	     ffs_get32(sw, cg->cg_clusteroff) +
-	     (uint64_t)howmany(fm->fm_fpg / (uint32_t)fm->fm_frag, 8) > cgsize))
-		why = "cluster maps outside the header";
-	else if (fm->fm_ufs2 && (ffs_get32(sw, cg->cg_niblk) != fm->fm_ipg ||
-	    ffs_get32(sw, cg->cg_initediblk) > fm->fm_ipg))
-		why = "wrong inode counts";
 	if (why != NULL && report)
 		chk_report(ck, "cylinder group %u: header %s", c, why);
 	return why == NULL;

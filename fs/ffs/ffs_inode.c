@@ -160,3 +160,148 @@ ffs_inode_load(struct ffs_mount *fm, ino_t ino, struct ffs_inode *ip)
 		return ENOENT;
 	return check_inode(fm, ip);
 }
+
+uint32_t
+ffs_dev_encode(dev_t dev)
+{
+	uint32_t ma = major(dev), mi = minor(dev);
+
+	return ((ma << 8) & 0x000fff00) | ((mi << 12) & 0xfff00000) | (mi & 0xff);
+}
+
+static bool
+db_holds_text(const struct ffs_inode *ip)
+{
+	return (ip->i_mode & FFS_IFMT) == FFS_IFLNK && ffs_isshortlink(ip);
+}
+
+static void
+store_ufs1(struct ffs_mount *fm, const struct ffs_inode *ip, struct ffs_dinode1 *d)
+{
+	bool sw = fm->fm_swap;
+
+	d->di_mode = ffs_put16(sw, ip->i_mode);
+	d->di_nlink = (int16_t)ffs_put16(sw, (uint16_t)ip->i_nlink);
+	d->di_uid = ffs_put32(sw, ip->i_uid);
+	d->di_gid = ffs_put32(sw, ip->i_gid);
+	d->di_size = ffs_put64(sw, ip->i_size);
+	d->di_blocks = (int32_t)ffs_put32(sw, (uint32_t)ip->i_blocks);
+	d->di_atime = (int32_t)ffs_put32(sw, (uint32_t)ip->i_atime.tv_sec);
+	d->di_atimensec = (int32_t)ffs_put32(sw, (uint32_t)ip->i_atime.tv_nsec);
+	d->di_mtime = (int32_t)ffs_put32(sw, (uint32_t)ip->i_mtime.tv_sec);
+	d->di_mtimensec = (int32_t)ffs_put32(sw, (uint32_t)ip->i_mtime.tv_nsec);
+	d->di_ctime = (int32_t)ffs_put32(sw, (uint32_t)ip->i_ctime.tv_sec);
+	d->di_ctimensec = (int32_t)ffs_put32(sw, (uint32_t)ip->i_ctime.tv_nsec);
+	d->di_gen = (int32_t)ffs_put32(sw, (uint32_t)ip->i_gen);
+	d->di_flags = ffs_put32(sw, ip->i_flags);
+	if (db_holds_text(ip)) {
+		memcpy(d->di_db, ip->i_shortlink, sizeof(d->di_db) + sizeof(d->di_ib));
+		return;
+	}
+	for (int i = 0; i < FFS_NDADDR; i++)
+		d->di_db[i] = (int32_t)ffs_put32(sw, (uint32_t)ip->i_db[i]);
+	for (int i = 0; i < FFS_NIADDR; i++)
+		d->di_ib[i] = (int32_t)ffs_put32(sw, (uint32_t)ip->i_ib[i]);
+}
+
+static void
+store_ufs2(struct ffs_mount *fm, const struct ffs_inode *ip, struct ffs_dinode2 *d)
+{
+	bool sw = fm->fm_swap;
+
+	d->di_mode = ffs_put16(sw, ip->i_mode);
+	d->di_nlink = (int16_t)ffs_put16(sw, (uint16_t)ip->i_nlink);
+	d->di_uid = ffs_put32(sw, ip->i_uid);
+	d->di_gid = ffs_put32(sw, ip->i_gid);
+	d->di_size = ffs_put64(sw, ip->i_size);
+	d->di_blocks = ffs_put64(sw, ip->i_blocks);
+	d->di_atime = (int64_t)ffs_put64(sw, (uint64_t)ip->i_atime.tv_sec);
+	d->di_atimensec = (int32_t)ffs_put32(sw, (uint32_t)ip->i_atime.tv_nsec);
+	d->di_mtime = (int64_t)ffs_put64(sw, (uint64_t)ip->i_mtime.tv_sec);
+	d->di_mtimensec = (int32_t)ffs_put32(sw, (uint32_t)ip->i_mtime.tv_nsec);
+	d->di_ctime = (int64_t)ffs_put64(sw, (uint64_t)ip->i_ctime.tv_sec);
+	d->di_ctimensec = (int32_t)ffs_put32(sw, (uint32_t)ip->i_ctime.tv_nsec);
+	d->di_birthtime = (int64_t)ffs_put64(sw, (uint64_t)ip->i_birthtime.tv_sec);
+	d->di_birthnsec = (int32_t)ffs_put32(sw, (uint32_t)ip->i_birthtime.tv_nsec);
+	d->di_gen = (int32_t)ffs_put32(sw, (uint32_t)ip->i_gen);
+	d->di_flags = ffs_put32(sw, ip->i_flags);
+	if (db_holds_text(ip)) {
+		memcpy(d->di_db, ip->i_shortlink, sizeof(d->di_db) + sizeof(d->di_ib));
+		return;
+	}
+	for (int i = 0; i < FFS_NDADDR; i++)
+		d->di_db[i] = (int64_t)ffs_put64(sw, (uint64_t)ip->i_db[i]);
+	for (int i = 0; i < FFS_NIADDR; i++)
+		d->di_ib[i] = (int64_t)ffs_put64(sw, (uint64_t)ip->i_ib[i]);
+}
+
+/* Write the in-core inode into its inode block. */
+int
+ffs_update(struct ffs_inode *ip, bool sync)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	struct ffs_inode snap;
+	struct buf *bp;
+	int64_t blk;
+	size_t off;
+	int error;
+
+	if (fm->fm_ronly)
+		return 0;
+	mutex_enter(&ip->i_lock);
+	memcpy(&snap, ip, sizeof(snap));
+	ip->i_flag &= ~IN_ACCESS;
+	mutex_exit(&ip->i_lock);
+	ino_location(fm, ip->i_number, &blk, &off);
+	if ((error = ffs_bread(fm, blk, &bp)) != 0)
+		return error;
+	if (fm->fm_ufs2)
+		store_ufs2(fm, &snap, (struct ffs_dinode2 *)((char *)bp->b_data + off));
+	else
+		store_ufs1(fm, &snap, (struct ffs_dinode1 *)((char *)bp->b_data + off));
+	if (sync || ffs_syncmount(fm))
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
+void
+ffs_inode_touch(struct ffs_inode *ip, bool m, bool c)
+{
+	struct timespec now;
+
+	vfs_timestamp(&now);
+	if (m)
+		ip->i_mtime = now;
+	if (c)
+		ip->i_ctime = now;
+}
+
+void
+ffs_inode_init(struct ffs_mount *fm, struct ffs_inode *ip, ino_t ino, uint16_t mode, uid_t uid,
+    gid_t gid, dev_t rdev)
+{
+	struct timespec now;
+
+	vfs_timestamp(&now);
+	memset(ip, 0, offsetof(struct ffs_inode, i_lock));
+	ip->i_fm = fm;
+	ip->i_number = ino;
+	ip->i_mode = mode;
+	ip->i_uid = uid;
+	ip->i_gid = gid;
+	ip->i_atime = ip->i_mtime = ip->i_ctime = now;
+	if (fm->fm_ufs2) {
+		ip->i_birthtime = now;
+	} else {
+		ip->i_birthtime.tv_sec = VNOVAL;
+		ip->i_birthtime.tv_nsec = 0;
+	}
+	mutex_enter(&fm->fm_lock);
+	ip->i_gen = (int32_t)++fm->fm_nextgen;
+	mutex_exit(&fm->fm_lock);
+	if ((mode & FFS_IFMT) == FFS_IFCHR || (mode & FFS_IFMT) == FFS_IFBLK) {
+		ip->i_rdev = rdev;
+		ip->i_db[0] = ffs_dev_encode(rdev);
+	}
+}

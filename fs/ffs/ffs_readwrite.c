@@ -54,3 +54,94 @@ ffs_read_inode(struct ffs_inode *ip, struct uio *uio)
 	}
 	return error;
 }
+
+/* Bytes logical block lbn must hold once the file is newsize long. */
+static int
+bytes_needed(const struct ffs_mount *fm, int64_t lbn, uint64_t newsize)
+{
+	uint64_t start = (uint64_t)lbn << fm->fm_bshift;
+
+	if (lbn < FFS_NDADDR && newsize - start < (uint64_t)fm->fm_bsize)
+		return (int)(newsize - start);
+	return fm->fm_bsize;
+}
+
+static int
+write_block(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	uint64_t off = (uint64_t)uio->uio_offset;
+	int64_t lbn = (int64_t)(off >> fm->fm_bshift), d;
+	size_t boff = off & (uint64_t)(fm->fm_bsize - 1), bufoff;
+	size_t n = MIN((size_t)fm->fm_bsize - boff, uio->uio_resid);
+	uint64_t newsize = MAX(ip->i_size, off + n);
+	struct buf *bp;
+	int error;
+
+	error = ffs_balloc(ip, lbn, bytes_needed(fm, lbn, MAX(newsize, ((uint64_t)lbn << fm->fm_bshift) + 1)),
+	    cred, &d);
+	if (error)
+		return error;
+	ip->i_size = newsize;
+	if ((error = ffs_bread_frags(fm, d, ffs_blksize(ip, lbn), &bp, &bufoff)) != 0)
+		return error;
+	uiomove((char *)bp->b_data + bufoff + boff, n, uio);
+	if ((ioflag & (IO_SYNC | IO_DSYNC)) || ffs_syncmount(fm))
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
+int
+ffs_write_inode(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	size_t start = uio->uio_resid;
+	int error = 0, error2;
+
+	if (ioflag & IO_APPEND)
+		uio->uio_offset = (off_t)ip->i_size;
+	if (uio->uio_offset < 0)
+		return EINVAL;
+	if ((uint64_t)uio->uio_offset + uio->uio_resid > fm->fm_maxfilesize)
+		return EFBIG;
+	while (uio->uio_resid > 0 && error == 0)
+		error = write_block(ip, uio, ioflag, cred);
+	if (uio->uio_resid != start) {
+		ffs_inode_touch(ip, true, true);
+		error2 = ffs_update(ip, (ioflag & IO_SYNC) != 0);
+		if (error == 0)
+			error = error2;
+	}
+	return error;
+}
+
+int
+ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
+{
+	struct ffs_inode *ip = VTOI(vp);
+	struct ffs_mount *fm = ip->i_fm;
+	int error;
+
+	(void)cred;
+	if (vp->v_type == VDIR)
+		return EISDIR;
+	if (vp->v_type != VREG && vp->v_type != VLNK)
+		return EOPNOTSUPP;
+	error = ffs_read_inode(ip, uio);
+	if (!fm->fm_ronly && !(ioflag & IO_NOATIME) && !(vp->v_mount->mnt_flag & MNT_NOATIME)) {
+		mutex_enter(&ip->i_lock);
+		vfs_timestamp(&ip->i_atime);
+		ip->i_flag |= IN_ACCESS;
+		mutex_exit(&ip->i_lock);
+	}
+	return error;
+}
+
+int
+ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
+{
+	if (vp->v_type != VREG)
+		return vp->v_type == VDIR ? EISDIR : EOPNOTSUPP;
+	return ffs_write_inode(VTOI(vp), uio, ioflag, cred);
+}

@@ -15,6 +15,50 @@ static int	ffs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino);
 static int	ffs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 		    const struct vattr *vap, kauth_cred_t cred, ino_t *inop);
 
+/* rw -> ro: write everything and mark the file system clean. */
+static int
+ffs_downgrade(struct ffs_mount *fm)
+{
+	int error;
+
+	if ((error = vflushbuf(fm->fm_devvp, true)) != 0)
+		return error;
+	if ((error = ffs_sbupdate(fm, fm->fm_wasclean, true)) != 0)
+		return error;
+	fm->fm_ronly = true;
+	return vflushbuf(fm->fm_devvp, true);
+}
+
+static int
+ffs_update_mount(struct mount *mp, bool ronly)
+{
+	struct ffs_mount *fm = VFSTOFFS(mp);
+
+	if (ronly && !fm->fm_ronly)
+		return ffs_downgrade(fm);
+	if (!ronly && fm->fm_ronly) {
+		kprintf("ffs: changing a read-only mount to read-write is not supported\n");
+		return EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* Read-write: refuse what we cannot keep consistent, load the summaries, mark not clean. */
+static int
+ffs_mount_rw(struct ffs_mount *fm, int mntflags)
+{
+	int error;
+
+	if ((error = ffs_rw_check_flags(fm, mntflags)) != 0)
+		return error;
+	if ((error = ffs_cs_load(fm)) != 0)
+		return error;
+	fm->fm_nextgen = (uint32_t)fm->fm_cstotal.cs_nifree ^ (uint32_t)fm->fm_size;
+	if ((error = ffs_sbupdate(fm, false, true)) != 0)
+		ffs_cs_free(fm);
+	return error;
+}
+
 static int
 ffs_mount(struct mount *mp, void *data, size_t len)
 {
@@ -23,15 +67,8 @@ ffs_mount(struct mount *mp, void *data, size_t len)
 	bool ronly = (mp->mnt_flag & MNT_RDONLY) != 0;
 	int error;
 
-	if (mp->mnt_flag & MNT_UPDATE) {
-		if (!ronly && VFSTOFFS(mp)->fm_ronly)
-			return EROFS;
-		return 0;
-	}
-	if (!ronly) {
-		kprintf("ffs: read-write mounts are not supported yet\n");
-		return EROFS;
-	}
+	if (mp->mnt_flag & MNT_UPDATE)
+		return ffs_update_mount(mp, ronly);
 	if ((error = vfs_mountargs_fspec(data, len, &fspec)) != 0)
 		return error;
 	fm = kmem_zalloc(sizeof(*fm), KM_SLEEP);
@@ -39,9 +76,12 @@ ffs_mount(struct mount *mp, void *data, size_t len)
 		return ENOMEM;
 	fm->fm_mp = mp;
 	fm->fm_ronly = ronly;
+	mutex_init(&fm->fm_lock);
 	if ((error = vfs_opendev(fspec, ronly, &fm->fm_devvp, &fm->fm_bd)) != 0)
 		goto out_fm;
 	if ((error = ffs_super_read(fm)) != 0)
+		goto out_dev;
+	if (!ronly && (error = ffs_mount_rw(fm, mp->mnt_flag)) != 0)
 		goto out_dev;
 	mp->mnt_data = fm;
 	snprintf(mp->mnt_stat_from, sizeof(mp->mnt_stat_from), "%s", fspec);
@@ -50,6 +90,7 @@ ffs_mount(struct mount *mp, void *data, size_t len)
 out_dev:
 	vfs_closedev(fm->fm_devvp, fm->fm_bd, ronly);
 out_fm:
+	mutex_destroy(&fm->fm_lock);
 	kmem_free(fm, sizeof(*fm));
 	return error;
 }
@@ -58,12 +99,15 @@ static int
 ffs_unmount(struct mount *mp, int mntflags)
 {
 	struct ffs_mount *fm = VFSTOFFS(mp);
+	bool opened_ro = fm->fm_ronly && fm->fm_cs == NULL;
 	int error = 0;
 
 	(void)mntflags;
 	if (!fm->fm_ronly)
-		error = vflushbuf(fm->fm_devvp, true);
-	vfs_closedev(fm->fm_devvp, fm->fm_bd, fm->fm_ronly);
+		error = ffs_downgrade(fm);
+	vfs_closedev(fm->fm_devvp, fm->fm_bd, opened_ro);
+	ffs_cs_free(fm);
+	mutex_destroy(&fm->fm_lock);
 	kmem_free(fm, sizeof(*fm));
 	mp->mnt_data = NULL;
 	return error;
@@ -83,12 +127,14 @@ ffs_statvfs(struct mount *mp, struct statvfs *sv)
 	const struct ffs_csum_total *t = &fm->fm_cstotal;
 	int64_t bfree, reserve, avail, ifree;
 
+	mutex_enter(&fm->fm_lock);
 	bfree = t->cs_nbfree * fm->fm_frag + t->cs_nffree;
+	ifree = t->cs_nifree;
+	mutex_exit(&fm->fm_lock);
 	if (bfree < 0 || bfree > fm->fm_dsize)
 		bfree = 0;
 	reserve = fm->fm_dsize * fm->fm_minfree / 100;
 	avail = bfree > reserve ? bfree - reserve : 0;
-	ifree = t->cs_nifree;
 	if (ifree < 0 || (uint64_t)ifree > ffs_maxino(fm))
 		ifree = 0;
 	sv->f_bsize = (unsigned long)fm->fm_bsize;
@@ -108,9 +154,13 @@ ffs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 {
 	struct ffs_mount *fm = VFSTOFFS(mp);
 
+	int error;
+
 	(void)cred;
 	if (fm->fm_ronly)
 		return 0;
+	if ((error = ffs_sbupdate(fm, false, false)) != 0)
+		return error;
 	return vflushbuf(fm->fm_devvp, waitfor == MNT_WAIT);
 }
 
@@ -128,13 +178,8 @@ ffs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino)
 		kmem_free(ip, sizeof(*ip));
 		return error;
 	}
-	ip->i_vnode = vp;
-	vp->v_type = ffs_mode_to_vtype(ip->i_mode);
-	vp->v_op = &ffs_vnodeops;
-	vp->v_data = ip;
-	vp->v_rdev = (vp->v_type == VCHR || vp->v_type == VBLK) ? ip->i_rdev : 0;
-	if (ino == FFS_ROOTINO)
-		vp->v_vflag |= VV_ROOT;
+	mutex_init(&ip->i_lock);
+	ffs_vnode_setup(ip, vp);
 	return 0;
 }
 
@@ -142,13 +187,37 @@ static int
 ffs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
     const struct vattr *vap, kauth_cred_t cred, ino_t *inop)
 {
-	(void)mp;
-	(void)dvp;
-	(void)vp;
-	(void)vap;
-	(void)cred;
-	(void)inop;
-	return EROFS;
+	struct ffs_mount *fm = VFSTOFFS(mp);
+	struct ffs_inode *ip;
+	uint16_t mode;
+	ino_t ino;
+	int error;
+
+	switch (vap->va_type) {
+	case VREG: case VDIR: case VLNK: case VCHR: case VBLK: case VFIFO: case VSOCK:
+		break;
+	default:
+		return EINVAL;
+	}
+	if (fm->fm_ronly)
+		return EROFS;
+	mode = (uint16_t)(vtype_to_ifmt(vap->va_type) |
+	    (vap->va_mode != (mode_t)VNOVAL ? (vap->va_mode & 07777) : 0));
+	ip = kmem_zalloc(sizeof(*ip), KM_SLEEP);
+	if (ip == NULL)
+		return ENOMEM;
+	if ((error = ffs_ialloc(fm, VTOI(dvp)->i_number, vap->va_type == VDIR, &ino)) != 0) {
+		kmem_free(ip, sizeof(*ip));
+		return error;
+	}
+	ffs_inode_init(fm, ip, ino, mode,
+	    vap->va_uid != (uid_t)VNOVAL ? vap->va_uid : kauth_cred_geteuid(cred),
+	    vap->va_gid != (gid_t)VNOVAL ? vap->va_gid : kauth_cred_getegid(cred),
+	    vap->va_rdev != (dev_t)VNOVAL ? vap->va_rdev : 0);
+	mutex_init(&ip->i_lock);
+	ffs_vnode_setup(ip, vp);
+	*inop = ino;
+	return 0;
 }
 
 static struct vfsops ffs_vfsops = {

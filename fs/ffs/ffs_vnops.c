@@ -3,7 +3,8 @@
 #include "genfs.h"
 
 static int	ffs_getattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred);
-static int	ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
+static int	ffs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred);
+static int	ffs_fsync(struct vnode *vp, kauth_cred_t cred, int flags);
 static int	ffs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
 static int	ffs_inactive(struct vnode *vp, bool *recyclep);
 static int	ffs_reclaim(struct vnode *vp);
@@ -39,7 +40,9 @@ ffs_getattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred)
 	vap->va_fileid = ip->i_number;
 	vap->va_size = (off_t)ip->i_size;
 	vap->va_blocksize = ip->i_fm->fm_bsize;
+	mutex_enter(&ip->i_lock);
 	vap->va_atime = ip->i_atime;
+	mutex_exit(&ip->i_lock);
 	vap->va_mtime = ip->i_mtime;
 	vap->va_ctime = ip->i_ctime;
 	vap->va_birthtime = ip->i_birthtime;
@@ -47,18 +50,6 @@ ffs_getattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred)
 	vap->va_rdev = (vp->v_type == VCHR || vp->v_type == VBLK) ? ip->i_rdev : 0;
 	vap->va_bytes = ip->i_blocks * DEV_BSIZE;
 	return 0;
-}
-
-static int
-ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
-{
-	(void)ioflag;
-	(void)cred;
-	if (vp->v_type == VDIR)
-		return EISDIR;
-	if (vp->v_type != VREG && vp->v_type != VLNK)
-		return EOPNOTSUPP;
-	return ffs_read_inode(VTOI(vp), uio);
 }
 
 /* Short targets live in the block pointers; longer ones in data blocks. */
@@ -77,11 +68,80 @@ ffs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred)
 }
 
 static int
+ffs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred)
+{
+	struct ffs_inode *ip = VTOI(vp);
+	int error;
+
+	if (vap->va_size != (off_t)VNOVAL) {
+		if (vp->v_type != VREG)
+			return vp->v_type == VDIR ? EISDIR : EINVAL;
+		if (vap->va_size < 0)
+			return EINVAL;
+		if ((error = ffs_truncate(ip, (uint64_t)vap->va_size, cred)) != 0)
+			return error;
+		ffs_inode_touch(ip, true, false);
+	}
+	if (vap->va_mode != (mode_t)VNOVAL)
+		ip->i_mode = (uint16_t)((ip->i_mode & FFS_IFMT) | (vap->va_mode & 07777));
+	if (vap->va_uid != (uid_t)VNOVAL)
+		ip->i_uid = vap->va_uid;
+	if (vap->va_gid != (gid_t)VNOVAL)
+		ip->i_gid = vap->va_gid;
+	mutex_enter(&ip->i_lock);
+	if (vap->va_atime.tv_sec != VNOVAL)
+		ip->i_atime = vap->va_atime;
+	mutex_exit(&ip->i_lock);
+	if (vap->va_mtime.tv_sec != VNOVAL)
+		ip->i_mtime = vap->va_mtime;
+	if (vap->va_birthtime.tv_sec != VNOVAL && ip->i_fm->fm_ufs2)
+		ip->i_birthtime = vap->va_birthtime;
+	ffs_inode_touch(ip, false, true);
+	return ffs_update(ip, false);
+}
+
+static int
+ffs_fsync(struct vnode *vp, kauth_cred_t cred, int flags)
+{
+	struct ffs_inode *ip = VTOI(vp);
+	int error;
+
+	(void)cred;
+	if (ip->i_fm->fm_ronly)
+		return 0;
+	if ((error = ffs_update(ip, false)) != 0)
+		return error;
+	return vflushbuf(ip->i_fm->fm_devvp, (flags & FSYNC_WAIT) != 0);
+}
+
+/* Without links the file goes: its blocks, then its inode. */
+static int
 ffs_inactive(struct vnode *vp, bool *recyclep)
 {
-	(void)vp;
+	struct ffs_inode *ip = VTOI(vp);
+	struct ffs_mount *fm = ip->i_fm;
+	bool isdir = (ip->i_mode & FFS_IFMT) == FFS_IFDIR;
+	int error = 0;
+
 	*recyclep = false;
-	return 0;
+	if (fm->fm_ronly)
+		return 0;
+	if (ip->i_nlink > 0) {
+		if (ip->i_flag & IN_ACCESS)
+			error = ffs_update(ip, false);
+		return error;
+	}
+	error = ffs_truncate(ip, 0, NULL);
+	ip->i_mode = 0;
+	ip->i_size = 0;
+	memset(ip->i_db, 0, sizeof(ip->i_db));
+	memset(ip->i_ib, 0, sizeof(ip->i_ib));
+	ffs_inode_touch(ip, false, true);
+	if (error == 0)
+		error = ffs_update(ip, false);
+	ffs_ifree(fm, ip->i_number, isdir);
+	*recyclep = true;
+	return error;
 }
 
 static int
@@ -89,31 +149,45 @@ ffs_reclaim(struct vnode *vp)
 {
 	struct ffs_inode *ip = VTOI(vp);
 
-	if (ip != NULL)
+	if (ip != NULL) {
+		mutex_destroy(&ip->i_lock);
 		kmem_free(ip, sizeof(*ip));
+	}
 	vp->v_data = NULL;
 	return 0;
+}
+
+void
+ffs_vnode_setup(struct ffs_inode *ip, struct vnode *vp)
+{
+	ip->i_vnode = vp;
+	vp->v_type = ffs_mode_to_vtype(ip->i_mode);
+	vp->v_op = &ffs_vnodeops;
+	vp->v_data = ip;
+	vp->v_rdev = (vp->v_type == VCHR || vp->v_type == VBLK) ? ip->i_rdev : 0;
+	if (ip->i_number == FFS_ROOTINO)
+		vp->v_vflag |= VV_ROOT;
 }
 
 const struct vnodeops ffs_vnodeops = {
 	.vop_fsname = "ffs",
 	.vop_lookup = ffs_lookup,
-	.vop_create = genfs_eopnotsupp_create,
-	.vop_mknod = genfs_eopnotsupp_mknod,
-	.vop_mkdir = genfs_eopnotsupp_mkdir,
-	.vop_symlink = genfs_eopnotsupp_symlink,
+	.vop_create = ffs_create,
+	.vop_mknod = ffs_mknod,
+	.vop_mkdir = ffs_mkdir,
+	.vop_symlink = ffs_symlink,
 	.vop_open = genfs_nullop_open,
 	.vop_close = genfs_nullop_close,
 	.vop_access = genfs_access,
 	.vop_getattr = ffs_getattr,
-	.vop_setattr = genfs_eopnotsupp_setattr,
+	.vop_setattr = ffs_setattr,
 	.vop_read = ffs_read,
-	.vop_write = genfs_eopnotsupp_write,
-	.vop_fsync = genfs_nullop_fsync,
-	.vop_remove = genfs_eopnotsupp_remove,
-	.vop_link = genfs_eopnotsupp_link,
-	.vop_rename = genfs_eopnotsupp_rename,
-	.vop_rmdir = genfs_eopnotsupp_rmdir,
+	.vop_write = ffs_write,
+	.vop_fsync = ffs_fsync,
+	.vop_remove = ffs_remove,
+	.vop_link = ffs_link,
+	.vop_rename = ffs_rename,
+	.vop_rmdir = ffs_rmdir,
 	.vop_readdir = ffs_readdir,
 	.vop_readlink = ffs_readlink,
 	.vop_inactive = ffs_inactive,

@@ -203,6 +203,8 @@ ffs_t_mount(struct ffs_t *t, int flags)
 	return 0;
 }
 
+bool ffs_t_compare_times = true;
+
 static void
 compare_file(const char *hpath, const char *rpath, off_t size)
 {
@@ -231,7 +233,8 @@ static void
 compare_attrs(const char *rpath, const struct stat *hs, const struct stat *rs)
 {
 	if (hs->st_mode != rs->st_mode || hs->st_uid != rs->st_uid || hs->st_gid != rs->st_gid ||
-	    hs->st_nlink != rs->st_nlink || hs->st_mtim.tv_sec != rs->st_mtim.tv_sec ||
+	    hs->st_nlink != rs->st_nlink ||
+	    (ffs_t_compare_times && hs->st_mtim.tv_sec != rs->st_mtim.tv_sec) ||
 	    (!S_ISLNK(hs->st_mode) && !S_ISDIR(hs->st_mode) && hs->st_size != rs->st_size))
 		t_fail(__FILE__, __LINE__, "%s: host mode %o uid %u gid %u nlink %ju mtime %jd "
 		    "size %jd, rump mode %o uid %u gid %u nlink %ju mtime %jd size %jd", rpath,
@@ -375,4 +378,255 @@ long
 ffs_t_cg_off(const struct ffs_t_geom *g, unsigned c)
 {
 	return ((long)c * g->g_fpg + g->g_cblkno) * g->g_fsize;
+}
+
+/* The random-operation engine: the host directory is the model. */
+#define RO_MAX	2048
+
+struct ro_state {
+	const char	*hdir, *rdir;
+	unsigned	seed;
+	size_t		maxfile;
+	char		*paths[RO_MAX];	/* relative, "" for the root */
+	bool		isdir[RO_MAX];
+	int		n;
+	char		*buf;
+};
+
+static void
+ro_list(struct ro_state *st, const char *rel)
+{
+	char hp[1024];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(hp, sizeof(hp), "%s/%s", st->hdir, rel);
+	CHECK((d = opendir(hp)) != NULL);
+	while ((de = readdir(d)) != NULL && st->n < RO_MAX) {
+		char sub[1024];
+		struct stat sb;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		CHECK(snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name) <
+		    (int)sizeof(sub));
+		CHECK(snprintf(hp, sizeof(hp), "%s/%s", st->hdir, sub) < (int)sizeof(hp));
+		CHECK(lstat(hp, &sb) == 0);
+		st->paths[st->n] = strdup(sub);
+		st->isdir[st->n++] = S_ISDIR(sb.st_mode);
+		if (S_ISDIR(sb.st_mode))
+			ro_list(st, sub);
+	}
+	CHECK(closedir(d) == 0);
+}
+
+static void
+ro_refresh(struct ro_state *st)
+{
+	for (int i = 0; i < st->n; i++)
+		free(st->paths[i]);
+	st->n = 0;
+	st->paths[st->n] = strdup("");
+	st->isdir[st->n++] = true;
+	ro_list(st, "");
+}
+
+/* A random existing path: a directory if wantdir, else anything but the root when nonroot. */
+static const char *
+ro_pick(struct ro_state *st, int wantdir, bool nonroot)
+{
+	for (int tries = 0; tries < 50; tries++) {
+		int i = (int)(rand_r(&st->seed) % (unsigned)st->n);
+		if (wantdir == 1 && !st->isdir[i])
+			continue;
+		if (wantdir == 0 && st->isdir[i])
+			continue;
+		if (nonroot && i == 0)
+			continue;
+		return st->paths[i];
+	}
+	return NULL;
+}
+
+static void
+ro_paths(struct ro_state *st, const char *rel, char *hp, char *rp, size_t len)
+{
+	CHECK(snprintf(hp, len, "%s/%s", st->hdir, rel) < (int)len);
+	CHECK(snprintf(rp, len, "%s/%s", st->rdir, rel) < (int)len);
+}
+
+static int
+res(long r)
+{
+	return r < 0 ? errno : 0;
+}
+
+#define AGREE(op, hcall, rcall) do {					\
+	int he_ = res((long)(hcall)), re_ = res((long)(rcall));		\
+	if (he_ != re_)							\
+		t_fail(__FILE__, __LINE__, "op %d %s: host %s, rump %s", i, op, \
+		    strerror(he_), strerror(re_));			\
+} while (0)
+
+static void
+ro_write(struct ro_state *st, const char *rel, bool append, bool trunc)
+{
+	char hp[1100], rp[1100];
+	size_t len = (size_t)rand_r(&st->seed) % (rand_r(&st->seed) % 8 == 0 ? st->maxfile : 20000);
+	off_t off;
+	int hfd, rfd, fl = O_WRONLY | O_CREAT | (append ? O_APPEND : 0) | (trunc ? O_TRUNC : 0);
+	struct stat sb;
+
+	ro_paths(st, rel, hp, rp, sizeof(hp));
+	if (lstat(hp, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return;		/* never open a fifo (it would block) */
+	hfd = open(hp, fl, 0644);
+	rfd = rump_sys_open(rp, fl, 0644);
+	if ((hfd < 0) != (rfd < 0))
+		t_fail(__FILE__, __LINE__, "open %s: host %d, rump %d (%s)", rel, hfd, rfd,
+		    strerror(errno));
+	if (hfd < 0)
+		return;
+	CHECK(fstat(hfd, &sb) == 0);
+	off = append ? 0 : (off_t)((size_t)rand_r(&st->seed) % ((size_t)sb.st_size + 30000));
+	fill(&st->seed, st->buf, len);
+	if (append) {
+		CHECK(write(hfd, st->buf, len) == (ssize_t)len);
+		CHECK_EQ(rump_sys_write(rfd, st->buf, len), (ssize_t)len);
+	} else {
+		CHECK(pwrite(hfd, st->buf, len, off) == (ssize_t)len);
+		CHECK_EQ(rump_sys_pwrite(rfd, st->buf, len, off), (ssize_t)len);
+	}
+	CHECK(close(hfd) == 0);
+	CHECK_EQ(rump_sys_close(rfd), 0);
+}
+
+static void
+ro_one(struct ro_state *st, int i)
+{
+	char hp[1100], rp[1100], hp2[1100], rp2[1100], name[1100], target[300];
+	const char *a, *b;
+	int op = rand_r(&st->seed) % 13;
+	unsigned k = (unsigned)rand_r(&st->seed) % 100000;
+
+	switch (op) {
+	case 0: case 1:		/* new or rewritten file */
+		if ((a = ro_pick(st, 1, false)) == NULL)
+			return;
+		snprintf(name, sizeof(name), "%s%sf%u", a, *a ? "/" : "", k % 50);
+		ro_write(st, name, false, op == 1);
+		break;
+	case 2:			/* append or overwrite an existing file */
+		if ((a = ro_pick(st, 0, true)) == NULL)
+			return;
+		ro_paths(st, a, hp, rp, sizeof(hp));
+		{
+			struct stat sb;
+			if (lstat(hp, &sb) != 0 || !S_ISREG(sb.st_mode))
+				return;
+		}
+		ro_write(st, a, k % 2 == 0, false);
+		break;
+	case 3:			/* truncate */
+		if ((a = ro_pick(st, 0, true)) == NULL)
+			return;
+		ro_paths(st, a, hp, rp, sizeof(hp));
+		{
+			struct stat sb;
+			off_t len;
+			if (lstat(hp, &sb) != 0 || !S_ISREG(sb.st_mode))
+				return;
+			len = (off_t)(k % 3 == 0 ? (size_t)k * 7 % (st->maxfile * 2) : (size_t)sb.st_size * (k % 4) / 3);
+			AGREE("truncate", truncate(hp, len), rump_sys_truncate(rp, len));
+		}
+		break;
+	case 4:			/* mkdir */
+		if ((a = ro_pick(st, 1, false)) == NULL)
+			return;
+		snprintf(name, sizeof(name), "%s%sd%u", a, *a ? "/" : "", k % 20);
+		ro_paths(st, name, hp, rp, sizeof(hp));
+		AGREE("mkdir", mkdir(hp, 0755), rump_sys_mkdir(rp, 0755));
+		break;
+	case 5:			/* unlink */
+		if ((a = ro_pick(st, 0, true)) == NULL)
+			return;
+		ro_paths(st, a, hp, rp, sizeof(hp));
+		AGREE("unlink", unlink(hp), rump_sys_unlink(rp));
+		break;
+	case 6:			/* rmdir */
+		if ((a = ro_pick(st, 1, true)) == NULL)
+			return;
+		ro_paths(st, a, hp, rp, sizeof(hp));
+		AGREE("rmdir", rmdir(hp), rump_sys_rmdir(rp));
+		break;
+	case 7: case 8:		/* rename anything to a new or existing name */
+		if ((a = ro_pick(st, -1, true)) == NULL)
+			return;
+		if (k % 3 == 0 && (b = ro_pick(st, -1, true)) != NULL) {
+			snprintf(name, sizeof(name), "%s", b);
+		} else {
+			if ((b = ro_pick(st, 1, false)) == NULL)
+				return;
+			snprintf(name, sizeof(name), "%s%sr%u", b, *b ? "/" : "", k % 30);
+		}
+		ro_paths(st, a, hp, rp, sizeof(hp));
+		ro_paths(st, name, hp2, rp2, sizeof(hp2));
+		AGREE("rename", rename(hp, hp2), rump_sys_rename(rp, rp2));
+		break;
+	case 9:			/* hard link */
+		if ((a = ro_pick(st, 0, true)) == NULL || (b = ro_pick(st, 1, false)) == NULL)
+			return;
+		snprintf(name, sizeof(name), "%s%sl%u", b, *b ? "/" : "", k % 30);
+		ro_paths(st, a, hp, rp, sizeof(hp));
+		ro_paths(st, name, hp2, rp2, sizeof(hp2));
+		AGREE("link", link(hp, hp2), rump_sys_link(rp, rp2));
+		break;
+	case 10:		/* symlink, short or long */
+		if ((b = ro_pick(st, 1, false)) == NULL)
+			return;
+		memset(target, 'a' + (int)(k % 26), sizeof(target));
+		target[k % 2 ? 10 + k % 40 : 100 + k % 150] = '\0';
+		snprintf(name, sizeof(name), "%s%ss%u", b, *b ? "/" : "", k % 30);
+		ro_paths(st, name, hp, rp, sizeof(hp));
+		AGREE("symlink", symlink(target, hp), rump_sys_symlink(target, rp));
+		break;
+	case 11:		/* chmod */
+		if ((a = ro_pick(st, -1, true)) == NULL)
+			return;
+		ro_paths(st, a, hp, rp, sizeof(hp));
+		{
+			struct stat sb;
+			if (lstat(hp, &sb) != 0 || S_ISLNK(sb.st_mode))
+				return;
+		}
+		AGREE("chmod", chmod(hp, 0700 | (k & 077)), rump_sys_chmod(rp, 0700 | (k & 077)));
+		break;
+	default:		/* mknod: a fifo */
+		if ((b = ro_pick(st, 1, false)) == NULL)
+			return;
+		snprintf(name, sizeof(name), "%s%sp%u", b, *b ? "/" : "", k % 10);
+		ro_paths(st, name, hp, rp, sizeof(hp));
+		AGREE("mkfifo", mkfifo(hp, 0644), rump_sys_mknod(rp, S_IFIFO | 0644, 0));
+		break;
+	}
+}
+
+void
+ffs_t_random_ops(const char *hdir, const char *rdir, unsigned seed, int nops, size_t maxfile)
+{
+	struct ro_state st = { .hdir = hdir, .rdir = rdir, .seed = seed, .maxfile = maxfile };
+
+	CHECK((st.buf = malloc(maxfile + 1)) != NULL);
+	for (int i = 0; i < nops; i++) {
+		if (i % 16 == 0)
+			ro_refresh(&st);
+		ro_one(&st, i);
+		if (i % 16 == 15)
+			ro_refresh(&st);
+	}
+	ro_refresh(&st);
+	fprintf(stderr, "random ops: %d ops, %d names at the end\n", nops, st.n);
+	for (int i = 0; i < st.n; i++)
+		free(st.paths[i]);
+	free(st.buf);
 }

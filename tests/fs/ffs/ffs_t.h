@@ -27,6 +27,10 @@ int	ffs_t_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	ffs_t_mount(struct ffs_t *t, int flags);
 /* Every file of host directory dir equals its counterpart under rump path mnt. */
 void	ffs_t_compare(const char *dir, const char *mnt);
+/* Compare modification times too (off for trees changed at different moments). */
+extern bool ffs_t_compare_times;
+/* nops seeded random changes applied to host dir and rump dir alike; results must agree. */
+void	ffs_t_random_ops(const char *hdir, const char *rdir, unsigned seed, int nops, size_t maxfile);
 /* Patch len bytes at byte offset off of the image. */
 void	ffs_t_poke(struct ffs_t *t, long off, const void *buf, size_t len);
 void	ffs_t_peek(struct ffs_t *t, long off, void *buf, size_t len);

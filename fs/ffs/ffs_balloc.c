@@ -1,0 +1,185 @@
+/* ffs_balloc.c: giving a file's logical block storage on write: fragments for a short last block, whole blocks otherwise. */
+#include "ffs.h"
+
+static int
+buf_done(struct ffs_mount *fm, struct buf *bp)
+{
+	if (ffs_syncmount(fm))
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
+/* New storage holds zeros, never a former file's bytes. */
+static int
+zero_frags(struct ffs_mount *fm, int64_t d, int nfrags)
+{
+	struct buf *bp;
+	size_t off;
+	int error;
+
+	if (nfrags == fm->fm_frag) {
+		if ((error = ffs_getblk(fm, d, &bp)) != 0)
+			return error;
+		memset(bp->b_data, 0, (size_t)bp->b_bcount);
+		return buf_done(fm, bp);
+	}
+	if ((error = ffs_bread_frags(fm, d, nfrags, &bp, &off)) != 0)
+		return error;
+	memset((char *)bp->b_data + off, 0, (size_t)nfrags << fm->fm_fshift);
+	return buf_done(fm, bp);
+}
+
+static int
+alloc_zeroed(struct ffs_inode *ip, int64_t pref, int nfrags, kauth_cred_t cred, int64_t *dp)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int error;
+
+	if ((error = ffs_alloc_frags(ip, pref, nfrags, cred, dp)) != 0)
+		return error;
+	if ((error = zero_frags(fm, *dp, nfrags)) != 0) {
+		ffs_free_frags(fm, *dp, nfrags);
+		return error;
+	}
+	ip->i_blocks += (uint64_t)nfrags << (fm->fm_fshift - DEV_BSHIFT);
+	return 0;
+}
+
+/* Grow direct block lbn from its current frags to nfrags (reallocating when the next frags are taken). */
+static int
+grow_direct(struct ffs_inode *ip, int64_t lbn, int osize, int nfrags, kauth_cred_t cred)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int64_t nd;
+	int error;
+
+	if (osize >= nfrags)
+		return 0;
+	error = ffs_realloc_frags(ip, ip->i_db[lbn], osize, nfrags, cred, &nd);
+	if (error)
+		return error;
+	ip->i_db[lbn] = nd;
+	ip->i_blocks += (uint64_t)(nfrags - osize) << (fm->fm_fshift - DEV_BSHIFT);
+	return 0;
+}
+
+/* Only the last block may be short: before writing past it, make it whole. */
+static int
+fill_last_block(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred)
+{
+	int64_t last;
+
+	if (ip->i_size == 0)
+		return 0;
+	last = (int64_t)((ip->i_size - 1) >> ip->i_fm->fm_bshift);
+	if (last >= FFS_NDADDR || last >= lbn || ip->i_db[last] == 0)
+		return 0;
+	return grow_direct(ip, last, ffs_blksize(ip, last), ip->i_fm->fm_frag, cred);
+}
+
+static int
+balloc_direct(struct ffs_inode *ip, int64_t lbn, int nfrags, kauth_cred_t cred, int64_t *dp)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int64_t last = ip->i_size == 0 ? -1 : (int64_t)((ip->i_size - 1) >> fm->fm_bshift);
+	int64_t pref = 0;
+	int error;
+
+	if (ip->i_db[lbn] == 0) {
+		if (lbn > 0 && ip->i_db[lbn - 1] != 0)
+			pref = ip->i_db[lbn - 1] + fm->fm_frag;
+		if ((error = alloc_zeroed(ip, pref, nfrags, cred, &ip->i_db[lbn])) != 0)
+			return error;
+	} else if (lbn == last) {
+		if ((error = grow_direct(ip, lbn, ffs_blksize(ip, lbn), nfrags, cred)) != 0)
+			return error;
+	} else if (lbn > last) {
+		/* A block past the end that holds storage (left by a failed write): keep it whole. */
+		if ((error = grow_direct(ip, lbn, fm->fm_frag, nfrags, cred)) != 0)
+			return error;
+	}
+	*dp = ip->i_db[lbn];
+	return 0;
+}
+
+/* Pointer i of indirect block blk: read it, or allocate the child (zeroed) and store it. */
+static int
+indir_slot(struct ffs_inode *ip, int64_t blk, uint64_t i, kauth_cred_t cred, int64_t *dp)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	struct buf *bp;
+	int64_t d;
+	int error;
+
+	if (!ffs_frags_ok(fm, blk, fm->fm_frag))
+		return EIO;
+	if ((error = ffs_bread(fm, blk, &bp)) != 0)
+		return error;
+	if (fm->fm_ufs2)
+		d = (int64_t)ffs_get64(fm->fm_swap, ((uint64_t *)bp->b_data)[i]);
+	else
+		d = (int32_t)ffs_get32(fm->fm_swap, ((uint32_t *)bp->b_data)[i]);
+	if (d != 0) {
+		brelse(bp, 0);
+		*dp = d;
+		return 0;
+	}
+	if ((error = alloc_zeroed(ip, blk, fm->fm_frag, cred, &d)) != 0) {
+		brelse(bp, 0);
+		return error;
+	}
+	if (fm->fm_ufs2)
+		((uint64_t *)bp->b_data)[i] = ffs_put64(fm->fm_swap, (uint64_t)d);
+	else
+		((uint32_t *)bp->b_data)[i] = ffs_put32(fm->fm_swap, (uint32_t)d);
+	*dp = d;
+	return buf_done(fm, bp);
+}
+
+static int
+balloc_indirect(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred, int64_t *dp)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	uint64_t rel = (uint64_t)lbn - FFS_NDADDR, span = 1;
+	int64_t d;
+	int level, error;
+
+	for (level = 0; level < FFS_NIADDR; level++) {
+		span *= fm->fm_nindir;
+		if (rel < span)
+			break;
+		rel -= span;
+	}
+	if (level == FFS_NIADDR)
+		return EFBIG;
+	if (ip->i_ib[level] == 0 &&
+	    (error = alloc_zeroed(ip, ip->i_db[FFS_NDADDR - 1], fm->fm_frag, cred,
+	    &ip->i_ib[level])) != 0)
+		return error;
+	d = ip->i_ib[level];
+	for (; level >= 0; level--) {
+		span /= fm->fm_nindir;
+		if ((error = indir_slot(ip, d, rel / span, cred, &d)) != 0)
+			return error;
+		rel %= span;
+	}
+	if (!ffs_frags_ok(fm, d, fm->fm_frag))
+		return EIO;
+	*dp = d;
+	return 0;
+}
+
+int
+ffs_balloc(struct ffs_inode *ip, int64_t lbn, int bytes, kauth_cred_t cred, int64_t *dp)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int nfrags = (int)howmany(bytes, fm->fm_fsize), error;
+
+	KASSERT(bytes > 0 && bytes <= fm->fm_bsize);
+	if ((error = fill_last_block(ip, lbn, cred)) != 0)
+		return error;
+	if (lbn < FFS_NDADDR)
+		return balloc_direct(ip, lbn, nfrags, cred, dp);
+	return balloc_indirect(ip, lbn, cred, dp);
+}

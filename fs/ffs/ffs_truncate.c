@@ -1,0 +1,161 @@
+/* ffs_truncate.c: changing a file's size: freeing blocks through every indirection level, or extending. */
+#include "ffs.h"
+
+static void
+free_counted(struct ffs_inode *ip, int64_t d, int nfrags)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	uint64_t sectors = (uint64_t)nfrags << (fm->fm_fshift - DEV_BSHIFT);
+
+	ffs_free_frags(fm, d, nfrags);
+	ip->i_blocks = ip->i_blocks >= sectors ? ip->i_blocks - sectors : 0;
+}
+
+static uint64_t
+span_of(const struct ffs_mount *fm, int level)
+{
+	uint64_t s = 1;
+
+	for (int i = 0; i < level; i++)
+		s *= fm->fm_nindir;
+	return s;
+}
+
+/*
+ * Free what indirect block d (at level, mapping logical blocks from base)
+ * maps at or past logical block keep.  Returns true when d itself was
+ * freed (nothing in it was kept).
+ */
+static bool
+free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t keep)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	uint64_t span = span_of(fm, level);
+	bool all = base >= keep, dirty = false;
+	struct buf *bp;
+
+	if (!ffs_frags_ok(fm, d, fm->fm_frag) || ffs_bread(fm, d, &bp) != 0) {
+		kprintf("ffs: inode %ju: indirect block %jd unusable, its blocks leak\n",
+		    (uintmax_t)ip->i_number, (intmax_t)d);
+		return all;
+	}
+	for (uint32_t i = 0; i < fm->fm_nindir; i++) {
+		int64_t cb = base + (int64_t)(i * span), p;
+
+		if (cb + (int64_t)span <= keep)
+			continue;
+		p = fm->fm_ufs2 ? (int64_t)ffs_get64(fm->fm_swap, ((uint64_t *)bp->b_data)[i]) :
+		    (int32_t)ffs_get32(fm->fm_swap, ((uint32_t *)bp->b_data)[i]);
+		if (p == 0)
+			continue;
+		if (level == 0) {
+			if (ffs_frags_ok(fm, p, fm->fm_frag))
+				free_counted(ip, p, fm->fm_frag);
+		} else if (!free_indir(ip, p, level - 1, cb, keep)) {
+			continue;
+		}
+		if (fm->fm_ufs2)
+			((uint64_t *)bp->b_data)[i] = 0;
+		else
+			((uint32_t *)bp->b_data)[i] = 0;
+		dirty = true;
+	}
+	if (all) {
+		brelse(bp, 0);
+		free_counted(ip, d, fm->fm_frag);
+		return true;
+	}
+	if (!dirty)
+		brelse(bp, 0);
+	else if (ffs_syncmount(fm))
+		(void)bwrite(bp);
+	else
+		bdwrite(bp);
+	return false;
+}
+
+/* Zero the new last block past length, so a later extension reads zeros. */
+static int
+zero_past(struct ffs_inode *ip, uint64_t length)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int64_t lbn = (int64_t)(length >> fm->fm_bshift), d;
+	size_t boff = length & (uint64_t)(fm->fm_bsize - 1), off;
+	struct buf *bp;
+	int nfrags, error;
+
+	if (boff == 0)
+		return 0;
+	if ((error = ffs_bmap(ip, lbn, &d)) != 0 || d == 0)
+		return error;
+	nfrags = ffs_blksize(ip, lbn);
+	if ((error = ffs_bread_frags(fm, d, nfrags, &bp, &off)) != 0)
+		return error;
+	memset((char *)bp->b_data + off + boff, 0, ((size_t)nfrags << fm->fm_fshift) - boff);
+	if (ffs_syncmount(fm))
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
+static int
+shrink(struct ffs_inode *ip, uint64_t length)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int64_t keep = (int64_t)howmany(length, (uint64_t)fm->fm_bsize), base = FFS_NDADDR;
+	int error;
+
+	if ((error = zero_past(ip, length)) != 0)
+		return error;
+	for (int64_t lbn = FFS_NDADDR - 1; lbn >= 0; lbn--) {
+		int old = ffs_blksize(ip, lbn), nfr;
+
+		if (ip->i_db[lbn] == 0)
+			continue;
+		if (lbn >= keep) {
+			free_counted(ip, ip->i_db[lbn], old);
+			ip->i_db[lbn] = 0;
+		} else if (lbn == keep - 1) {
+			/* The new last block keeps only the frags the new size needs. */
+			nfr = (int)howmany(length - ((uint64_t)lbn << fm->fm_bshift),
+			    (uint64_t)fm->fm_fsize);
+			if (nfr < old)
+				free_counted(ip, ip->i_db[lbn] + nfr, old - nfr);
+		}
+	}
+	for (int level = 0; level < FFS_NIADDR; level++) {
+		if (ip->i_ib[level] != 0 && free_indir(ip, ip->i_ib[level], level, base, keep))
+			ip->i_ib[level] = 0;
+		base += (int64_t)span_of(fm, level + 1);
+	}
+	ip->i_size = length;
+	return 0;
+}
+
+int
+ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int64_t lbn, d;
+	int error;
+
+	if (length == ip->i_size)
+		return 0;
+	if (length > fm->fm_maxfilesize)
+		return EFBIG;
+	if ((ip->i_mode & FFS_IFMT) == FFS_IFLNK && ffs_isshortlink(ip)) {
+		memset(ip->i_shortlink, 0, sizeof(ip->i_shortlink));
+		ip->i_size = 0;
+		return 0;
+	}
+	if (length < ip->i_size)
+		return shrink(ip, length);
+	/* Growing: give the new last block storage, as a write of its last byte would. */
+	lbn = (int64_t)((length - 1) >> fm->fm_bshift);
+	error = ffs_balloc(ip, lbn, lbn < FFS_NDADDR ?
+	    (int)(length - ((uint64_t)lbn << fm->fm_bshift)) : fm->fm_bsize, cred, &d);
+	if (error)
+		return error;
+	ip->i_size = length;
+	return 0;
+}
