@@ -1,5 +1,6 @@
 /* p2k_cred.c: kernel entry for a FUSE request: a rump process per worker thread, running with the caller's credential. */
 #include "p2k_impl.h"
+#include <stdlib.h>
 
 /*
  * Each worker thread forks its own rump process once (so credentials of
@@ -14,6 +15,8 @@ struct p2k_thread {
 	gid_t	pt_gid;
 	int	pt_ngroups;
 	gid_t	pt_groups[KAUTH_NGROUPS];
+	void	*pt_buf;	/* read buffer, reused: a fresh 128 KiB malloc is an mmap */
+	size_t	pt_buflen;
 };
 
 static __thread struct p2k_thread p2k_thread;
@@ -23,8 +26,27 @@ static pthread_key_t p2k_thread_key;
 static void
 p2k_thread_exit(void *arg)
 {
-	(void)arg;
+	struct p2k_thread *pt = arg;
+
+	free(pt->pt_buf);
+	pt->pt_buf = NULL;
+	pt->pt_buflen = 0;
 	rump_pub_lwproc_releaselwp();
+}
+
+void *
+p2k_thread_buf(size_t size)
+{
+	struct p2k_thread *pt = &p2k_thread;
+	void *p;
+
+	if (size <= pt->pt_buflen)
+		return pt->pt_buf;
+	if ((p = realloc(pt->pt_buf, size)) == NULL)
+		return NULL;
+	pt->pt_buf = p;
+	pt->pt_buflen = size;
+	return p;
 }
 
 static int p2k_key_error;
@@ -74,6 +96,9 @@ p2k_enter(fuse_req_t req, kauth_cred_t *credp)
 	gid_t groups[KAUTH_NGROUPS];
 	int ngroups, error;
 
+	if (__predict_false(__atomic_load_n(&((struct p2k_mount *)fuse_req_userdata(req))->pm_rapending,
+	    __ATOMIC_RELAXED)))
+		p2k_readahead_set(fuse_req_userdata(req));
 	if (!pt->pt_forked) {
 		if ((error = rump_pub_lwproc_rfork(RUMP_RFCFDG)) != 0)
 			return error;

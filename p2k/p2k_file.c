@@ -210,12 +210,13 @@ p2k_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_
 	int error;
 
 	(void)ino;
-	if ((buf = malloc(size > 0 ? size : 1)) == NULL) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
+	if ((buf = p2k_thread_buf(size > 0 ? size : 1)) == NULL) {
+		p2k_leave();
+		error = ENOMEM;
+		goto out;
+	}
 	uio_setup(&uio, &iov, buf, size, off, UIO_READ);
 	error = VOP_READ(pf->pf_vp, &uio, 0, cred);
 	p2k_leave();
@@ -224,7 +225,6 @@ out:
 		fuse_reply_err(req, error);
 	else
 		fuse_reply_buf(req, buf, size - uio.uio_resid);
-	free(buf);
 }
 
 void

@@ -57,6 +57,8 @@ struct p2k_mount {
 	struct fuse_args pm_args;	/* for fuse_session_new */
 	struct fuse_session *pm_se;
 	bool		pm_fusemounted;
+	char		pm_rapath[128];	/* the mount's read_ahead_kb in sysfs, or "" */
+	bool		pm_rapending;	/* atomic: to be written at the next request */
 
 	pthread_mutex_t	pm_nodelock;
 	struct p2k_node	*pm_nodes[P2K_NODEHASH];
@@ -64,6 +66,9 @@ struct p2k_mount {
 	pthread_mutex_t	pm_filelock;
 	struct p2k_file	*pm_files;	/* pm_filelock */
 };
+
+/* Raise the host's read-ahead once INIT is through (first call after it does it). */
+void	p2k_readahead_set(struct p2k_mount *pm);
 
 /* p2k_log: one line on stderr, or to syslog once detached. */
 void	p2k_log(struct p2k_mount *pm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -76,6 +81,8 @@ void	p2k_log(struct p2k_mount *pm, const char *fmt, ...) __attribute__((format(p
  */
 int	p2k_enter(fuse_req_t req, kauth_cred_t *credp);
 void	p2k_leave(void);
+/* This worker thread's buffer of at least size bytes (after p2k_enter), NULL at ENOMEM. */
+void	*p2k_thread_buf(size_t size);
 /* Drop the worker's rump process when its thread ends (pthread key). */
 int	p2k_cred_init(void);
 
