@@ -46,6 +46,9 @@ random_ops(int version, const char *order, int bsize, int fsize, unsigned seed, 
 	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
 	t_halt();
 	CHECK_EQ(check_image(t.ft_img), 0);
+	if (version == 1)
+		CHECK_EQ(ffs_t_system("'%s' '%s' '%s' ufs1", getenv("FFS_T_SLEUTH"), t.ft_img,
+		    t.ft_tree), 0);
 	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
 	ffs_t_compare(t.ft_tree, "/mnt");
 	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
@@ -88,3 +91,139 @@ T_CASE(rw_basic)
 	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
+
+static uint8_t
+sb_byte(struct ffs_t *t, long off)
+{
+	uint8_t b;
+
+	ffs_t_peek(t, 8192 + off, &b, 1);
+	return b;
+}
+
+/* rw marks not clean while mounted, a clean unmount writes it back clean; not clean needs force. */
+T_CASE(clean_flag)
+{
+	struct ffs_t t;
+	uint8_t zero = 0;
+	int fd;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "be", 0, 0, "-s 8m");
+	CHECK_EQ(sb_byte(&t, 209), 1);
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(sb_byte(&t, 209), 0);
+	CHECK((fd = rump_sys_open("/mnt/x", O_CREAT | O_WRONLY, 0600)) >= 0);
+	CHECK_EQ(rump_sys_write(fd, "abc", 3), 3);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(sb_byte(&t, 209), 1);
+	CHECK_EQ(check_image(t.ft_img), 0);
+
+	/* Not clean: read-only is fine, read-write needs force and stays not clean. */
+	ffs_t_poke(&t, 8192 + 209, &zero, 1);
+	CHECK_EQ(ffs_t_mount(&t, 0), EPERM);
+	t_halt();
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_FORCE), 0);
+	CHECK_EQ(rump_sys_unlink("/mnt/x"), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(sb_byte(&t, 209), 0);
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
+
+/* Features we would damage refuse read-write, naming them; read-only still mounts. */
+T_CASE(unsupported_flags)
+{
+	struct ffs_t t;
+	uint8_t saved[4], suj[4] = { 0, 0, 0, 0x08 }, wapbl[4] = { 0, 0, 0x01, 0 }, one = 1, zero = 0;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "be", 0, 0, "-s 8m");
+	CHECK_EQ(sb_byte(&t, 211) & 0x80, 0x80);
+	ffs_t_peek(&t, 8192 + 1312, saved, 4);
+	ffs_t_poke(&t, 8192 + 1312, suj, 4);
+	CHECK_EQ(ffs_t_mount(&t, 0), EROFS);
+	t_halt();
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	/* A WAPBL log that was not replayed (not clean): even force does not write. */
+	ffs_t_poke(&t, 8192 + 1312, wapbl, 4);
+	ffs_t_poke(&t, 8192 + 865, &one, 1);
+	ffs_t_poke(&t, 8192 + 209, &zero, 1);
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_FORCE), EROFS);
+	t_halt();
+	/* Clean with an empty log: writable. */
+	ffs_t_poke(&t, 8192 + 209, &one, 1);
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_poke(&t, 8192 + 1312, saved, 4);
+	ffs_t_poke(&t, 8192 + 865, &zero, 1);
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
+
+static ssize_t
+fill_file(const char *path, size_t chunk)
+{
+	static char buf[65536];
+	ssize_t total = 0, n;
+	int fd = rump_sys_open(path, O_CREAT | O_WRONLY, 0644);
+
+	CHECK(fd >= 0);
+	memset(buf, 0x5a, sizeof(buf));
+	while ((n = rump_sys_write(fd, buf, chunk)) > 0)
+		total += n;
+	CHECK_EQ(n, -1);
+	CHECK_EQ(errno, ENOSPC);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	return total;
+}
+
+/* Filling up: whole blocks first, then small files in the remaining fragments; counts stay exact. */
+static void
+enospc(int version, int bsize, int fsize)
+{
+	struct ffs_t t;
+	struct statvfs sv;
+	char path[64];
+	int small = 0, fd;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, version, "le", bsize, fsize, "-s 3m -o density=4096");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK(fill_file("/mnt/big", 65536) > 1000000);
+	for (;;) {
+		snprintf(path, sizeof(path), "/mnt/s%d", small);
+		CHECK((fd = rump_sys_open(path, O_CREAT | O_WRONLY, 0644)) >= 0);
+		ssize_t n = rump_sys_write(fd, "0123456789", 10);
+		CHECK_EQ(rump_sys_close(fd), 0);
+		if (n != 10)
+			break;
+		small++;
+	}
+	CHECK(small >= 1);
+	CHECK_EQ(rump_sys_statvfs("/mnt", &sv), 0);
+	CHECK(sv.f_bfree < (fsblkcnt_t)(bsize / fsize));
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_truncate("/mnt/big", 12345), 0);
+	CHECK_EQ(rump_sys_unlink("/mnt/s0"), 0);
+	CHECK(fill_file("/mnt/again", 3000) > 1000000);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
+
+T_CASE(enospc_ufs1) { enospc(1, 8192, 1024); }
+T_CASE(enospc_ufs2) { enospc(2, 16384, 2048); }
