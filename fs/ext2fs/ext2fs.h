@@ -108,6 +108,7 @@ int	ext2fs_sb_write(struct ext2fs_mount *e2m, bool wait);
 int	ext2fs_bread(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp);
 int	ext2fs_getblk(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp);
 bool	ext2fs_bno_ok(const struct ext2fs_mount *e2m, uint32_t bno);
+bool	ext2fs_fileblk_ok(const struct ext2fs_mount *e2m, uint32_t bno);
 
 /* ext2fs_inode.c */
 int	ext2fs_iread(struct ext2fs_mount *e2m, ino_t ino, struct ext2fs_inode *ip);

@@ -42,9 +42,23 @@ ext2fs_maxlbn(const struct ext2fs_mount *e2m)
 static int
 bad_block(const struct ext2fs_inode *ip, uint32_t bno)
 {
-	kprintf("ext2fs: inode %ju: block pointer %u outside the file system\n",
+	kprintf("ext2fs: inode %ju: block pointer %u outside the file area\n",
 	    (uintmax_t)ip->i_number, bno);
 	return EIO;
+}
+
+/* A pointer back to an indirect block on the way is a loop: the image is corrupt. */
+static bool
+path_loops(const struct ext2fs_inode *ip, const uint32_t *path, int n, uint32_t bno)
+{
+	for (int i = 0; i < n; i++) {
+		if (path[i] == bno && bno != 0) {
+			kprintf("ext2fs: inode %ju: indirect block %u points back to itself\n",
+			    (uintmax_t)ip->i_number, bno);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* *pbnp: the device block of lbn, 0 for a hole. */
@@ -52,7 +66,7 @@ int
 ext2fs_bmap(struct ext2fs_inode *ip, uint64_t lbn, uint32_t *pbnp)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint32_t idx[4], bno;
+	uint32_t idx[4], bno, path[EXT2_NIADDR];
 	struct buf *bp;
 	int depth, error;
 
@@ -61,14 +75,17 @@ ext2fs_bmap(struct ext2fs_inode *ip, uint64_t lbn, uint32_t *pbnp)
 		return EFBIG;
 	bno = ip->i_db[idx[0]];
 	for (int l = 1; l <= depth && bno != 0; l++) {
-		if (!ext2fs_bno_ok(e2m, bno))
+		if (!ext2fs_fileblk_ok(e2m, bno))
 			return bad_block(ip, bno);
 		if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
 			return error;
+		path[l - 1] = bno;
 		bno = e2_le32(((const uint32_t *)bp->b_data)[idx[l]]);
 		brelse(bp, 0);
+		if (path_loops(ip, path, l, bno))
+			return EIO;
 	}
-	if (bno != 0 && !ext2fs_bno_ok(e2m, bno))
+	if (bno != 0 && !ext2fs_fileblk_ok(e2m, bno))
 		return bad_block(ip, bno);
 	*pbnp = bno;
 	return 0;
@@ -107,7 +124,7 @@ int
 ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok, uint32_t *pbnp, bool *newp)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint32_t idx[4], bno, *slot;
+	uint32_t idx[4], bno, *slot, path[EXT2_NIADDR];
 	struct buf *bp;
 	int depth, error;
 
@@ -121,11 +138,16 @@ ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok, uint32_t *pbnp,
 		*newp = depth == 0;
 	}
 	for (int l = 1; l <= depth; l++) {
-		if (!ext2fs_bno_ok(e2m, bno))
+		if (!ext2fs_fileblk_ok(e2m, bno))
 			return bad_block(ip, bno);
 		if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
 			return error;
+		path[l - 1] = bno;
 		slot = &((uint32_t *)bp->b_data)[idx[l]];
+		if (path_loops(ip, path, l, e2_le32(*slot))) {
+			brelse(bp, 0);
+			return EIO;
+		}
 		if ((bno = e2_le32(*slot)) == 0) {
 			if ((error = alloc_one(ip, resok, l < depth, &bno)) != 0) {
 				brelse(bp, 0);
@@ -137,7 +159,7 @@ ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok, uint32_t *pbnp,
 		} else
 			brelse(bp, 0);
 	}
-	if (!ext2fs_bno_ok(e2m, bno))
+	if (!ext2fs_fileblk_ok(e2m, bno))
 		return bad_block(ip, bno);
 	*pbnp = bno;
 	return 0;

@@ -67,6 +67,23 @@ ext2fs_bno_ok(const struct ext2fs_mount *e2m, uint32_t bno)
 	return bno >= e2m->e2m_firstdata && bno < e2m->e2m_nblocks;
 }
 
+/*
+ * A block a file may point at: inside the fs and not its group's bitmaps
+ * or inode table.  Besides keeping a corrupt file from overwriting them,
+ * this keeps an indirect block from being a bitmap we lock while freeing.
+ */
+bool
+ext2fs_fileblk_ok(const struct ext2fs_mount *e2m, uint32_t bno)
+{
+	const struct ext2fs_cg *cg;
+
+	if (!ext2fs_bno_ok(e2m, bno))
+		return false;
+	cg = &e2m->e2m_cg[(bno - e2m->e2m_firstdata) / e2m->e2m_bpg];
+	return bno != cg->cg_block_bitmap && bno != cg->cg_inode_bitmap &&
+	    (bno < cg->cg_inode_table || bno - cg->cg_inode_table >= e2m->e2m_itblocks);
+}
+
 int
 ext2fs_bread(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp)
 {
@@ -243,7 +260,8 @@ gd_decode(struct ext2fs_mount *e2m, uint32_t g)
 {
 	const struct ext2fs_gd *gd = (const struct ext2fs_gd *)e2m->e2m_gdraw + g;
 	struct ext2fs_cg *cg = &e2m->e2m_cg[g];
-	uint32_t gblocks = MIN(e2m->e2m_bpg, e2m->e2m_nblocks - e2m->e2m_firstdata - g * e2m->e2m_bpg);
+	uint32_t gfirst = e2m->e2m_firstdata + g * e2m->e2m_bpg;
+	uint32_t gblocks = MIN(e2m->e2m_bpg, e2m->e2m_nblocks - gfirst);
 
 	cg->cg_block_bitmap = e2_le32(gd->bg_block_bitmap);
 	cg->cg_inode_bitmap = e2_le32(gd->bg_inode_bitmap);
@@ -251,9 +269,10 @@ gd_decode(struct ext2fs_mount *e2m, uint32_t g)
 	cg->cg_nbfree = e2_le16(gd->bg_free_blocks_count);
 	cg->cg_nifree = e2_le16(gd->bg_free_inodes_count);
 	cg->cg_ndirs = e2_le16(gd->bg_used_dirs_count);
-	if (!ext2fs_bno_ok(e2m, cg->cg_block_bitmap) || !ext2fs_bno_ok(e2m, cg->cg_inode_bitmap) ||
-	    !ext2fs_bno_ok(e2m, cg->cg_inode_table) ||
-	    (uint64_t)cg->cg_inode_table + e2m->e2m_itblocks > e2m->e2m_nblocks ||
+	/* Each group's metadata inside the group (no flex_bg): ext2fs_fileblk_ok relies on it. */
+	if (cg->cg_block_bitmap - gfirst >= gblocks || cg->cg_inode_bitmap - gfirst >= gblocks ||
+	    cg->cg_inode_table - gfirst >= gblocks ||
+	    (uint64_t)cg->cg_inode_table - gfirst + e2m->e2m_itblocks > gblocks ||
 	    cg->cg_nbfree > gblocks || cg->cg_nifree > e2m->e2m_ipg || cg->cg_ndirs > e2m->e2m_ipg) {
 		kprintf("ext2fs: group %u: bad descriptor\n", g);
 		return EINVAL;

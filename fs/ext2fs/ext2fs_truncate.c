@@ -3,8 +3,14 @@
 
 #define EA_MAGIC	0xEA020000	/* extended attribute block header */
 
-static int	free_tree(struct ext2fs_inode *ip, uint32_t bno, int level, uint64_t base,
-		    uint64_t first, bool *emptyp);
+/* The indirect blocks being walked (held busy), outermost first: a pointer back to one is a loop. */
+struct walk {
+	uint32_t	w_held[EXT2_NIADDR];
+	int		w_depth;
+};
+
+static int	free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level,
+		    uint64_t base, uint64_t first, bool *emptyp);
 
 /* Logical blocks one pointer at level covers (level 0: a data block). */
 static uint64_t
@@ -20,6 +26,11 @@ free_block(struct ext2fs_inode *ip, uint32_t bno)
 	uint64_t sect = e2m->e2m_bsize >> DEV_BSHIFT;
 	int error;
 
+	if (!ext2fs_fileblk_ok(e2m, bno)) {
+		kprintf("ext2fs: inode %ju: not freeing block %u: outside the file area\n",
+		    (uintmax_t)ip->i_number, bno);
+		return EIO;
+	}
 	if ((error = ext2fs_blkfree(e2m, bno, ip->i_number)) != 0)
 		return error;
 	ip->i_nblocks = ip->i_nblocks >= sect ? ip->i_nblocks - sect : 0;
@@ -31,9 +42,22 @@ free_block(struct ext2fs_inode *ip, uint32_t bno)
  * block bno (level 1: points at data blocks), whose first logical block
  * is base.  *emptyp: the subtree is gone and bno was freed too.
  */
+static bool
+walk_loops(const struct ext2fs_inode *ip, const struct walk *w, uint32_t bno)
+{
+	for (int i = 0; i < w->w_depth; i++) {
+		if (w->w_held[i] == bno) {
+			kprintf("ext2fs: inode %ju: indirect block %u points back to itself\n",
+			    (uintmax_t)ip->i_number, bno);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int
-free_tree(struct ext2fs_inode *ip, uint32_t bno, int level, uint64_t base, uint64_t first,
-    bool *emptyp)
+free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level, uint64_t base,
+    uint64_t first, bool *emptyp)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
 	uint64_t cspan = span(e2m, level - 1), cbase;
@@ -43,8 +67,16 @@ free_tree(struct ext2fs_inode *ip, uint32_t bno, int level, uint64_t base, uint6
 	int error = 0;
 
 	*emptyp = false;
+	if (!ext2fs_fileblk_ok(e2m, bno)) {
+		kprintf("ext2fs: inode %ju: indirect block %u outside the file's area\n",
+		    (uintmax_t)ip->i_number, bno);
+		return EIO;
+	}
+	if (walk_loops(ip, w, bno) || w->w_depth >= EXT2_NIADDR)
+		return EIO;
 	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
 		return error;
+	w->w_held[w->w_depth++] = bno;
 	ptrs = bp->b_data;
 	for (uint32_t i = 0; i < e2m->e2m_nindir && error == 0; i++) {
 		if ((child = e2_le32(ptrs[i])) == 0)
@@ -54,17 +86,22 @@ free_tree(struct ext2fs_inode *ip, uint32_t bno, int level, uint64_t base, uint6
 			keep = true;
 			continue;
 		}
+		cempty = false;
 		if (level == 1) {
-			error = free_block(ip, child);
+			if (walk_loops(ip, w, child))
+				error = EIO;
+			else
+				error = free_block(ip, child);
 			cempty = error == 0;
 		} else
-			error = free_tree(ip, child, level - 1, cbase, first, &cempty);
+			error = free_tree(ip, w, child, level - 1, cbase, first, &cempty);
 		if (cempty) {
 			ptrs[i] = 0;
 			dirty = true;
 		} else
 			keep = true;
 	}
+	w->w_depth--;
 	if (dirty)
 		bdwrite(bp);
 	else
@@ -102,6 +139,7 @@ free_from(struct ext2fs_inode *ip, uint64_t first)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
 	uint64_t base = EXT2_NDADDR;
+	struct walk w = { .w_depth = 0 };
 	bool empty;
 	int error;
 
@@ -116,7 +154,7 @@ free_from(struct ext2fs_inode *ip, uint64_t first)
 		uint32_t *root = &ip->i_db[EXT2_NDADDR + level - 1];
 
 		if (*root != 0 && base + span(e2m, level) > first) {
-			if ((error = free_tree(ip, *root, level, base, first, &empty)) != 0)
+			if ((error = free_tree(ip, &w, *root, level, base, first, &empty)) != 0)
 				return error;
 			if (empty)
 				*root = 0;
