@@ -142,8 +142,9 @@ T_CASE(netbsd_style_args)
 	CHECK_ERR(rump_shutdown(), 0);
 }
 
-/* Changes through every writing call, the errors they give, then e2fsck and a second look. */
-T_CASE(ext2_write)
+/* Changes through every writing call, the errors they give, then the checker and a second look. */
+static void
+write_ops(const char *name, bool ext2)
 {
 	struct timeval tv[2] = { { 1234567890, 0 }, { 1234567891, 0 } };
 	uint8_t buf[256];
@@ -152,7 +153,7 @@ T_CASE(ext2_write)
 	struct stat st;
 
 	timg_make();
-	fs = img_mount(NULL, "ext2.img", 0);
+	fs = img_mount(NULL, name, 0);
 	CHECK(ukfs_create(fs, "/new", 0640) == 0);
 	CHECK_ERRNO(ukfs_create(fs, "/new", 0640), EEXIST);
 	CHECK_EQ(ukfs_write(fs, "/new", 0, (uint8_t *)"written by ukfs", 15), 15);
@@ -177,10 +178,18 @@ T_CASE(ext2_write)
 	CHECK(ukfs_release(fs, 0) == 0);
 	CHECK_ERR(rump_shutdown(), 0);
 
-	snprintf(cmd, sizeof(cmd), "e2fsck -fn %s/ext2.img >/dev/null 2>&1", timg_dir);
-	CHECK_EQ(system(cmd), 0);
+	if (ext2) {
+		snprintf(cmd, sizeof(cmd), "e2fsck -fn %s/%s >/dev/null 2>&1", timg_dir, name);
+		CHECK_EQ(system(cmd), 0);
+	} else {
+		unsigned nproblems = 99;
 
-	fs = img_mount(MOUNT_EXT2FS, "ext2.img", RUMP_MNT_RDONLY);
+		CHECK(ukfs_check(NULL, timg_path(cmd, sizeof(cmd), name), &nproblems) == 0);
+		CHECK_EQ(nproblems, 0);
+		CHECK_ERR(rump_shutdown(), 0);
+	}
+
+	fs = img_mount(NULL, name, RUMP_MNT_RDONLY);
 	memset(buf, 0, sizeof(buf));
 	CHECK_EQ(ukfs_read(fs, "/d/e/hard", 0, buf, sizeof(buf)), 15);
 	CHECK_STREQ((char *)buf, "written by ukfs");
@@ -198,6 +207,28 @@ T_CASE(ext2_write)
 	CHECK_ERRNO(ukfs_stat(fs, "/hello.txt", &st), ENOENT);
 	CHECK_ERRNO(ukfs_stat(fs, "/empty", &st), ENOENT);
 	CHECK(ukfs_release(fs, 0) == 0);
+	timg_remove();
+	CHECK_ERR(rump_shutdown(), 0);
+}
+
+T_CASE(ext2_write)	{ write_ops("ext2.img", true); }
+T_CASE(ffs1_write)	{ write_ops("ffs1.img", false); }
+T_CASE(ffs2be_write)	{ write_ops("ffs2be.img", false); }
+
+/* The checker on an image that is not FFS, and on one that is. */
+T_CASE(check_types)
+{
+	char path[PATH_MAX];
+	unsigned n = 99;
+
+	timg_make();
+	CHECK(ukfs_check(NULL, timg_path(path, sizeof(path), "ffs2be.img"), &n) == 0);
+	CHECK_EQ(n, 0);
+	CHECK(ukfs_check(NULL, timg_path(path, sizeof(path), "gpt.img%GPT:2%"), &n) == 0);
+	CHECK_EQ(n, 0);
+	CHECK_ERRNO(ukfs_check(NULL, timg_path(path, sizeof(path), "ext2.img"), &n), EOPNOTSUPP);
+	CHECK_ERRNO(ukfs_check(NULL, timg_path(path, sizeof(path), "mbr.img"), &n), EINVAL);
+	CHECK_ERRNO(ukfs_check(MOUNT_FFS, timg_path(path, sizeof(path), "mbr.img%MBR:1%"), &n), EINVAL);
 	timg_remove();
 	CHECK_ERR(rump_shutdown(), 0);
 }
