@@ -240,6 +240,12 @@ alloc_in_cg(struct ffs_mount *fm, uint32_t c, int64_t pref, int nfrags, int64_t 
 		brelse(bp, 0);
 		return ENOSPC;
 	}
+	if (!ffs_frags_ok(fm, ffs_cgbase(fm, c) + f, nfrags)) {
+		kprintf("ffs: cylinder group %u: metadata marked free at %jd\n", c,
+		    (intmax_t)(ffs_cgbase(fm, c) + f));
+		brelse(bp, 0);
+		return EIO;
+	}
 	modify_frags(fm, c, cg, f, nfrags, false, &d);
 	apply_delta(fm, c, cg, &d);
 	*dp = ffs_cgbase(fm, c) + f;
@@ -291,12 +297,19 @@ ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags)
 	if (ffs_cg_read(fm, c, &bp, &cg) == 0) {
 		int64_t f = d - ffs_cgbase(fm, c);
 
+		bool twice = false;
+
 		for (int i = 0; i < nfrags; i++)
-			if (ffs_isset(ffs_cg_blksfree(fm, cg), (uint64_t)(f + i)))
-				kprintf("ffs: freeing free frag %jd\n", (intmax_t)(d + i));
-		modify_frags(fm, c, cg, f, nfrags, true, &delta);
-		apply_delta(fm, c, cg, &delta);
-		(void)cg_done(fm, bp);
+			twice |= ffs_isset(ffs_cg_blksfree(fm, cg), (uint64_t)(f + i));
+		if (twice) {
+			/* Damage (a block claimed twice): the maps stay as they are. */
+			kprintf("ffs: freeing free frags at %jd\n", (intmax_t)d);
+			brelse(bp, 0);
+		} else {
+			modify_frags(fm, c, cg, f, nfrags, true, &delta);
+			apply_delta(fm, c, cg, &delta);
+			(void)cg_done(fm, bp);
+		}
 	}
 	mutex_exit(&fm->fm_lock);
 }

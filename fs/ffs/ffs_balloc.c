@@ -103,7 +103,19 @@ balloc_direct(struct ffs_inode *ip, int64_t lbn, int nfrags, kauth_cred_t cred, 
 	return 0;
 }
 
-/* Pointer i of indirect block blk: read it, or allocate the child (zeroed) and store it. */
+static int64_t
+ptr_get(const struct ffs_mount *fm, const struct buf *bp, uint64_t i)
+{
+	if (fm->fm_ufs2)
+		return (int64_t)ffs_get64(fm->fm_swap, ((const uint64_t *)bp->b_data)[i]);
+	return (int32_t)ffs_get32(fm->fm_swap, ((const uint32_t *)bp->b_data)[i]);
+}
+
+/*
+ * Pointer i of indirect block blk: read it, or allocate the child (zeroed)
+ * and store it.  No buffer is held while allocating: on a damaged image
+ * the "free" block handed out could be blk itself.
+ */
 static int
 indir_slot(struct ffs_inode *ip, int64_t blk, uint64_t i, kauth_cred_t cred, int64_t *dp)
 {
@@ -116,19 +128,16 @@ indir_slot(struct ffs_inode *ip, int64_t blk, uint64_t i, kauth_cred_t cred, int
 		return EIO;
 	if ((error = ffs_bread(fm, blk, &bp)) != 0)
 		return error;
-	if (fm->fm_ufs2)
-		d = (int64_t)ffs_get64(fm->fm_swap, ((uint64_t *)bp->b_data)[i]);
-	else
-		d = (int32_t)ffs_get32(fm->fm_swap, ((uint32_t *)bp->b_data)[i]);
+	d = ptr_get(fm, bp, i);
+	brelse(bp, 0);
 	if (d != 0) {
-		brelse(bp, 0);
 		*dp = d;
 		return 0;
 	}
-	if ((error = alloc_zeroed(ip, blk, fm->fm_frag, cred, &d)) != 0) {
-		brelse(bp, 0);
+	if ((error = alloc_zeroed(ip, blk, fm->fm_frag, cred, &d)) != 0)
 		return error;
-	}
+	if ((error = ffs_bread(fm, blk, &bp)) != 0)
+		return error;
 	if (fm->fm_ufs2)
 		((uint64_t *)bp->b_data)[i] = ffs_put64(fm->fm_swap, (uint64_t)d);
 	else

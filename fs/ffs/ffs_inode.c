@@ -122,6 +122,8 @@ check_inode(struct ffs_mount *fm, struct ffs_inode *ip)
 	else if ((ip->i_mode & FFS_IFMT) == FFS_IFDIR &&
 	    (ip->i_size == 0 || ip->i_size % FFS_DIRBLKSIZ != 0))
 		why = "directory size not a multiple of 512";
+	else if ((ip->i_mode & FFS_IFMT) == FFS_IFDIR && ip->i_size > ip->i_blocks * DEV_BSIZE)
+		why = "directory larger than its blocks (directories have no holes)";
 	else if ((ip->i_mode & FFS_IFMT) == FFS_IFLNK && ffs_isshortlink(ip) &&
 	    ip->i_size > (fm->fm_ufs2 ? 120u : 60u))
 		why = "short symlink longer than the inode holds";

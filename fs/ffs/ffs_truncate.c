@@ -27,18 +27,27 @@ span_of(const struct ffs_mount *fm, int level)
  * freed (nothing in it was kept).
  */
 static bool
-free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t keep)
+free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t keep,
+    const int64_t *up, int nup)
 {
 	struct ffs_mount *fm = ip->i_fm;
 	uint64_t span = span_of(fm, level);
 	bool all = base >= keep, dirty = false;
+	int64_t path[FFS_NIADDR];
 	struct buf *bp;
 
+	/* A damaged tree may point back at a block we hold busy: leave it alone. */
+	for (int k = 0; k < nup; k++)
+		if (up[k] == d)
+			return false;
 	if (!ffs_frags_ok(fm, d, fm->fm_frag) || ffs_bread(fm, d, &bp) != 0) {
 		kprintf("ffs: inode %ju: indirect block %jd unusable, its blocks leak\n",
 		    (uintmax_t)ip->i_number, (intmax_t)d);
 		return all;
 	}
+	if (nup > 0)
+		memcpy(path, up, sizeof(*up) * (size_t)nup);
+	path[nup] = d;
 	for (uint32_t i = 0; i < fm->fm_nindir; i++) {
 		int64_t cb = base + (int64_t)(i * span), p;
 
@@ -51,7 +60,7 @@ free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t kee
 		if (level == 0) {
 			if (ffs_frags_ok(fm, p, fm->fm_frag))
 				free_counted(ip, p, fm->fm_frag);
-		} else if (!free_indir(ip, p, level - 1, cb, keep)) {
+		} else if (!free_indir(ip, p, level - 1, cb, keep, path, nup + 1)) {
 			continue;
 		}
 		if (fm->fm_ufs2)
@@ -124,7 +133,8 @@ shrink(struct ffs_inode *ip, uint64_t length)
 		}
 	}
 	for (int level = 0; level < FFS_NIADDR; level++) {
-		if (ip->i_ib[level] != 0 && free_indir(ip, ip->i_ib[level], level, base, keep))
+		if (ip->i_ib[level] != 0 && free_indir(ip, ip->i_ib[level], level, base, keep,
+		    NULL, 0))
 			ip->i_ib[level] = 0;
 		base += (int64_t)span_of(fm, level + 1);
 	}

@@ -59,6 +59,27 @@ ffs_mount_rw(struct ffs_mount *fm, int mntflags)
 	return error;
 }
 
+/* Without a readable root directory nothing (not even unmounting by path) works. */
+static int
+check_root(struct ffs_mount *fm)
+{
+	struct ffs_inode *ip;
+	int error;
+
+	ip = kmem_zalloc(sizeof(*ip), KM_SLEEP);
+	if (ip == NULL)
+		return ENOMEM;
+	error = ffs_inode_load(fm, FFS_ROOTINO, ip);
+	if (error == 0 && (ip->i_mode & FFS_IFMT) != FFS_IFDIR)
+		error = EINVAL;
+	kmem_free(ip, sizeof(*ip));
+	if (error) {
+		kprintf("ffs: root directory (inode 2) unusable\n");
+		return EINVAL;
+	}
+	return 0;
+}
+
 static int
 ffs_mount(struct mount *mp, void *data, size_t len)
 {
@@ -80,6 +101,8 @@ ffs_mount(struct mount *mp, void *data, size_t len)
 	if ((error = vfs_opendev(fspec, ronly, &fm->fm_devvp, &fm->fm_bd)) != 0)
 		goto out_fm;
 	if ((error = ffs_super_read(fm)) != 0)
+		goto out_dev;
+	if ((error = check_root(fm)) != 0)
 		goto out_dev;
 	if (!ronly && (error = ffs_mount_rw(fm, mp->mnt_flag)) != 0)
 		goto out_dev;
