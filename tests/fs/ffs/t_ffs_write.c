@@ -227,3 +227,119 @@ enospc(int version, int bsize, int fsize)
 
 T_CASE(enospc_ufs1) { enospc(1, 8192, 1024); }
 T_CASE(enospc_ufs2) { enospc(2, 16384, 2048); }
+
+static void
+statvfs_free(struct statvfs *sv)
+{
+	CHECK_EQ(rump_sys_statvfs("/mnt", sv), 0);
+}
+
+/* Sparse writes in every indirection level, read back, truncated level by level; the checker agrees throughout. */
+static void
+deep_indirect(int version)
+{
+	static const off_t offs[] = {
+		100, 50000, 3 << 20, 300 << 20, (off_t)3 << 30, (off_t)5 << 30,
+	};
+	struct ffs_t t;
+	struct statvfs before, after;
+	char buf[6000], back[6000];
+	int fd;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, version, "be", 4096, 512, "-s 8m");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	statvfs_free(&before);
+	CHECK((fd = rump_sys_open("/mnt/sparse", O_CREAT | O_RDWR, 0644)) >= 0);
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		memset(buf, 'a' + (int)i, sizeof(buf));
+		CHECK_EQ(rump_sys_pwrite(fd, buf, sizeof(buf), offs[i]), (ssize_t)sizeof(buf));
+	}
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		memset(buf, 'a' + (int)i, sizeof(buf));
+		CHECK_EQ(rump_sys_pread(fd, back, sizeof(back), offs[i]), (ssize_t)sizeof(back));
+		CHECK(memcmp(buf, back, sizeof(buf)) == 0);
+		CHECK_EQ(rump_sys_pread(fd, back, 10, offs[i] - 10), 10);
+		CHECK(back[0] == 0 && back[9] == 0);
+	}
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	for (int i = (int)(sizeof(offs) / sizeof(offs[0])) - 1; i >= 0; i--) {
+		CHECK_EQ(ffs_t_mount(&t, 0), 0);
+		CHECK_EQ(rump_sys_truncate("/mnt/sparse", offs[i] + 77), 0);
+		CHECK((fd = rump_sys_open("/mnt/sparse", O_RDONLY)) >= 0);
+		CHECK_EQ(rump_sys_pread(fd, back, 100, offs[i]), 77);
+		CHECK_EQ(rump_sys_close(fd), 0);
+		CHECK_EQ(back[76], 'a' + i);
+		CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+		t_halt();
+		CHECK_EQ(check_image(t.ft_img), 0);
+	}
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_unlink("/mnt/sparse"), 0);
+	statvfs_free(&after);
+	CHECK_EQ(after.f_bfree, before.f_bfree);
+	CHECK_EQ(after.f_ffree, before.f_ffree);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
+
+T_CASE(deep_indirect_ufs1) { deep_indirect(1); }
+T_CASE(deep_indirect_ufs2) { deep_indirect(2); }
+
+/* A synchronous mount and noatime: the same results, atime left alone. */
+T_CASE(sync_and_noatime)
+{
+	struct ffs_t t;
+	struct stat st1, st2;
+	struct timespec old[2] = { { 1000000, 0 }, { 2000000, 0 } };
+	char buf[100];
+	int fd;
+
+	ffs_t_init(&t);
+	ffs_t_gen_tree(&t, 77, false);
+	ffs_t_makefs(&t, 1, "le", 0, 0, "-s 20m -o density=8192");
+	ffs_t_compare_times = false;
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_SYNCHRONOUS), 0);
+	ffs_t_random_ops(t.ft_tree, "/mnt", 77, 300, 100000);
+	ffs_t_compare(t.ft_tree, "/mnt");
+	/* A probe file with an old access time. */
+	CHECK((fd = rump_sys_open("/mnt/probe", O_CREAT | O_WRONLY, 0644)) >= 0);
+	CHECK_EQ(rump_sys_write(fd, "probe", 5), 5);
+	CHECK_EQ(rump_sys_futimens(fd, old), 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_NOATIME), 0);
+	CHECK_EQ(rump_sys_lstat("/mnt/probe", &st1), 0);
+	CHECK_EQ(st1.st_atim.tv_sec, 1000000);
+	CHECK_EQ(st1.st_mtim.tv_sec, 2000000);
+	CHECK((fd = rump_sys_open("/mnt/probe", O_RDONLY)) >= 0);
+	CHECK_EQ(rump_sys_read(fd, buf, sizeof(buf)), 5);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_lstat("/mnt/probe", &st2), 0);
+	CHECK_EQ(st2.st_atim.tv_sec, st1.st_atim.tv_sec);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK((fd = rump_sys_open("/mnt/probe", O_RDONLY)) >= 0);
+	CHECK_EQ(rump_sys_read(fd, buf, sizeof(buf)), 5);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_EQ(rump_sys_lstat("/mnt/probe", &st2), 0);
+	CHECK(st2.st_atim.tv_sec > st1.st_atim.tv_sec);
+	CHECK_EQ(st2.st_mtim.tv_sec, 2000000);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
