@@ -71,6 +71,28 @@ mount_update(struct mount *mp)
 	return 0;
 }
 
+/* The root must be a readable directory, or the mount could not even be found to unmount it. */
+static int
+check_root(struct ext2fs_mount *e2m)
+{
+	struct ext2fs_inode *ip;
+	int error;
+
+	if ((ip = kmem_alloc(sizeof(*ip), KM_SLEEP)) == NULL)
+		return ENOMEM;
+	ext2fs_inode_init(ip, e2m, EXT2_ROOTINO);
+	error = ext2fs_iread(e2m, EXT2_ROOTINO, ip);
+	if (error == 0 && !S_ISDIR(ip->i_mode))
+		error = ENOTDIR;
+	if (error) {
+		kprintf("ext2fs: root inode unusable (error %d)\n", error);
+		error = error == ENOMEM ? ENOMEM : EINVAL;
+	}
+	mutex_destroy(&ip->i_lock);
+	kmem_free(ip, sizeof(*ip));
+	return error;
+}
+
 static int
 ext2fs_mount(struct mount *mp, void *data, size_t len)
 {
@@ -94,6 +116,8 @@ ext2fs_mount(struct mount *mp, void *data, size_t len)
 	if ((error = ext2fs_sb_load(e2m, mp->mnt_flag)) != 0)
 		goto out_closedev;
 	if ((error = ext2fs_gd_load(e2m)) != 0)
+		goto out_closedev;
+	if ((error = check_root(e2m)) != 0)
 		goto out_closedev;
 	e2m->e2m_ronly = ronly;
 	e2m->e2m_nextgen = e2_le32(e2m->e2m_sb.s_wtime);

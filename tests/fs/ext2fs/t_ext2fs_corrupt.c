@@ -277,3 +277,12 @@ T_CASE(corrupt_free_counts_lie)
 	t_halt();
 	t_img_cleanup(&t);
 }
+
+T_CASE(corrupt_root_not_dir)
+{
+	struct t_img t;
+
+	make_image(&t);
+	debugfs_w(&t, "sif <2> mode 0100644");
+	mount_refused(&t);
+}
