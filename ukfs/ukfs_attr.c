@@ -15,7 +15,7 @@ ukfs_stat(struct ukfs *fs, const char *filename, struct stat *st)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_FOLLOW, kpath);
 	return rump_sys_stat(kpath, st);
 }
 
@@ -24,7 +24,7 @@ ukfs_lstat(struct ukfs *fs, const char *filename, struct stat *st)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
 	return rump_sys_lstat(kpath, st);
 }
 
@@ -33,7 +33,7 @@ ukfs_chmod(struct ukfs *fs, const char *filename, mode_t mode)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_FOLLOW, kpath);
 	return rump_sys_chmod(kpath, mode);
 }
 
@@ -57,7 +57,7 @@ ukfs_chown(struct ukfs *fs, const char *filename, uid_t uid, gid_t gid)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_FOLLOW, kpath);
 	return rump_sys_chown(kpath, uid, gid);
 }
 
@@ -66,7 +66,7 @@ ukfs_lchown(struct ukfs *fs, const char *filename, uid_t uid, gid_t gid)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
 	return rump_sys_lchown(kpath, uid, gid);
 }
 
@@ -91,7 +91,7 @@ attr_utimes(struct ukfs *fs, const char *filename, const struct timeval *tv, int
 	struct timespec ts[2];
 	int i;
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, (atflags & AT_SYMLINK_NOFOLLOW) == 0, kpath);
 	if (tv == NULL)
 		return rump_sys_utimensat(AT_FDCWD, kpath, NULL, atflags);
 	for (i = 0; i < 2; i++) {
@@ -122,6 +122,6 @@ ukfs_statvfs(struct ukfs *fs, const char *filename, struct statvfs *sv)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_FOLLOW, kpath);
 	return rump_sys_statvfs(kpath, sv);
 }

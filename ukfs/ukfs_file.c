@@ -12,8 +12,11 @@ int
 ukfs_open(struct ukfs *fs, const char *filename, int flags)
 {
 	char kpath[PATH_MAX];
+	/* open(2) follows a last symlink unless O_NOFOLLOW, or O_CREAT|O_EXCL (then EEXIST). */
+	bool follow = (flags & O_NOFOLLOW) == 0 &&
+	    (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, follow, kpath);
 	return rump_sys_open(kpath, flags | O_CLOEXEC, 0);
 }
 
@@ -90,7 +93,7 @@ ukfs_readlink(struct ukfs *fs, const char *filename, char *linkbuf, size_t bufle
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
 	return rump_sys_readlink(kpath, linkbuf, buflen);
 }
 
@@ -101,7 +104,7 @@ ukfs_create(struct ukfs *fs, const char *filename, mode_t mode)
 	char kpath[PATH_MAX];
 	int fd;
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
 	fd = rump_sys_open(kpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
 	if (fd == -1)
 		return -1;
@@ -113,7 +116,7 @@ ukfs_mkdir(struct ukfs *fs, const char *filename, mode_t mode)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
 	return rump_sys_mkdir(kpath, mode);
 }
 
@@ -122,7 +125,7 @@ ukfs_mknod(struct ukfs *fs, const char *filename, mode_t mode, dev_t dev)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
 	return rump_sys_mknod(kpath, mode, dev);
 }
 
@@ -138,7 +141,7 @@ ukfs_symlink(struct ukfs *fs, const char *filename, const char *linkname)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, linkname, kpath);
+	UKFS_PATH(fs, linkname, UKFS_NOFOLLOW, kpath);
 	return rump_sys_symlink(filename, kpath);
 }
 
@@ -147,7 +150,7 @@ ukfs_remove(struct ukfs *fs, const char *filename)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
 	return rump_sys_unlink(kpath);
 }
 
@@ -156,7 +159,7 @@ ukfs_rmdir(struct ukfs *fs, const char *filename)
 {
 	char kpath[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kpath);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
 	return rump_sys_rmdir(kpath);
 }
 
@@ -166,8 +169,8 @@ ukfs_link(struct ukfs *fs, const char *filename, const char *f_create)
 {
 	char kfrom[PATH_MAX], kto[PATH_MAX];
 
-	UKFS_PATH1(fs, filename, kfrom);
-	UKFS_PATH1(fs, f_create, kto);
+	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kfrom);
+	UKFS_PATH(fs, f_create, UKFS_NOFOLLOW, kto);
 	return rump_sys_link(kfrom, kto);
 }
 
@@ -176,7 +179,7 @@ ukfs_rename(struct ukfs *fs, const char *from, const char *to)
 {
 	char kfrom[PATH_MAX], kto[PATH_MAX];
 
-	UKFS_PATH1(fs, from, kfrom);
-	UKFS_PATH1(fs, to, kto);
+	UKFS_PATH(fs, from, UKFS_NOFOLLOW, kfrom);
+	UKFS_PATH(fs, to, UKFS_NOFOLLOW, kto);
 	return rump_sys_rename(kfrom, kto);
 }

@@ -35,21 +35,25 @@ struct ukfs_part {
 
 /*
  * Translate path (relative to the root or to uk_cwd) into a path in the
- * rump namespace under uk_mountpath, with "." and ".." folded so that
- * nothing climbs above the root; a trailing '/' is kept.  ENOENT for "",
- * ENAMETOOLONG, EFAULT for NULL.  Returns 0 or an errno.
+ * rump namespace under uk_mountpath with no "..", "." or symlink in it
+ * (ukfs_path.c resolves them itself, so nothing leaves the mount), but
+ * for a last component that is not to be followed (follow false).  A
+ * trailing '/' is kept.  ENOENT for "" or a missing directory on the
+ * way, ENOTDIR, ELOOP, ENAMETOOLONG, EFAULT for NULL.  0 or an errno.
  */
-int	ukfs_path(struct ukfs *fs, const char *path, char *out, size_t outlen);
+int	ukfs_path(struct ukfs *fs, const char *path, bool follow, char *out, size_t outlen);
 
-/* Run a rump_sys_* call on a translated path (two for link/rename). */
-#define UKFS_PATH1(fs, path, buf)					\
+/* The rump path for path into buf (a PATH_MAX array), or return -1 with errno. */
+#define UKFS_PATH(fs, path, follow, buf)				\
 	do {								\
-		int ukfs_e_ = ukfs_path((fs), (path), (buf), sizeof(buf)); \
+		int ukfs_e_ = ukfs_path((fs), (path), (follow), (buf), sizeof(buf)); \
 		if (ukfs_e_ != 0) {					\
 			errno = ukfs_e_;				\
 			return -1;					\
 		}							\
 	} while (0)
+#define UKFS_FOLLOW	true
+#define UKFS_NOFOLLOW	false
 
 /* Partition tables (ukfs_part_table.c): fill part_off/part_size from the image open at fd. */
 int	ukfs_part_mbr(int fd, struct ukfs_part *part);

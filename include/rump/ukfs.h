@@ -37,8 +37,10 @@ struct ukfs_part;
  * Every call returns -1 and sets errno on failure (libc's convention);
  * ukfs_mount* return NULL.  Paths are relative to the file system's
  * root: "/" is its root, a relative path starts at the directory set
- * with ukfs_chdir(), and ".." never climbs above the root (paths are
- * resolved lexically before they reach the kernel).
+ * with ukfs_chdir().  ukfs resolves ".." and symlinks itself (an
+ * absolute link target starts at the image's root, ".." at the root
+ * stays there), so neither a path nor a link in the image leaves the
+ * mount.
  */
 
 /* Boot the rump kernel once per process (later calls are no-ops). */

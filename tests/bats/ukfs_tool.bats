@@ -89,8 +89,9 @@ teardown() { ukfs_teardown; }
 		"$UKFS" "$IMGS/$img" get /hello.txt "$T/into"
 		cmp "$T/into/hello.txt" "$IMGS/tree/hello.txt"
 		[ "$(stat -c %Y "$T/into/hello.txt")" = "$(stat -c %Y "$IMGS/tree/hello.txt")" ]
-		# A symlink is followed for a single get (the user named it).
+		# A symlink is followed for a single get (the user named it), inside the image.
 		"$UKFS" "$IMGS/$img" get /usr/rel-link - | cmp - "$IMGS/tree/hello.txt"
+		"$UKFS" "$IMGS/$img" cat /abs-link | cmp - "$IMGS/tree/etc/passwd"
 		run "$UKFS" "$IMGS/$img" get /usr "$T/x"
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"is a directory (use get -r)"* ]]

@@ -327,6 +327,58 @@ T_CASE(chdir_and_confinement)
 	done(fs);
 }
 
+/* Symlinks resolve inside the ukfs: absolute targets from its root, ".." clamped there. */
+T_CASE(symlinks_stay_inside)
+{
+	struct ukfs *fs = mkfs(0);
+	uint8_t buf[16];
+	struct stat st;
+
+	CHECK(rump_sys_mkdir("/outside", 0755) == 0);
+	int fd = rump_sys_open("/outside/secret", O_CREAT | O_WRONLY, 0644);
+
+	CHECK(fd >= 0);
+	CHECK(rump_sys_close(fd) == 0);
+	CHECK(ukfs_util_builddirs(fs, "/a/b", 0755) == 0);
+	CHECK_EQ(ukfs_write(fs, "/a/b/f", 0, (uint8_t *)"inside", 6), -1);
+	CHECK(ukfs_create(fs, "/a/b/f", 0644) == 0);
+	CHECK_EQ(ukfs_write(fs, "/a/b/f", 0, (uint8_t *)"inside", 6), 6);
+	CHECK(ukfs_symlink(fs, "/a/b/f", "/abs") == 0);
+	CHECK(ukfs_symlink(fs, "../../../../../../outside/secret", "/a/climb") == 0);
+	CHECK(ukfs_symlink(fs, "/outside", "/a/absdir") == 0);
+	CHECK(ukfs_symlink(fs, "b", "/a/rel") == 0);
+	CHECK(ukfs_symlink(fs, "loop2", "/loop1") == 0);
+	CHECK(ukfs_symlink(fs, "loop1", "/loop2") == 0);
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(ukfs_read(fs, "/abs", 0, buf, sizeof(buf)), 6);
+	CHECK_STREQ((char *)buf, "inside");
+	CHECK_EQ(ukfs_read(fs, "/a/rel/f", 0, buf, sizeof(buf)), 6);
+	/* Climbing and absolute targets land in the ukfs, not in the kernel's /outside. */
+	CHECK_ERRNO(ukfs_stat(fs, "/a/climb", &st), ENOENT);
+	CHECK_ERRNO(ukfs_stat(fs, "/a/absdir/secret", &st), ENOENT);
+	CHECK(ukfs_lstat(fs, "/a/climb", &st) == 0);
+	CHECK(S_ISLNK(st.st_mode));
+	CHECK_ERRNO(ukfs_stat(fs, "/loop1", &st), ELOOP);
+	/* ".." after a symlink is the parent of its target. */
+	CHECK(ukfs_stat(fs, "/a/rel/../rel/f", &st) == 0);
+	CHECK(ukfs_chdir(fs, "/a/rel") == 0);
+	CHECK(ukfs_stat(fs, "f", &st) == 0);
+	CHECK(ukfs_stat(fs, "../b/f", &st) == 0);
+	/* Creating through a dangling symlink creates its target, inside. */
+	CHECK(ukfs_symlink(fs, "/made", "/dangling") == 0);
+	fd = ukfs_open(fs, "/dangling", O_CREAT | O_WRONLY);
+	CHECK(fd >= 0);
+	CHECK(ukfs_close(fs, fd) == 0);
+	CHECK(ukfs_stat(fs, "/made", &st) == 0);
+	CHECK_ERRNO(ukfs_create(fs, "/dangling", 0644), EEXIST);
+	/* Removing a symlink removes the link, not the target. */
+	CHECK(ukfs_remove(fs, "/abs") == 0);
+	CHECK(ukfs_stat(fs, "/a/b/f", &st) == 0);
+	CHECK(rump_sys_stat("/outside/secret", &st) == 0);
+	CHECK_EQ(st.st_size, 0);
+	done(fs);
+}
+
 T_CASE(readonly_mount)
 {
 	struct ukfs *fs = mkfs(RUMP_MNT_RDONLY);
