@@ -322,3 +322,21 @@ edit_commands() {
 	run e2fsck -fn "$T/ext2.img"
 	[ "$status" -eq 0 ]
 }
+
+@test "I/O errors (RUMP_BLKFAIL) give exit 1 and a message, never a crash" {
+	img_copy ext2.img
+	for seed in 1 2 3 4 5 6; do
+		for img in "$IMGS/ffs1.img" "$IMGS/ext2.img"; do
+			rm -rf "$T/out"
+			run env RUMP_BLKFAIL=500 RUMP_BLKFAIL_SEED=$seed ASAN_OPTIONS=exitcode=86 \
+			    "$UKFS" "$img" get -r / "$T/out"
+			[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
+			[[ "$output" != *Sanitizer* && "$output" != *"runtime error"* ]]
+			[ "$status" -eq 0 ] || [[ "$output" == *"Input/output error"* || "$output" == *"Invalid argument"* ]]
+		done
+		run env RUMP_BLKFAIL=300 RUMP_BLKFAIL_SEED=$seed ASAN_OPTIONS=exitcode=86 \
+		    "$UKFS" "$T/ext2.img" put -r "$IMGS/tree" "/c$seed"
+		[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
+		[[ "$output" != *Sanitizer* && "$output" != *"runtime error"* ]]
+	done
+}

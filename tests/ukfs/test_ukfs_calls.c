@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <pthread.h>
 #include <rump/rump.h>
 #include <rump/ukfs.h>
 
@@ -422,4 +423,55 @@ T_CASE(release_flags)
 	struct stat st;
 	CHECK(rump_sys_stat("/keep/g", &st) == 0);
 	CHECK_ERR(rump_shutdown(), 0);
+}
+
+/* Threads share one ukfs: each works in its own directory, all see each other's files. */
+struct worker {
+	struct ukfs	*w_fs;
+	int		w_id;
+	int		w_errors;
+};
+
+static void *
+worker_run(void *arg)
+{
+	struct worker *w = arg;
+	char dir[32], path[64];
+	uint8_t buf[64];
+	int i;
+
+	snprintf(dir, sizeof(dir), "/w%d", w->w_id);
+	if (ukfs_mkdir(w->w_fs, dir, 0755) == -1)
+		w->w_errors++;
+	for (i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		if (ukfs_create(w->w_fs, path, 0644) == -1 ||
+		    ukfs_write(w->w_fs, path, 0, (uint8_t *)path, strlen(path)) != (ssize_t)strlen(path) ||
+		    ukfs_read(w->w_fs, path, 0, buf, sizeof(buf)) != (ssize_t)strlen(path) ||
+		    memcmp(buf, path, strlen(path)) != 0)
+			w->w_errors++;
+		if (i % 2 == 0 && ukfs_remove(w->w_fs, path) == -1)
+			w->w_errors++;
+	}
+	return NULL;
+}
+
+T_CASE(threads_share_one_ukfs)
+{
+	struct ukfs *fs = mkfs(0);
+	struct worker w[4];
+	pthread_t t[4];
+	int i, found;
+
+	for (i = 0; i < 4; i++) {
+		w[i] = (struct worker){ fs, i, 0 };
+		CHECK(pthread_create(&t[i], NULL, worker_run, &w[i]) == 0);
+	}
+	for (i = 0; i < 4; i++) {
+		CHECK(pthread_join(t[i], NULL) == 0);
+		CHECK_EQ(w[i].w_errors, 0);
+	}
+	CHECK_EQ(count_entries(fs, "/w3", "f199", &found), 102);
+	CHECK(found);
+	done(fs);
 }
