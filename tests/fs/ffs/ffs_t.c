@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -629,4 +630,163 @@ ffs_t_random_ops(const char *hdir, const char *rdir, unsigned seed, int nops, si
 	for (int i = 0; i < st.n; i++)
 		free(st.paths[i]);
 	free(st.buf);
+}
+
+/* Little-endian stores for ffs_t_mkfs_ufs2_64k. */
+static void
+st16(unsigned char *p, long off, unsigned v)
+{
+	p[off] = (unsigned char)v;
+	p[off + 1] = (unsigned char)(v >> 8);
+}
+
+static void
+st32(unsigned char *p, long off, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[off + i] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+st64(unsigned char *p, long off, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[off + i] = (unsigned char)(v >> (8 * i));
+}
+
+enum {
+	MK_BSIZE = 32768, MK_FSIZE = 4096, MK_FRAG = 8, MK_IPG = 1024, MK_INOPB = 128,
+	MK_SBLKNO = 24, MK_CBLKNO = 32, MK_IBLKNO = 40, MK_DBLKNO = 104, MK_ROOTBLK = 105,
+	MK_CONTIG = 16,
+};
+
+static void
+mk_super(unsigned char *sb, uint32_t nfrags, uint32_t nbfree, uint32_t nffree)
+{
+	st32(sb, 8, MK_SBLKNO);
+	st32(sb, 12, MK_CBLKNO);
+	st32(sb, 16, MK_IBLKNO);
+	st32(sb, 20, MK_DBLKNO);
+	st32(sb, 44, 1);			/* ncg */
+	st32(sb, 48, MK_BSIZE);
+	st32(sb, 52, MK_FSIZE);
+	st32(sb, 56, MK_FRAG);
+	st32(sb, 60, 8);			/* minfree */
+	st32(sb, 72, (uint32_t)~(MK_BSIZE - 1));
+	st32(sb, 76, (uint32_t)~(MK_FSIZE - 1));
+	st32(sb, 80, 15);
+	st32(sb, 84, 12);
+	st32(sb, 88, 4);			/* maxcontig */
+	st32(sb, 92, nfrags / MK_FRAG);		/* maxbpg */
+	st32(sb, 96, 3);			/* fragshift */
+	st32(sb, 100, 3);			/* fsbtodb */
+	st32(sb, 104, 4096);			/* sbsize */
+	st32(sb, 116, MK_BSIZE / 8);		/* nindir */
+	st32(sb, 120, MK_INOPB);
+	st32(sb, 144, 0x5eed);			/* fs_id */
+	st32(sb, 156, MK_FSIZE);		/* cssize */
+	st32(sb, 160, MK_FSIZE);		/* cgsize */
+	st32(sb, 184, MK_IPG);
+	st32(sb, 188, nfrags);			/* fpg */
+	sb[209] = 1;				/* clean */
+	sb[211] = 0x80;				/* FS_FLAGS_UPDATED */
+	st32(sb, 860, MK_BSIZE);		/* maxbsize */
+	st64(sb, 1000, 65536);			/* sblockloc */
+	st64(sb, 1008, 1);			/* cstotal: ndir */
+	st64(sb, 1016, nbfree);
+	st64(sb, 1024, MK_IPG - 3);
+	st64(sb, 1032, nffree);
+	st64(sb, 1072, 1600000000);		/* time */
+	st64(sb, 1080, nfrags);			/* size */
+	st64(sb, 1088, nfrags - MK_SBLKNO - (MK_DBLKNO - MK_SBLKNO) - 1);	/* dsize */
+	st64(sb, 1096, MK_DBLKNO);		/* csaddr */
+	st32(sb, 1196, 16384);			/* avgfilesize */
+	st32(sb, 1200, 64);			/* avgfpdir */
+	st32(sb, 1316, MK_CONTIG);		/* contigsumsize */
+	st32(sb, 1320, 120);			/* maxsymlinklen */
+	st32(sb, 1324, 2);			/* 4.4BSD inode format */
+	st64(sb, 1328, (uint64_t)1 << 40);	/* maxfilesize */
+	st64(sb, 1336, MK_BSIZE - 1);		/* qbmask */
+	st64(sb, 1344, MK_FSIZE - 1);		/* qfmask */
+	st32(sb, 1372, 0x19540119);
+}
+
+static void
+mk_cg(unsigned char *cg, uint32_t nfrags, uint32_t nbfree, uint32_t nffree)
+{
+	uint32_t iused = 168, freeoff = iused + MK_IPG / 8, nblk = nfrags / MK_FRAG;
+	uint32_t clsum = (freeoff + nfrags / 8 + 3) & ~3u, cloff = clsum + (MK_CONTIG + 1) * 4;
+
+	st32(cg, 4, 0x090255);
+	st32(cg, 20, nfrags);			/* ndblk */
+	st32(cg, 24, 1);			/* cs: ndir, nbfree, nifree, nffree */
+	st32(cg, 28, nbfree);
+	st32(cg, 32, MK_IPG - 3);
+	st32(cg, 36, nffree);
+	st32(cg, 52 + 4 * (MK_FRAG - 2), 1);	/* frsum: one run of 6 free frags */
+	st32(cg, 92, iused);
+	st32(cg, 96, freeoff);
+	st32(cg, 100, cloff + (nblk + 7) / 8);	/* nextfreeoff */
+	st32(cg, 104, clsum);
+	st32(cg, 108, cloff);
+	st32(cg, 112, nblk);
+	st32(cg, 116, MK_IPG);
+	st32(cg, 120, 2 * MK_INOPB);		/* initediblk */
+	cg[iused] = 0x07;			/* inodes 0, 1, 2 */
+	for (uint32_t f = MK_ROOTBLK + 1; f < nfrags; f++)
+		cg[freeoff + f / 8] |= (unsigned char)(1u << (f % 8));
+	for (uint32_t b = (MK_ROOTBLK + MK_FRAG) / MK_FRAG; b < nblk; b++)
+		cg[cloff + b / 8] |= (unsigned char)(1u << (b % 8));
+	st32(cg, clsum + 4 * MK_CONTIG, 1);	/* one free run, longer than the cap */
+}
+
+static void
+mk_root(unsigned char *img)
+{
+	unsigned char *di = img + (long)MK_IBLKNO * MK_FSIZE + 2 * 256;
+	unsigned char *d = img + (long)MK_ROOTBLK * MK_FSIZE;
+
+	st16(di, 0, 040755);
+	st16(di, 2, 2);				/* nlink */
+	st64(di, 16, 512);			/* size */
+	st64(di, 24, MK_FSIZE / 512);		/* blocks */
+	for (int i = 0; i < 4; i++)
+		st64(di, 32 + 8 * i, 1600000000);	/* atime, mtime, ctime, birthtime */
+	st32(di, 80, 1);			/* gen */
+	st64(di, 112, MK_ROOTBLK);		/* db[0] */
+	st32(d, 0, 2);
+	st16(d, 4, 12);
+	d[6] = 4;
+	d[7] = 1;
+	d[8] = '.';
+	st32(d, 12, 2);
+	st16(d, 16, 500);
+	d[18] = 4;
+	d[19] = 2;
+	d[20] = d[21] = '.';
+}
+
+void
+ffs_t_mkfs_ufs2_64k(struct ffs_t *t, int mb)
+{
+	uint32_t nfrags = (uint32_t)mb * (1 << 20) / MK_FSIZE;
+	uint32_t nbfree = nfrags / MK_FRAG - (MK_ROOTBLK + MK_FRAG) / MK_FRAG, nffree = 6;
+	size_t len = (size_t)nfrags * MK_FSIZE;
+	unsigned char *img;
+	FILE *f;
+
+	CHECK(mb >= 4 && mb <= 128);
+	CHECK((img = calloc(1, len)) != NULL);
+	mk_super(img + 65536, nfrags, nbfree, nffree);
+	memcpy(img + (long)MK_SBLKNO * MK_FSIZE, img + 65536, 4096);	/* cg 0's copy */
+	mk_cg(img + (long)MK_CBLKNO * MK_FSIZE, nfrags, nbfree, nffree);
+	st32(img + (long)MK_DBLKNO * MK_FSIZE, 0, 1);	/* summary area: ndir, nbfree, nifree, nffree */
+	st32(img + (long)MK_DBLKNO * MK_FSIZE, 4, nbfree);
+	st32(img + (long)MK_DBLKNO * MK_FSIZE, 8, MK_IPG - 3);
+	st32(img + (long)MK_DBLKNO * MK_FSIZE, 12, nffree);
+	mk_root(img);
+	CHECK((f = fopen(t->ft_img, "wb")) != NULL);
+	CHECK(fwrite(img, 1, len, f) == len);
+	CHECK(fclose(f) == 0);
+	free(img);
 }

@@ -35,6 +35,13 @@ void	ffs_t_random_ops(const char *hdir, const char *rdir, unsigned seed, int nop
 void	ffs_t_poke(struct ffs_t *t, long off, const void *buf, size_t len);
 void	ffs_t_peek(struct ffs_t *t, long off, void *buf, size_t len);
 
+/*
+ * An empty little-endian UFS2 file system with its superblock at 64 KiB
+ * (as FreeBSD's newfs makes it; makefs cannot): 32 KiB blocks, 4 KiB
+ * fragments, one cylinder group, mb MiB (4..128).
+ */
+void	ffs_t_mkfs_ufs2_64k(struct ffs_t *t, int mb);
+
 /* Geometry of a little-endian image with its superblock at 8192 (what makefs writes). */
 struct ffs_t_geom {
 	int	g_ufs2, g_bsize, g_fsize, g_frag, g_ipg, g_fpg, g_iblkno, g_cblkno, g_inosz;

@@ -343,3 +343,23 @@ T_CASE(sync_and_noatime)
 	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
+
+/* UFS2 with the superblock at 64 KiB (the FreeBSD layout): written at random, then checked and read by sleuthkit. */
+T_CASE(ufs2_sb64k_sleuthkit)
+{
+	struct ffs_t t;
+
+	ffs_t_init(&t);
+	ffs_t_mkfs_ufs2_64k(&t, 24);
+	CHECK_EQ(check_image(t.ft_img), 0);
+	CHECK_EQ(ffs_t_system("fls -f ufs2 '%s' >/dev/null", t.ft_img), 0);
+	ffs_t_compare_times = false;
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	ffs_t_random_ops(t.ft_tree, "/mnt", 64, 1500, 300000);
+	ffs_t_compare(t.ft_tree, "/mnt");
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	CHECK_EQ(ffs_t_system("'%s' '%s' '%s' ufs2", getenv("FFS_T_SLEUTH"), t.ft_img, t.ft_tree), 0);
+	ffs_t_cleanup(&t);
+}
