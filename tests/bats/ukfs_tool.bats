@@ -209,6 +209,23 @@ edit_commands() {
 	done
 }
 
+@test "owners survive put and get -r as root; -o sync,noatime mounts" {
+	[ "$(id -u)" = 0 ]
+	img_copy ext2.img
+	"$UKFS" -o sync,noatime "$T/ext2.img" chown 1234:5678 /hello.txt
+	"$UKFS" -o sync "$T/ext2.img" chown -h 4321:8765 /abs-link
+	"$UKFS" -o noatime "$T/ext2.img" get -r / "$T/out"
+	[ "$(stat -c %u:%g "$T/out/hello.txt")" = 1234:5678 ]
+	[ "$(stat -c %u:%g "$T/out/usr/hardlink")" = 1234:5678 ]
+	[ "$(stat -c %u:%g "$T/out/abs-link")" = 4321:8765 ]
+	chown 777:888 "$T/out/etc/passwd"
+	"$UKFS" "$T/ext2.img" put -r "$T/out" /again
+	run "$UKFS" "$T/ext2.img" stat /again/etc/passwd /again/abs-link
+	[[ "$output" == *"Uid: 777"*"Gid: 888"*"Uid: 4321"*"Gid: 8765"* ]]
+	run e2fsck -fn "$T/ext2.img"
+	[ "$status" -eq 0 ]
+}
+
 @test "find, du, df on ext2 and FFS" {
 	for img in ext2.img ffs1.img; do
 		run "$UKFS" "$IMGS/$img" find / -type l
@@ -223,6 +240,10 @@ edit_commands() {
 		[ "$status" -eq 0 ]
 		kb=${output%%[[:space:]]*}
 		[ "$kb" -ge 300 ]
+		# A file with two names is counted once.
+		run "$UKFS" "$IMGS/$img" du /
+		[ "$status" -eq 0 ]
+		[[ "${lines[-1]}" == *"	/" ]]
 		run "$UKFS" "$IMGS/$img" df
 		[ "$status" -eq 0 ]
 		[[ "${lines[1]}" == ext2fs* || "${lines[1]}" == ffs* ]]

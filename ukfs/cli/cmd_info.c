@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -20,7 +21,9 @@ struct find_opts {
 static const char *stat_type(mode_t mode);
 static void stat_time(const char *label, const struct timespec *ts);
 static int find_walk(struct cli *c, const struct find_opts *o, const char *path, int depth);
-static int du_walk(struct cli *c, const char *path, bool print, int depth, uint64_t *kbp);
+struct du_seen;
+static int du_walk(struct cli *c, struct du_seen *ds, const char *path, bool print, int depth,
+    uint64_t *kbp);
 
 static const char *
 stat_type(mode_t mode)
@@ -153,9 +156,34 @@ cmd_find(struct cli *c, int argc, char **argv)
 	return find_walk(c, &o, start, 0);
 }
 
-/* KiB allocated below path (st_blocks), each file once per hard link seen... counted per name, as du -l. */
+/* Inodes with several links already counted, so du counts each file once (as du(1)). */
+struct du_seen {
+	ino_t	*ds_inos;
+	size_t	ds_count, ds_cap;
+};
+
+static bool
+du_seen_before(struct du_seen *ds, ino_t ino)
+{
+	ino_t *n;
+	size_t i;
+
+	for (i = 0; i < ds->ds_count; i++)
+		if (ds->ds_inos[i] == ino)
+			return true;
+	if (ds->ds_count == ds->ds_cap) {
+		ds->ds_cap = ds->ds_cap ? 2 * ds->ds_cap : 64;
+		if ((n = realloc(ds->ds_inos, ds->ds_cap * sizeof(*n))) == NULL)
+			return false;
+		ds->ds_inos = n;
+	}
+	ds->ds_inos[ds->ds_count++] = ino;
+	return false;
+}
+
+/* KiB allocated at and below path (st_blocks); directories printed unless summary. */
 static int
-du_walk(struct cli *c, const char *path, bool print, int depth, uint64_t *kbp)
+du_walk(struct cli *c, struct du_seen *ds, const char *path, bool print, int depth, uint64_t *kbp)
 {
 	struct cli_names names;
 	char sub[PATH_MAX];
@@ -168,6 +196,8 @@ du_walk(struct cli *c, const char *path, bool print, int depth, uint64_t *kbp)
 		cli_err(c, path, errno);
 		return CLI_FAIL;
 	}
+	if (!S_ISDIR(st.st_mode) && st.st_nlink > 1 && du_seen_before(ds, st.st_ino))
+		return CLI_OK;
 	kb = (uint64_t)st.st_blocks / 2;
 	if (S_ISDIR(st.st_mode) && depth < WALK_MAXDEPTH) {
 		if (cli_readdir(c, path, false, &names) == -1) {
@@ -178,7 +208,7 @@ du_walk(struct cli *c, const char *path, bool print, int depth, uint64_t *kbp)
 			if (strchr(names.n_names[i], '/') != NULL ||
 			    !cli_join(sub, path, names.n_names[i]))
 				rv = CLI_FAIL;
-			else if (du_walk(c, sub, print, depth + 1, &kb) != CLI_OK)
+			else if (du_walk(c, ds, sub, print, depth + 1, &kb) != CLI_OK)
 				rv = CLI_FAIL;
 		}
 		cli_names_free(&names);
@@ -192,6 +222,7 @@ du_walk(struct cli *c, const char *path, bool print, int depth, uint64_t *kbp)
 int
 cmd_du(struct cli *c, int argc, char **argv)
 {
+	struct du_seen ds = { NULL, 0, 0 };
 	bool summary = false;
 	uint64_t kb = 0;
 	const char *path = "/";
@@ -206,7 +237,8 @@ cmd_du(struct cli *c, int argc, char **argv)
 		return cli_usage("du");
 	if (optind < argc)
 		path = argv[optind];
-	rv = du_walk(c, path, !summary, 0, &kb);
+	rv = du_walk(c, &ds, path, !summary, 0, &kb);
+	free(ds.ds_inos);
 	if (summary)
 		printf("%ju\t%s\n", (uintmax_t)kb, path);
 	return rv;
