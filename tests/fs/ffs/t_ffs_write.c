@@ -1,5 +1,6 @@
 /* t_ffs_write.c: ffs read-write: seeded random operations against a host directory, then the checker and a read-only remount. */
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -361,5 +362,170 @@ T_CASE(ufs2_sb64k_sleuthkit)
 	t_halt();
 	CHECK_EQ(check_image(t.ft_img), 0);
 	CHECK_EQ(ffs_t_system("'%s' '%s' '%s' ufs2", getenv("FFS_T_SLEUTH"), t.ft_img, t.ft_tree), 0);
+	ffs_t_cleanup(&t);
+}
+
+struct worker {
+	pthread_t	w_thread;
+	int		w_id;
+	int		w_error;
+};
+
+/* Each thread grows, shrinks and replaces files in its own directory, all allocating from one group. */
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	char dir[64], path[96], buf[20000];
+	unsigned seed = (unsigned)w->w_id;
+
+	snprintf(dir, sizeof(dir), "/mnt/w%d", w->w_id);
+	if (rump_sys_mkdir(dir, 0755) != 0) {
+		w->w_error = errno;
+		return NULL;
+	}
+	for (int i = 0; i < 300 && w->w_error == 0; i++) {
+		size_t len = (size_t)rand_r(&seed) % sizeof(buf);
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/f%d", dir, rand_r(&seed) % 20);
+		memset(buf, 'a' + w->w_id, len);
+		if ((fd = rump_sys_open(path, O_CREAT | O_RDWR | O_TRUNC, 0644)) < 0 ||
+		    rump_sys_write(fd, buf, len) != (ssize_t)len ||
+		    rump_sys_ftruncate(fd, (off_t)len / 2) != 0 || rump_sys_close(fd) != 0)
+			w->w_error = errno ? errno : EIO;
+		if (i % 7 == 0)
+			(void)rump_sys_unlink(path);
+	}
+	return NULL;
+}
+
+T_CASE(threads_allocate)
+{
+	struct worker w[6];
+	struct ffs_t t;
+
+	setenv("RUMP_NCPU", "4", 1);
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "le", 8192, 1024, "-s 24m -o density=8192");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	for (int i = 0; i < 6; i++) {
+		w[i].w_id = i;
+		w[i].w_error = 0;
+		CHECK_EQ(pthread_create(&w[i].w_thread, NULL, worker_main, &w[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		CHECK_EQ(pthread_join(w[i].w_thread, NULL), 0);
+		CHECK_EQ(w[i].w_error, 0);
+	}
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
+
+/* A read-write mount changed to read-only writes everything and the clean flag at once. */
+T_CASE(update_rw_to_ro)
+{
+	struct ffs_t t;
+	struct ufs_args args = { .fspec = (char *)"/dev/img0" };
+	uint8_t clean;
+	int fd;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 1, "be", 0, 0, "-s 8m");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK((fd = rump_sys_open("/mnt/f", O_CREAT | O_WRONLY, 0644)) >= 0);
+	CHECK_EQ(rump_sys_write(fd, "data", 4), 4);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	ffs_t_peek(&t, 8192 + 209, &clean, 1);
+	CHECK_EQ(clean, 0);
+	CHECK_EQ(rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_UPDATE | RUMP_MNT_RDONLY, &args,
+	    sizeof(args)), 0);
+	ffs_t_peek(&t, 8192 + 209, &clean, 1);
+	CHECK_EQ(clean, 1);
+	/* Still mounted here: the checker runs in a process of its own. */
+	CHECK_EQ(ffs_t_system("'%s' '%s' >/dev/null", getenv("FFS_T_FSCK"), t.ft_img), 0);
+	CHECK_ERRNO(rump_sys_open("/mnt/g", O_CREAT | O_WRONLY, 0644), EROFS);
+	CHECK_ERRNO(rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_UPDATE, &args, sizeof(args)),
+	    EOPNOTSUPP);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
+
+struct dent {
+	uint64_t	d_ino;
+	int64_t		d_off;
+	unsigned short	d_reclen;
+	unsigned char	d_type;
+	char		d_name[];
+};
+
+/* Names of one getdents call; returns how many. */
+static int
+read_names(int fd, char seen[][300], int *n, size_t bufsize)
+{
+	char buf[4096];
+	ssize_t len = rump_sys_getdents(fd, buf, bufsize);
+	int got = 0;
+
+	CHECK(len >= 0);
+	for (ssize_t off = 0; off < len; got++) {
+		struct dent *d = (struct dent *)(buf + off);
+		off += d->d_reclen;
+		for (int i = 0; i < *n; i++)
+			if (strcmp(seen[i], d->d_name) == 0)
+				t_fail(__FILE__, __LINE__, "%s returned twice", d->d_name);
+		snprintf(seen[(*n)++], 300, "%s", d->d_name);
+	}
+	return got;
+}
+
+/* Cookies stay valid while entries are removed and added: nothing twice, nothing still there missed. */
+T_CASE(readdir_cookies_stable)
+{
+	static char seen[400][300];
+	struct ffs_t t;
+	char path[400];
+	int fd, n = 0, fd2;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "be", 0, 0, "-s 8m -o density=4096");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt/d", 0755), 0);
+	for (int i = 0; i < 150; i++) {
+		snprintf(path, sizeof(path), "/mnt/d/%03d_%0100d", i, i);
+		CHECK((fd2 = rump_sys_open(path, O_CREAT | O_WRONLY, 0644)) >= 0);
+		CHECK_EQ(rump_sys_close(fd2), 0);
+	}
+	CHECK((fd = rump_sys_open("/mnt/d", O_RDONLY | O_DIRECTORY)) >= 0);
+	CHECK(read_names(fd, seen, &n, 1000) > 0);
+	/* Remove every other file numbered 100 or more, and every file seen so far but "." and "..". */
+	for (int i = 0; i < 150; i++) {
+		snprintf(path, sizeof(path), "%03d_%0100d", i, i);
+		bool was_seen = false;
+		for (int k = 0; k < n; k++)
+			was_seen |= strcmp(seen[k], path) == 0;
+		if (was_seen || (i >= 100 && i % 2 == 0)) {
+			snprintf(path, sizeof(path), "/mnt/d/%03d_%0100d", i, i);
+			CHECK_EQ(rump_sys_unlink(path), 0);
+		}
+	}
+	while (read_names(fd, seen, &n, 1000) > 0)
+		;
+	CHECK_EQ(rump_sys_close(fd), 0);
+	for (int i = 0; i < 150; i++) {
+		bool found = false;
+		snprintf(path, sizeof(path), "%03d_%0100d", i, i);
+		for (int k = 0; k < n; k++)
+			found |= strcmp(seen[k], path) == 0;
+		if (!found && !(i >= 100 && i % 2 == 0))
+			t_fail(__FILE__, __LINE__, "%s missed", path);
+	}
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
