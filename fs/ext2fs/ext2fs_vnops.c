@@ -85,7 +85,7 @@ make_node_content(struct ext2fs_inode *dp, struct ext2fs_inode *ip, const char *
 
 	if (S_ISDIR(ip->i_mode))
 		return ext2fs_dir_init(ip, dp->i_number, cred);
-	if (!S_ISLNK(ip->i_mode))
+	if (!S_ISLNK(ip->i_mode) || target == NULL)
 		return 0;
 	len = strlen(target);
 	if (len <= EXT2_FAST_SYMLINK_MAX) {
