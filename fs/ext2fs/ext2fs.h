@@ -30,7 +30,8 @@ struct ext2fs_mount {
 	struct vnode	*e2m_devvp;		/* referenced; what we bread */
 	struct bdev	*e2m_bdev;
 	bool		e2m_ronly;		/* no writes (may turn true by an update) */
-	bool		e2m_devronly;		/* the device was opened read-only */
+	bool		e2m_devronly;		/* the device was opened read-only at mount */
+	struct bdev	*e2m_wbdev;		/* a writer open added by a ro->rw update, or NULL */
 	uint16_t	e2m_mntstate;		/* s_state found at a read-write mount */
 	uint32_t	e2m_nextgen;		/* i_generation of the next new inode; e2m_lock */
 	kmutex_t	e2m_lock;
@@ -103,6 +104,7 @@ struct ext2fs_inode {
 
 /* ext2fs_super.c */
 int	ext2fs_sb_load(struct ext2fs_mount *e2m, int mntflags);
+int	ext2fs_sb_check_rw(struct ext2fs_mount *e2m, int mntflags);
 int	ext2fs_gd_load(struct ext2fs_mount *e2m);
 int	ext2fs_sb_write(struct ext2fs_mount *e2m, bool wait);
 int	ext2fs_bread(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp);
@@ -118,7 +120,6 @@ void	ext2fs_time_fit(const struct ext2fs_inode *ip, struct timespec *ts);
 void	ext2fs_inode_init(struct ext2fs_inode *ip, struct ext2fs_mount *e2m, ino_t ino);
 enum vtype ext2fs_vtype(const struct ext2fs_inode *ip);
 bool	ext2fs_is_fastlink(const struct ext2fs_inode *ip);
-void	ext2fs_setsize(struct ext2fs_inode *ip, uint64_t size);
 
 /* ext2fs_bmap.c */
 int	ext2fs_bmap(struct ext2fs_inode *ip, uint64_t lbn, uint32_t *pbnp);

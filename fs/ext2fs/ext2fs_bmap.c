@@ -131,6 +131,9 @@ ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok, uint32_t *pbnp,
 	*newp = false;
 	if ((depth = bmap_path(e2m, lbn, idx)) < 0)
 		return EFBIG;
+	/* First allocation since the inode was loaded: continue after the block before. */
+	if (ip->i_lastblk == 0 && lbn > 0 && ext2fs_bmap(ip, lbn - 1, &bno) == 0 && bno != 0)
+		ip->i_lastblk = bno;
 	if ((bno = ip->i_db[idx[0]]) == 0) {
 		if ((error = alloc_one(ip, resok, depth > 0, &bno)) != 0)
 			return error;

@@ -247,9 +247,3 @@ ext2fs_is_fastlink(const struct ext2fs_inode *ip)
 
 	return S_ISLNK(ip->i_mode) && ip->i_nblocks == eablocks;
 }
-
-void
-ext2fs_setsize(struct ext2fs_inode *ip, uint64_t size)
-{
-	ip->i_size = size;
-}

@@ -227,6 +227,17 @@ sb_check_state(const struct ext2fs_sb *sb, int mntflags)
 	return 0;
 }
 
+/* May the mounted file system turn read-write (an update from read-only)? */
+int
+ext2fs_sb_check_rw(struct ext2fs_mount *e2m, int mntflags)
+{
+	int error;
+
+	if ((error = sb_check_features(e2m, mntflags & ~MNT_RDONLY)) != 0)
+		return error;
+	return sb_check_state(&e2m->e2m_sb, mntflags & ~MNT_RDONLY);
+}
+
 int
 ext2fs_sb_load(struct ext2fs_mount *e2m, int mntflags)
 {
@@ -345,6 +356,10 @@ ext2fs_sb_write(struct ext2fs_mount *e2m, bool wait)
 	if (e2m->e2m_ronly)
 		return 0;
 	mutex_enter(&e2m->e2m_lock);
+	if (!e2m->e2m_dirty) {	/* the syncer calls often: an idle fs writes nothing */
+		mutex_exit(&e2m->e2m_lock);
+		return 0;
+	}
 	sb_encode(e2m);
 	e2m->e2m_dirty = false;
 	if (sbblock == 0)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "ext2fs.h"
+#include "blkdev.h"
 #include "component.h"
 
 static int	ext2fs_mount(struct mount *mp, void *data, size_t len);
@@ -31,6 +32,9 @@ mark_mounted(struct ext2fs_mount *e2m)
 	struct timespec now;
 
 	vfs_timestamp(&now);
+	mutex_enter(&e2m->e2m_lock);
+	e2m->e2m_dirty = true;
+	mutex_exit(&e2m->e2m_lock);
 	e2m->e2m_mntstate = e2_le16(e2m->e2m_sb.s_state);
 	e2m->e2m_sb.s_state = e2_tole16(e2m->e2m_mntstate & ~EXT2_STATE_VALID);
 	e2m->e2m_sb.s_mnt_count = e2_tole16((uint16_t)(e2_le16(e2m->e2m_sb.s_mnt_count) + 1));
@@ -46,11 +50,31 @@ mark_unmounted(struct ext2fs_mount *e2m)
 	int error;
 
 	vfs_timestamp(&now);
+	mutex_enter(&e2m->e2m_lock);
+	e2m->e2m_dirty = true;
+	mutex_exit(&e2m->e2m_lock);
 	e2m->e2m_sb.s_state = e2_tole16(e2m->e2m_mntstate);
 	e2m->e2m_sb.s_wtime = e2_tole32((uint32_t)now.tv_sec);
 	error = ext2fs_sb_write(e2m, false);
 	if (error == 0)
 		error = vflushbuf(e2m->e2m_devvp, true);
+	return error;
+}
+
+/* Read-only to read-write: the checks of a read-write mount, and the device opened for writing. */
+static int
+mount_update_rw(struct ext2fs_mount *e2m, int mntflags)
+{
+	int error;
+
+	if ((error = ext2fs_sb_check_rw(e2m, mntflags)) != 0)
+		return error;
+	if (e2m->e2m_devronly && e2m->e2m_wbdev == NULL &&
+	    (error = bdev_open(e2m->e2m_devvp, true, &e2m->e2m_wbdev)) != 0)
+		return error;
+	e2m->e2m_ronly = false;
+	if ((error = mark_mounted(e2m)) != 0)
+		e2m->e2m_ronly = true;
 	return error;
 }
 
@@ -67,7 +91,7 @@ mount_update(struct mount *mp)
 		return 0;
 	}
 	if (e2m->e2m_ronly && !(mp->mnt_flag & MNT_RDONLY))
-		return EOPNOTSUPP;	/* the device was opened read-only */
+		return mount_update_rw(e2m, mp->mnt_flag);
 	return 0;
 }
 
@@ -144,6 +168,8 @@ ext2fs_unmount(struct mount *mp, int mntflags)
 	(void)mntflags;
 	if (!e2m->e2m_ronly)
 		error = mark_unmounted(e2m);
+	if (e2m->e2m_wbdev != NULL)
+		bdev_close(e2m->e2m_wbdev, true);
 	vfs_closedev(e2m->e2m_devvp, e2m->e2m_bdev, e2m->e2m_devronly);
 	e2m_free(e2m);
 	mp->mnt_data = NULL;

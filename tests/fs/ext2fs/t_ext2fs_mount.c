@@ -244,7 +244,7 @@ T_CASE(opt_sync)
 	t_img_cleanup(&t);
 }
 
-T_CASE(update_rw_to_ro)
+T_CASE(update_rw_ro_rw)
 {
 	struct t_img t;
 
@@ -257,9 +257,22 @@ T_CASE(update_rw_to_ro)
 	CHECK_EQ(peek(&t, SB_STATE, 2), 1);
 	t_fsck(&t);
 	CHECK_ERRNO(rump_sys_mkdir(T_MNT "/y", 0755), EROFS);
+	/* and back to read-write */
+	CHECK_EQ(t_mount(&t, RUMP_MNT_UPDATE), 0);
+	CHECK_EQ(peek(&t, SB_STATE, 2), 0);
+	CHECK(rump_sys_mkdir(T_MNT "/y", 0755) == 0);
+	t_umount();
+	CHECK_EQ(peek(&t, SB_STATE, 2), 1);
+	t_fsck(&t);
+	/* a read-only mount of an unclean image is not upgraded without force */
+	poke(&t, SB_STATE, 2, 0);
+	CHECK_EQ(t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_ERRNO(t_mount(&t, RUMP_MNT_UPDATE), EPERM);
+	CHECK_ERRNO(rump_sys_mkdir(T_MNT "/z", 0755), EROFS);
+	CHECK_EQ(t_mount(&t, RUMP_MNT_UPDATE | RUMP_MNT_FORCE), 0);
+	CHECK(rump_sys_mkdir(T_MNT "/z", 0755) == 0);
 	t_umount();
 	t_halt();
-	t_fsck(&t);
 	t_img_cleanup(&t);
 }
 

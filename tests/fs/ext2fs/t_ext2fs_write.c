@@ -442,3 +442,56 @@ T_CASE(reserved_blocks)
 	write_at(T_MNT "/root", 1, 0, 20000);
 	finish(&t);
 }
+
+T_CASE(enospc_inodes)
+{
+	struct t_img t;
+	char p[PATH_MAX];
+	int i, fd;
+
+	setup(&t, "-b 1024 -N 32", "4M");
+	for (i = 0; i < 100; i++) {
+		snprintf(p, sizeof(p), T_MNT "/f%d", i);
+		if ((fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644)) < 0)
+			break;
+		CHECK(rump_sys_close(fd) == 0);
+	}
+	CHECK_EQ(errno, ENOSPC);
+	CHECK(i > 10 && i < 32);
+	CHECK_ERRNO(rump_sys_mkdir(T_MNT "/d", 0755), ENOSPC);
+	CHECK_ERRNO(rump_sys_symlink("x", T_MNT "/l"), ENOSPC);
+	cycle(&t, 0);
+	CHECK(rump_sys_unlink(T_MNT "/f0") == 0);
+	CHECK(rump_sys_mkdir(T_MNT "/d", 0755) == 0);
+	finish(&t);
+}
+
+/* Sequential writes get contiguous blocks, also when a file is appended to after a remount. */
+T_CASE(contiguous_allocation)
+{
+	struct t_img t;
+	char cmd[PATH_MAX + 128];
+	long prev = -1, b, jumps = 0, n = 0;
+	FILE *f;
+
+	setup(&t, "-b 1024", "16M");
+	write_at(T_MNT "/f", 1, 0, 512 * 1024);
+	cycle(&t, 0);
+	write_at(T_MNT "/f", 1, 512 * 1024, 512 * 1024);
+	t_umount();
+	snprintf(cmd, sizeof(cmd), "debugfs -R 'blocks /f' '%s' 2>/dev/null | tr ' ' '\\n'", t.img);
+	f = popen(cmd, "r");
+	CHECK(f != NULL);
+	while (fscanf(f, "%ld", &b) == 1) {
+		if (prev >= 0 && b != prev + 1)
+			jumps++;
+		prev = b;
+		n++;
+	}
+	pclose(f);
+	CHECK(n >= 1024 && n < 1040);	/* data and indirect blocks */
+	if (jumps > 8)
+		t_fail(__FILE__, __LINE__, "%ld discontinuities in 1024 blocks", jumps);
+	CHECK_EQ(t_mount(&t, 0), 0);
+	finish(&t);
+}
