@@ -21,7 +21,7 @@ cli_join(char *out, const char *dir, const char *name)
 		dl--;
 	if (dl + 1 + nl + 1 > PATH_MAX)
 		return false;
-	memcpy(out, dir, dl);
+	memmove(out, dir, dl);		/* out may be dir itself */
 	out[dl] = '/';
 	memcpy(out + dl + 1, name, nl + 1);
 	return true;
