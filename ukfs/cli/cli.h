@@ -63,6 +63,9 @@ int	cli_copyout(struct cli *c, const char *path, int fd, const char **where);
 /* Copy host descriptor fd into the open image descriptor ifd (errno on -1). */
 int	cli_copyin(struct cli *c, int fd, int ifd, const char **where);
 
+/* Print a name read from the image; on a terminal, non-printing bytes show as '?' (as ls does). */
+void	cli_putname(const char *name);
+
 /* Mode as ls shows it ("drwxr-xr-x") into buf[11]. */
 void	cli_modestr(mode_t mode, char *buf);
 

@@ -1,9 +1,11 @@
 /* cli_util.c: path joining, sorted directory listings and mode strings for the ukfs commands. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -155,4 +157,20 @@ cli_modestr(mode_t mode, char *buf)
 	if (mode & S_ISVTX)
 		buf[9] = (mode & S_IXOTH) ? 't' : 'T';
 	buf[10] = '\0';
+}
+
+void
+cli_putname(const char *name)
+{
+	static int tty = -1;
+	const unsigned char *p;
+
+	if (tty == -1)
+		tty = isatty(STDOUT_FILENO);
+	if (!tty) {
+		fputs(name, stdout);
+		return;
+	}
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		putchar(isprint(*p) || *p >= 0x80 ? *p : '?');
 }

@@ -102,8 +102,10 @@ find_walk(struct cli *c, const struct find_opts *o, const char *path, int depth)
 		return CLI_FAIL;
 	}
 	if ((o->fo_name == NULL || fnmatch(o->fo_name, cli_basename(path), 0) == 0) &&
-	    (o->fo_type == 0 || (int)(st.st_mode & S_IFMT) == o->fo_type))
-		printf("%s\n", path);
+	    (o->fo_type == 0 || (int)(st.st_mode & S_IFMT) == o->fo_type)) {
+		cli_putname(path);
+		putchar('\n');
+	}
 	if (!S_ISDIR(st.st_mode))
 		return CLI_OK;
 	if (depth >= WALK_MAXDEPTH) {

@@ -25,24 +25,27 @@ ls_entry(struct cli *c, const struct ls_opts *o, const char *path, const char *n
 	ssize_t n;
 
 	if (!o->lo_long) {
-		printf("%s\n", name);
+		cli_putname(name);
+		putchar('\n');
 		return;
 	}
 	cli_modestr(st->st_mode, mode);
 	gmtime_r(&st->st_mtim.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-		printf("%s %3ju %5ju %5ju %4u, %4u %s %s", mode, (uintmax_t)st->st_nlink,
+		printf("%s %3ju %5ju %5ju %4u, %4u %s ", mode, (uintmax_t)st->st_nlink,
 		    (uintmax_t)st->st_uid, (uintmax_t)st->st_gid, major(st->st_rdev),
-		    minor(st->st_rdev), when, name);
+		    minor(st->st_rdev), when);
 	else
-		printf("%s %3ju %5ju %5ju %10jd %s %s", mode, (uintmax_t)st->st_nlink,
-		    (uintmax_t)st->st_uid, (uintmax_t)st->st_gid, (intmax_t)st->st_size, when, name);
+		printf("%s %3ju %5ju %5ju %10jd %s ", mode, (uintmax_t)st->st_nlink,
+		    (uintmax_t)st->st_uid, (uintmax_t)st->st_gid, (intmax_t)st->st_size, when);
+	cli_putname(name);
 	if (S_ISLNK(st->st_mode)) {
 		n = ukfs_readlink(c->c_fs, path, target, sizeof(target) - 1);
 		if (n >= 0) {
 			target[n] = '\0';
-			printf(" -> %s", target);
+			printf(" -> ");
+			cli_putname(target);
 		}
 	}
 	printf("\n");
