@@ -342,6 +342,24 @@ edit_commands() {
 	[[ "$output" == *"line 2: unknown command 'bogus'"* ]]
 	run e2fsck -fn "$T/ext2.img"
 	[ "$status" -eq 0 ]
+	# On FFS too, and the checker is clean afterwards.
+	img_copy ffs2be.img
+	run "$UKFS" "$T/ffs2be.img" sh "$T/script"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "f" ]
+	run "$UKFS" "$T/ffs2be.img" check
+	[ "$status" -eq 0 ]
+}
+
+@test "commands and scripts that only read leave the image file unchanged (read-only mount)" {
+	for img in ext2.img ffs1.img; do
+		img_copy $img
+		printf 'ls -lR /\ncat /hello.txt\nfind / -name x\ndu -s\nstat /etc\n' |
+			"$UKFS" "$T/$img" sh > /dev/null
+		"$UKFS" "$T/$img" get -r / "$T/out.$img"
+		"$UKFS" "$T/$img" diff / "$T/out.$img" || true
+		cmp "$T/$img" "$IMGS/$img"
+	done
 }
 
 @test "I/O errors (RUMP_BLKFAIL) give exit 1 and a message, never a crash" {
