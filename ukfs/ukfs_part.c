@@ -198,11 +198,12 @@ ukfs_part_tostring(struct ukfs_part *part, char *str, size_t strsize)
 int
 ukfs_part_range(struct ukfs_part *part, uint64_t *offp, uint64_t *sizep)
 {
-	if (part == NULL || part == ukfs_part_na) {
+	if (part == ukfs_part_na) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (part->part_type == UKFS_PART_NONE) {
+	/* NULL (as UKFS_DEVICE_ARGVPROBE leaves it) is the whole image. */
+	if (part == NULL || part->part_type == UKFS_PART_NONE) {
 		*offp = 0;
 		*sizep = RUMP_ETFS_SIZE_ENDOFF;
 		return 0;

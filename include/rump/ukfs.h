@@ -155,6 +155,19 @@ extern struct ukfs_part *ukfs_part_na;
 #define UKFS_MBR_SCANMAGIC		"%MBR:"
 #define UKFS_GPT_SCANMAGIC		"%GPT:"
 #define UKFS_DEVICE_MAXSTR		128
+/* Room for an image path with its suffix. */
+#define UKFS_DEVICE_MAXPATHLEN		(4096 + UKFS_DEVICE_MAXSTR)
+/*
+ * For mount-style programs "prog [options] image mountpoint": probe the
+ * image argument (argv[argc - 2]) into *partp, NULL without one; exits
+ * through err(3) when the suffix is bad (the program includes <err.h>).
+ */
+#define UKFS_DEVICE_ARGVPROBE(partp)					\
+	do {								\
+		*(partp) = NULL;					\
+		if (argc >= 3 && ukfs_part_probe(argv[argc - 2], (partp)) == -1) \
+			err(1, "%s", argv[argc - 2]);			\
+	} while (0)
 
 int		ukfs_part_probe(char *devpath, struct ukfs_part **partp);
 void		ukfs_part_release(struct ukfs_part *part);

@@ -33,6 +33,16 @@ setup_file() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"types: rumpfs ffs ext2fs"* ]]
 	[[ "$output" == *"/etc/motd: 13 bytes: hello netbsd"* ]]
+	# The same image as partition 1 of an MBR disk, through UKFS_DEVICE_ARGVPROBE.
+	truncate -s 4M "$WORK/disk.img"
+	printf 'label: dos\nstart=2048, size=4096, type=83\n' | sfdisk -q "$WORK/disk.img"
+	dd if="$WORK/ext2.img" of="$WORK/disk.img" bs=512 seek=2048 conv=notrunc status=none
+	run env LD_LIBRARY_PATH="$LIBDIR" "$WORK/prog" "$WORK/disk.img%MBR:1%" /etc/motd
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"hello netbsd"* ]]
+	run env LD_LIBRARY_PATH="$LIBDIR" "$WORK/prog" "$WORK/disk.img%MBR:3%" /etc/motd
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"disk.img%MBR:3%: No such file or directory"* ]]
 }
 
 @test "the installed tool runs" {

@@ -9,6 +9,7 @@
 int
 main(int argc, char **argv)
 {
+	struct ukfs_part *part;
 	struct ufs_args args;
 	struct ukfs *fs;
 	struct stat sb;
@@ -19,6 +20,7 @@ main(int argc, char **argv)
 
 	if (argc != 3)
 		errx(2, "usage: netbsd_style IMAGE FILE");
+	UKFS_DEVICE_ARGVPROBE(&part);
 	if (ukfs_init() == -1)
 		err(1, "ukfs_init");
 	if (ukfs_vfstypes(types, sizeof(types)) == -1)
@@ -26,7 +28,8 @@ main(int argc, char **argv)
 	printf("types: %s\n", types);
 	memset(&args, 0, sizeof(args));
 	args.fspec = argv[1];
-	fs = ukfs_mount(MOUNT_EXT2FS, argv[1], UKFS_DEFAULTMP, RUMP_MNT_RDONLY, &args, sizeof(args));
+	fs = ukfs_mount_disk(MOUNT_EXT2FS, argv[1], part, UKFS_DEFAULTMP, RUMP_MNT_RDONLY,
+	    &args, sizeof(args));
 	if (fs == NULL)
 		err(1, "ukfs_mount %s", argv[1]);
 	if (ukfs_getdents(fs, "/", &off, buf, sizeof(buf)) <= 0)
@@ -39,5 +42,6 @@ main(int argc, char **argv)
 	printf("%s: %jd bytes: %s", argv[2], (intmax_t)sb.st_size, (char *)buf);
 	if (ukfs_release(fs, 0) == -1)
 		err(1, "ukfs_release");
+	ukfs_part_release(part);
 	return rump_shutdown() == 0 ? 0 : 1;
 }
