@@ -231,3 +231,15 @@ e2_fsck() {
 	[ "$st" -eq 1 ]
 	grep -q "writing the file system back failed: No space left on device" "$T/stop.err"
 }
+
+@test "rump_ext2fs: four concurrent workers renaming, linking and removing across directories; e2fsck clean" {
+	e2_image
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	p2k_churn "$M"
+	[ "$(find "$M" -name 'g*' -type f | wc -l)" -eq 480 ]
+	p2k_stop
+	e2_fsck
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	[ "$(find "$M" -name 'g*' -type f | wc -l)" -eq 480 ]
+	p2k_stop
+}

@@ -207,3 +207,15 @@ ffs_fsck() {
 	p2k_same "$T/src" "$M"
 	p2k_stop
 }
+
+@test "rump_ffs: four concurrent workers renaming, linking and removing across directories; fsck_ffs clean" {
+	ffs_empty 2 le
+	p2k_start rump_ffs "$T/ffs.img" "$M"
+	p2k_churn "$M"
+	[ "$(find "$M" -name 'g*' -type f | wc -l)" -eq 480 ]
+	p2k_stop
+	ffs_fsck
+	p2k_start rump_ffs "$T/ffs.img" "$M"
+	[ "$(find "$M" -name 'g*' -type f | wc -l)" -eq 480 ]
+	p2k_stop
+}

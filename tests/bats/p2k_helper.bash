@@ -99,3 +99,25 @@ p2k_same() {
 	# (diff -r calls two fifos different; p2k_meta compares them)
 	diff -r --no-dereference --exclude=fifo --exclude=lost+found "$1" "$2" && diff <(p2k_meta "$1") <(p2k_meta "$2")
 }
+
+# p2k_churn DIR: four concurrent workers create, rename (also across each other's
+# directories), hard-link, unlink and read while listing the whole tree.
+p2k_churn() {
+	local root=$1 k pids=()
+	churn_one() {
+		local d=$root/w$1 i
+		mkdir -p "$d"
+		for i in $(seq 1 120); do
+			echo "$i $1" >"$d/f$i"
+			mkdir -p "$d/d$((i % 7))"
+			mv "$d/f$i" "$d/d$((i % 7))/g$i"
+			ln "$d/d$((i % 7))/g$i" "$d/h$i" 2>/dev/null || true
+			[ $((i % 3)) -ne 0 ] || rm -f "$d/h$i"
+			cat "$root"/w*/d*/g* >/dev/null 2>&1 || true
+			ls -R "$root" >/dev/null 2>&1 || true
+			mv "$d/d$((i % 7))/g$i" "$root/w$(( ($1 + 1) % 4 ))/" 2>/dev/null || true
+		done
+	}
+	for k in 0 1 2 3; do churn_one "$k" & pids+=($!); done
+	wait "${pids[@]}"	# not a bare wait: the daemon is a background job too
+}

@@ -176,3 +176,10 @@ teardown() {
 	fusermount3 -u -z "$M"
 	! mountpoint -q "$M"
 }
+
+@test "rump_tmpfs: four concurrent workers renaming, linking and removing across directories" {
+	p2k_start rump_tmpfs "$M"
+	p2k_churn "$M"
+	[ "$(find "$M" -name 'g*' -type f | wc -l)" -eq 480 ]
+	p2k_stop
+}
