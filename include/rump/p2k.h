@@ -2,6 +2,14 @@
 #ifndef RUMP_P2K_H
 #define RUMP_P2K_H
 
+/*
+ * Link:  cc prog.c $(pkg-config --cflags --libs p2k) \
+ *            -Wl,--no-as-needed -lrumpfs_ext2fs -Wl,--as-needed
+ * A file-system library registers itself when it is loaded and nothing
+ * calls it by name, so an as-needed link would drop it (then the mount
+ * fails with ENODEV, "file system type not supported").
+ */
+
 #include <stddef.h>
 #include <stdint.h>
 
