@@ -187,3 +187,86 @@ T_CASE(mount_bad_partition)
 	timg_remove();
 	CHECK_ERR(rump_shutdown(), 0);
 }
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, 8);
+}
+
+/* Plausible MBR, GPT and disklabel (at byte 64) with small random fields, some out of range. */
+static void
+plant_tables(uint8_t *img, unsigned *seed)
+{
+	uint64_t first = (uint64_t)rand_r(seed) % 140;
+
+	img[510] = 0x55;
+	img[511] = 0xaa;
+	img[446 + 4] = 0x83;
+	put32(img + 446 + 8, (uint32_t)rand_r(seed) % 140);
+	put32(img + 446 + 12, (uint32_t)rand_r(seed) % 140);
+	memcpy(img + 512, "EFI PART", 8);
+	put64(img + 512 + 72, 2 + (uint64_t)rand_r(seed) % 3);
+	put32(img + 512 + 80, (uint32_t)rand_r(seed) % 8);
+	put32(img + 512 + 84, rand_r(seed) % 4 ? 128 : (uint32_t)rand_r(seed));
+	put64(img + 1024 + 32, first);
+	put64(img + 1024 + 40, first + (uint64_t)rand_r(seed) % 20 - 2);
+	put32(img + 64, 0x82564557);
+	put32(img + 64 + 132, 0x82564557);
+	put32(img + 64 + 40, rand_r(seed) % 4 ? 512 : (uint32_t)rand_r(seed));
+	img[64 + 138] = (uint8_t)(rand_r(seed) % 24);
+	img[64 + 139] = 0;
+	put32(img + 64 + 148, (uint32_t)rand_r(seed) % 140);
+	put32(img + 64 + 152, (uint32_t)rand_r(seed) % 140);
+}
+
+/* Random tables (with their signatures planted half the time): a range inside the image or an error, never more. */
+T_CASE(random_tables)
+{
+	static const char *const sfx[] = { "%MBR:1%", "%MBR:4%", "%GPT:1%", "%GPT:2%",
+	    "%GPT:128%", "%DISKLABEL:a%", "%DISKLABEL:p%" };
+	char path[PATH_MAX + 32], base[PATH_MAX];
+	static uint8_t img[65536];
+	struct ukfs_part *part;
+	uint64_t off, size;
+	unsigned seed = 12345;
+	size_t i, k;
+	int fd, iter, found = 0, refused = 0;
+
+	timg_make();
+	timg_path(base, sizeof(base), "random.img");
+	for (iter = 0; iter < 1500; iter++) {
+		for (i = 0; i < sizeof(img); i++)
+			img[i] = (uint8_t)rand_r(&seed);
+		if (iter % 2 == 0)
+			plant_tables(img, &seed);
+		fd = open(base, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		CHECK(fd >= 0);
+		CHECK_EQ(write(fd, img, sizeof(img)), sizeof(img));
+		CHECK(close(fd) == 0);
+		for (k = 0; k < sizeof(sfx) / sizeof(sfx[0]); k++) {
+			snprintf(path, sizeof(path), "%s%s", base, sfx[k]);
+			if (ukfs_part_probe(path, &part) == 0) {
+				CHECK(ukfs_part_range(part, &off, &size) == 0);
+				CHECK(off < sizeof(img) && size <= sizeof(img) - off && size > 0);
+				ukfs_part_release(part);
+				found++;
+			} else {
+				CHECK(errno == EINVAL || errno == ENOENT || errno == ERANGE);
+				refused++;
+			}
+		}
+	}
+	/* Both outcomes were exercised. */
+	CHECK(found > 500);
+	CHECK(refused > 500);
+	timg_remove();
+}
