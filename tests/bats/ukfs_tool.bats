@@ -12,7 +12,7 @@ teardown() { ukfs_teardown; }
 	[ "$status" -eq 0 ]
 	[[ "$output" == usage:* ]]
 	[[ "$output" == *"get"*"put"*"sh"* ]]
-	for c in ls cat get put write mkdir rm rmdir mv ln chmod chown touch stat find du df diff check sh; do
+	for c in ls cat get put write mkdir rm rmdir mv ln chmod chown touch stat find du df diff check cd sh; do
 		run "$UKFS" "$c" --help
 		[ "$status" -eq 0 ]
 		[[ "$output" == "usage: ukfs IMAGE $c"* ]]
@@ -334,6 +334,11 @@ edit_commands() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "f" ]
 	[ "${lines[1]}" = "hello from an image" ]
+	run bash -c "printf 'cd /usr/share\ncat doc/../../hardlink\ncd doc\nls\ncd nothere\n' | '$UKFS' '$T/ext2.img' sh"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "hello from an image" ]
+	[ "${lines[1]}" = "big.bin" ]
+	[[ "$output" == *"nothere: No such file or directory"* ]]
 	run bash -c "printf 'ls /etc\ncat /nothere\ncat /hello.txt\n' | '$UKFS' '$T/ext2.img' sh"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *passwd*"/nothere: No such file"*"line 2 failed"*"hello from an image"* ]]

@@ -89,6 +89,7 @@ int	cmd_du(struct cli *, int, char **);
 int	cmd_df(struct cli *, int, char **);
 int	cmd_diff(struct cli *, int, char **);
 int	cmd_check(struct cli *, int, char **);
+int	cmd_cd(struct cli *, int, char **);
 int	cmd_sh(struct cli *, int, char **);
 /* check runs on the unmounted image; fstype NULL: detect. */
 int	cli_check(struct cli *c, const char *fstype);

@@ -288,3 +288,15 @@ cmd_touch(struct cli *c, int argc, char **argv)
 	}
 	return rv;
 }
+
+int
+cmd_cd(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return cli_usage("cd");
+	if (ukfs_chdir(c->c_fs, argv[1]) == -1) {
+		cli_err(c, argv[1], errno);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}

@@ -131,7 +131,7 @@ int
 cmd_find(struct cli *c, int argc, char **argv)
 {
 	struct find_opts o = { NULL, 0 };
-	const char *start = "/";
+	const char *start = ".";
 	int i = 1;
 
 	if (i < argc && argv[i][0] != '-')
@@ -227,7 +227,7 @@ cmd_du(struct cli *c, int argc, char **argv)
 	struct du_seen ds = { NULL, 0, 0 };
 	bool summary = false;
 	uint64_t kb = 0;
-	const char *path = "/";
+	const char *path = ".";
 	int ch, rv;
 
 	while ((ch = getopt(argc, argv, "+s")) != -1) {

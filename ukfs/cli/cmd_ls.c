@@ -101,7 +101,7 @@ int
 cmd_ls(struct cli *c, int argc, char **argv)
 {
 	struct ls_opts o = { false, false, false, false };
-	char *deflt[] = { "/" };
+	char *deflt[] = { "." };
 	struct stat st;
 	int ch, i, rv = CLI_OK;
 

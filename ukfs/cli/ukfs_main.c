@@ -10,7 +10,7 @@
 #include "cli.h"
 
 static const struct cli_cmd cli_cmds[] = {
-	{ "ls", cmd_ls, false, "[-laRd] [PATH...]", "list directories (-l long, -a dot files, -R recursive, -d the directory itself)" },
+	{ "ls", cmd_ls, false, "[-laRd] [PATH...]", "list directories, default . (-l long, -a dot files, -R recursive, -d the directory itself)" },
 	{ "cat", cmd_cat, false, "PATH...", "print files" },
 	{ "get", cmd_get, false, "[-r] IMGPATH HOSTPATH|-", "copy a file (or with -r a tree, into HOSTPATH) out of the image" },
 	{ "put", cmd_put, true, "[-r] HOSTPATH IMGPATH", "copy a file (or with -r a tree, into IMGPATH) into the image" },
@@ -29,6 +29,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "df", cmd_df, false, "", "size and free space of the file system" },
 	{ "diff", cmd_diff, false, "IMGPATH HOSTPATH", "compare an image tree with a host tree (type, mode, content, link targets)" },
 	{ "check", cmd_check, false, "", "check the file system's consistency" },
+	{ "cd", cmd_cd, false, "DIR", "set the directory relative image paths start from (for sh scripts)" },
 	{ "sh", cmd_sh, false, "[FILE]", "run one command a line from FILE or standard input, in one kernel" },
 };
 
