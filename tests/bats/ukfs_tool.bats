@@ -32,6 +32,9 @@ teardown() { ukfs_teardown; }
 	[ "$status" -eq 2 ]
 	run "$UKFS" -o ro "$IMGS/ext2.img" mkdir /x
 	[ "$status" -eq 2 ]
+	run "$UKFS" -t vfat "$IMGS/ext2.img" ls
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown file-system type 'vfat'"* ]]
 }
 
 @test "failures exit 1 with the image and the cause" {
@@ -44,6 +47,13 @@ teardown() { ukfs_teardown; }
 	run "$UKFS" "$T/missing.img" ls
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"missing.img: cannot open: No such file or directory"* ]]
+	run "$UKFS" "$T" ls
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is a directory, not an image"* ]]
+	head -c 300000 "$IMGS/ext2.img" > "$T/short.img"
+	run "$UKFS" "$T/short.img" ls
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"short.img: cannot mount as ext2fs: Invalid argument"* ]]
 	head -c 1M /dev/zero > "$T/zero.img"
 	run "$UKFS" "$T/zero.img" ls
 	[ "$status" -eq 1 ]

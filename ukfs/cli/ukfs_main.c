@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <rump/rump.h>
 
 #include "cli.h"
@@ -156,6 +157,7 @@ mount_image(struct cli *c, const char *fstype, const char *opts, bool writes)
 {
 	char path[PATH_MAX];
 	struct ukfs_part *part;
+	struct stat st;
 	uint64_t off, size;
 	int flags = 0, rw = 0, error;
 
@@ -175,6 +177,11 @@ mount_image(struct cli *c, const char *fstype, const char *opts, bool writes)
 	if (ukfs_part_probe(path, &part) == -1) {
 		error = errno;
 		cli_errmsg(c, NULL, "bad partition: %s", strerror(error));
+		return CLI_FAIL;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cli_errmsg(c, NULL, "is a directory, not an image");
+		ukfs_part_release(part);
 		return CLI_FAIL;
 	}
 	if (fstype == NULL) {
@@ -218,6 +225,11 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 't':
 			fstype = optarg;
+			if (strcmp(fstype, MOUNT_EXT2FS) != 0 && strcmp(fstype, MOUNT_FFS) != 0) {
+				fprintf(stderr, "ukfs: -t: unknown file-system type '%s' (ext2fs or ffs)\n",
+				    fstype);
+				return CLI_USAGE;
+			}
 			break;
 		case 'o':
 			opts = optarg;
