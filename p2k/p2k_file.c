@@ -119,6 +119,12 @@ p2k_open_vp(struct p2k_mount *pm, struct vnode *vp, struct fuse_file_info *fi,
 	fi->fh = (uint64_t)(uintptr_t)pf;
 	/* Only this daemon writes the image: the host's page cache stays valid across opens. */
 	fi->keep_cache = 1;
+	/*
+	 * flush has nothing to do here (p2k buffers nothing), so spare each
+	 * close(2) its round trip; with the writeback cache the host
+	 * writes its dirty pages back at flush, so there it stays.
+	 */
+	fi->noflush = !pm->pm_writeback;
 	return 0;
 }
 
