@@ -243,3 +243,31 @@ e2_fsck() {
 	[ "$(find "$M" -name 'g*' -type f | wc -l)" -eq 480 ]
 	p2k_stop
 }
+
+@test "rump_ext2fs: -o noatime reaches the file system; a writeback_cache round trip stays clean" {
+	e2_image
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	echo x >"$M/f"
+	touch -a -d '2000-01-01 00:00:00' "$M/f"
+	p2k_stop
+	p2k_start rump_ext2fs -o noatime "$T/e2.img" "$M"
+	cat "$M/f" >/dev/null
+	p2k_stop
+	p2k_start rump_ext2fs -o ro "$T/e2.img" "$M"
+	[ "$(stat -c %X "$M/f")" = "$(date -d '2000-01-01 00:00:00' +%s)" ]
+	p2k_stop
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	cat "$M/f" >/dev/null
+	p2k_stop
+	p2k_start rump_ext2fs -o ro "$T/e2.img" "$M"
+	[ "$(stat -c %X "$M/f")" != "$(date -d '2000-01-01 00:00:00' +%s)" ]
+	p2k_stop
+	p2k_start rump_ext2fs -o writeback_cache "$T/e2.img" "$M"
+	mkdir "$M/wb"
+	cp -a "$T/src/." "$M/wb/"
+	p2k_same "$T/src" "$M/wb"
+	printf tail >>"$M/wb/one"
+	[ "$(cat "$M/wb/one")" = xtail ]
+	p2k_stop
+	e2_fsck
+}
