@@ -219,3 +219,17 @@ ffs_fsck() {
 	[ "$(find "$M" -name 'g*' -type f | wc -l)" -eq 480 ]
 	p2k_stop
 }
+
+@test "rump_ffs: -o sync: a copied file survives kill -9 of the daemon right after" {
+	ffs_empty 2 le
+	head -c 300000 /dev/urandom >"$T/data"
+	p2k_start rump_ffs -o sync "$T/ffs.img" "$M"
+	cp "$T/data" "$M/data"
+	kill -KILL "$PID"
+	wait "$PID" || true
+	PID=""
+	fusermount3 -u -z "$M"
+	p2k_start rump_ffs -o ro,force "$T/ffs.img" "$M"
+	cmp "$T/data" "$M/data"
+	p2k_stop
+}
