@@ -271,3 +271,25 @@ e2_fsck() {
 	p2k_stop
 	e2_fsck
 }
+
+@test "rump_ext2fs: damaged inodes give EIO through FUSE; the daemon lives on and exits cleanly" {
+	mke2fs -q -t ext2 -N 512 -d "$T/src" "$T/e2.img" 32M
+	it=$(dumpe2fs "$T/e2.img" 2>/dev/null | awk '/Inode table at/ { split($4, a, "-"); print a[1]; exit }')
+	bs=$(dumpe2fs -h "$T/e2.img" 2>/dev/null | awk '/^Block size/ { print $3 }')
+	# keep the first inode-table blocks (the root directory), scramble the next twelve
+	dd if=/dev/urandom of="$T/e2.img" bs="$bs" seek=$(( it + 2 * 1024 / bs )) count=$(( 12 * 1024 / bs )) \
+	    conv=notrunc status=none
+	for o in ro rw; do
+		p2k_start rump_ext2fs -o "$o" "$T/e2.img" "$M"
+		run ls -lR "$M"
+		[[ "$output" == *"Input/output error"* ]]
+		find "$M" -type f -exec cat {} + >/dev/null 2>&1 || true
+		if [ "$o" = rw ]; then
+			rm -rf "$M"/* 2>/dev/null || true
+			cp -a "$BATS_TEST_DIRNAME" "$M/" 2>/dev/null || true
+		fi
+		kill -0 "$PID"
+		p2k_stop
+		grep -q "^ext2fs: inode [0-9]*: " "$T/log"
+	done
+}
