@@ -148,8 +148,8 @@ out:
 
 /* create: make the file, or open the one that appeared meanwhile (no O_EXCL). */
 static int
-p2k_create_vp(struct p2k_mount *pm, struct vnode *dvp, const char *name, mode_t mode,
-    kauth_cred_t cred, int oflags, struct vnode **vpp, bool *createdp)
+p2k_create_vp(struct vnode *dvp, const char *name, mode_t mode, kauth_cred_t cred,
+    int oflags, struct vnode **vpp, bool *createdp)
 {
 	struct componentname cn;
 	struct vattr va;
@@ -167,7 +167,6 @@ p2k_create_vp(struct p2k_mount *pm, struct vnode *dvp, const char *name, mode_t 
 	*createdp = (error == 0);
 	if (error == EEXIST && !(oflags & O_EXCL))
 		error = p2k_lookup_vp(dvp, name, LOOKUP, cred, vpp);
-	(void)pm;
 	return error;
 }
 
@@ -184,8 +183,8 @@ p2k_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	error = p2k_create_vp(pm, p2k_node_vp(pm, parent), name, mode, cred, fi->flags,
-	    &vp, &created);
+	error = p2k_create_vp(p2k_node_vp(pm, parent), name, mode, cred, fi->flags, &vp,
+	    &created);
 	if (error == 0) {
 		error = p2k_open_vp(pm, vp, fi, created, cred);
 		if (error == 0 && (error = p2k_entry(pm, vp, cred, &e)) != 0)

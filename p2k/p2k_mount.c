@@ -238,8 +238,8 @@ p2k_mount_error(struct p2k_mount *pm, const char *type, const char *devpath, int
 		p2k_log(pm, "%s: image in use (another daemon serves it)", what);
 		break;
 	case EINVAL:
-		p2k_log(pm, "%s: not a valid %s file system (bad superblock, unsupported features or damaged metadata)",
-		    what, type);
+		p2k_log(pm, "%s: not a valid %s file system "
+		    "(bad superblock, unsupported features or damaged metadata)", what, type);
 		break;
 	case EROFS:
 		p2k_log(pm, "%s: image is read-only; mount it with -o ro", what);
