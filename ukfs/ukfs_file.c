@@ -160,6 +160,7 @@ ukfs_rmdir(struct ukfs *fs, const char *filename)
 	char kpath[PATH_MAX];
 
 	UKFS_PATH(fs, filename, UKFS_NOFOLLOW, kpath);
+	ukfs_path_invalidate(fs);
 	return rump_sys_rmdir(kpath);
 }
 
@@ -181,5 +182,6 @@ ukfs_rename(struct ukfs *fs, const char *from, const char *to)
 
 	UKFS_PATH(fs, from, UKFS_NOFOLLOW, kfrom);
 	UKFS_PATH(fs, to, UKFS_NOFOLLOW, kto);
+	ukfs_path_invalidate(fs);
 	return rump_sys_rename(kfrom, kto);
 }

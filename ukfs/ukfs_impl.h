@@ -13,8 +13,16 @@ struct ukfs {
 	char		uk_mountpath[PATH_MAX];	/* mount point in the rump namespace */
 	char		uk_devkey[64];		/* etfs key, "" for rumpfs */
 	bool		uk_madedir;		/* we made uk_mountpath: rmdir it at release */
-	pthread_mutex_t	uk_lock;		/* uk_cwd */
-	char		uk_cwd[PATH_MAX];	/* "" or "/a/b": relative to the root, normalised */
+	pthread_mutex_t	uk_lock;		/* uk_cwd, uk_dircache */
+	char		uk_cwd[PATH_MAX];	/* "" or "/a/b": relative to the root, resolved */
+	/*
+	 * The directory of the last path resolved ("/a/b", no symlinks in it),
+	 * so the next path there needs no lstat per component.  Emptied by
+	 * rename and rmdir, the only calls that can turn such a name into
+	 * something else (a symlink can only be made where nothing is).
+	 */
+	char		uk_dircache[PATH_MAX];
+	size_t		uk_dircache_len;	/* 0: empty */
 	void		*uk_specific;
 };
 
@@ -54,6 +62,9 @@ int	ukfs_path(struct ukfs *fs, const char *path, bool follow, char *out, size_t 
 	} while (0)
 #define UKFS_FOLLOW	true
 #define UKFS_NOFOLLOW	false
+
+/* Forget uk_dircache (after rename and rmdir). */
+void	ukfs_path_invalidate(struct ukfs *fs);
 
 /* Partition tables (ukfs_part_table.c): fill part_off/part_size from the image open at fd. */
 int	ukfs_part_mbr(int fd, struct ukfs_part *part);

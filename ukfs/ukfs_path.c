@@ -26,10 +26,51 @@ struct walk {
 	bool	w_slash;		/* the path ended in '/' */
 };
 
+static bool walk_cached(struct ukfs *fs, const char *res, size_t len);
+static void walk_remember(struct ukfs *fs, const struct walk *w);
 static int walk_link(struct walk *w, const char *kpath, const char *rest);
 static int walk_step(struct ukfs *fs, struct walk *w, const char *comp, size_t clen,
     const char *rest, bool follow, bool *donep, bool *relinkp);
 static int walk_path(struct ukfs *fs, const char *path, bool follow, struct walk *w);
+
+/* Whether res[0..len) is the cached directory or one above it. */
+static bool
+walk_cached(struct ukfs *fs, const char *res, size_t len)
+{
+	bool hit;
+
+	pthread_mutex_lock(&fs->uk_lock);
+	hit = fs->uk_dircache_len >= len && memcmp(fs->uk_dircache, res, len) == 0 &&
+	    (fs->uk_dircache[len] == '/' || fs->uk_dircache[len] == '\0');
+	pthread_mutex_unlock(&fs->uk_lock);
+	return hit;
+}
+
+/* Remember the directory part of the resolved w_res (every component a real directory). */
+static void
+walk_remember(struct ukfs *fs, const struct walk *w)
+{
+	size_t len = w->w_len;
+
+	while (len > 0 && w->w_res[len - 1] != '/')
+		len--;
+	if (len > 0)
+		len--;
+	pthread_mutex_lock(&fs->uk_lock);
+	memcpy(fs->uk_dircache, w->w_res, len);
+	fs->uk_dircache[len] = '\0';
+	fs->uk_dircache_len = len;
+	pthread_mutex_unlock(&fs->uk_lock);
+}
+
+void
+ukfs_path_invalidate(struct ukfs *fs)
+{
+	pthread_mutex_lock(&fs->uk_lock);
+	fs->uk_dircache_len = 0;
+	fs->uk_dircache[0] = '\0';
+	pthread_mutex_unlock(&fs->uk_lock);
+}
 
 /* The symlink at kpath: continue with its target followed by rest. */
 static int
@@ -83,6 +124,10 @@ walk_step(struct ukfs *fs, struct walk *w, const char *comp, size_t clen, const 
 		w->w_len += 1 + clen;
 		return 0;
 	}
+	if (!last && walk_cached(fs, w->w_res, w->w_len + 1 + clen)) {
+		w->w_len += 1 + clen;
+		return 0;
+	}
 	memcpy(kpath, fs->uk_mountpath, mlen);
 	memcpy(kpath + mlen, w->w_res, w->w_len + 1 + clen + 1);
 	if (rump_sys_lstat(kpath, &st) == -1) {
@@ -116,23 +161,32 @@ static int
 walk_path(struct ukfs *fs, const char *path, bool follow, struct walk *w)
 {
 	const char *p, *e;
-	size_t len = strlen(path), clen;
+	size_t len = strlen(path), clen, cwdlen = 0;
 	bool done = false;
 	int error;
 
-	if (len >= sizeof(w->w_todo))
-		return ENAMETOOLONG;
 	w->w_links = 0;
 	w->w_slash = len > 0 && path[len - 1] == '/';
-	memcpy(w->w_todo, path, len + 1);
 	w->w_len = 0;
 	w->w_res[0] = '\0';
+	/*
+	 * A relative path is walked from the root through the working
+	 * directory's names, so they are checked again (or found in the
+	 * cache): a rename since ukfs_chdir cannot slip a symlink in.
+	 */
 	if (path[0] != '/') {
 		pthread_mutex_lock(&fs->uk_lock);
-		w->w_len = strlen(fs->uk_cwd);
-		memcpy(w->w_res, fs->uk_cwd, w->w_len + 1);
+		cwdlen = strlen(fs->uk_cwd);
+		if (cwdlen + 1 + len < sizeof(w->w_todo)) {
+			memcpy(w->w_todo, fs->uk_cwd, cwdlen);
+			w->w_todo[cwdlen++] = '/';
+		} else
+			cwdlen = sizeof(w->w_todo);
 		pthread_mutex_unlock(&fs->uk_lock);
 	}
+	if (cwdlen + len >= sizeof(w->w_todo))
+		return ENAMETOOLONG;
+	memcpy(w->w_todo + cwdlen, path, len + 1);
 	p = w->w_todo;
 	while (!done) {
 		while (*p == '/')
@@ -185,6 +239,7 @@ ukfs_path(struct ukfs *fs, const char *path, bool follow, char *out, size_t outl
 		return ENOENT;
 	if ((error = walk_path(fs, path, follow, &w)) != 0)
 		return error;
+	walk_remember(fs, &w);
 	mlen = strlen(fs->uk_mountpath);
 	if (mlen + w.w_len + 2 > outlen)
 		return ENAMETOOLONG;

@@ -58,8 +58,15 @@ struct cli_names {
 int	cli_readdir(struct cli *c, const char *path, bool withdots, struct cli_names *np);
 void	cli_names_free(struct cli_names *np);
 
-/* Copy image file path to host descriptor fd (errno on -1; *where says which side failed). */
-int	cli_copyout(struct cli *c, const char *path, int fd, const char **where);
+/*
+ * Copy image file path to host descriptor fd (errno on -1; *where says
+ * which side failed).  Flags: CLI_COPY_REGULAR, the caller saw a regular
+ * file, so a short read is its end; CLI_COPY_NOFOLLOW, it saw that with
+ * lstat, so path is not to be followed (and need not be resolved).
+ */
+#define CLI_COPY_REGULAR	0x01
+#define CLI_COPY_NOFOLLOW	0x02
+int	cli_copyout(struct cli *c, const char *path, int flags, int fd, const char **where);
 /* Copy host descriptor fd into the open image descriptor ifd (errno on -1). */
 int	cli_copyin(struct cli *c, int fd, int ifd, const char **where);
 

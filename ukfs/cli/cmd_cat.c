@@ -8,8 +8,23 @@
 
 #define COPY_BUFSIZE	(1024 * 1024)
 
+/*
+ * One buffer for every copy of the process (the tool is single-threaded):
+ * a fresh 1 MiB malloc per file is an mmap, page faults and an munmap,
+ * which dominated get -r of many small files.
+ */
+static uint8_t *
+copy_buf(void)
+{
+	static uint8_t *buf;
+
+	if (buf == NULL)
+		buf = malloc(COPY_BUFSIZE);
+	return buf;
+}
+
 int
-cli_copyout(struct cli *c, const char *path, int fd, const char **where)
+cli_copyout(struct cli *c, const char *path, int flags, int fd, const char **where)
 {
 	uint8_t *buf;
 	off_t off = 0;
@@ -17,26 +32,27 @@ cli_copyout(struct cli *c, const char *path, int fd, const char **where)
 	int ifd, sverr = 0;
 
 	*where = "image";
-	if ((ifd = ukfs_open(c->c_fs, path, O_RDONLY)) == -1)
+	if ((buf = copy_buf()) == NULL)
 		return -1;
-	if ((buf = malloc(COPY_BUFSIZE)) == NULL) {
-		sverr = errno;
-		goto out_close;
-	}
+	ifd = ukfs_open(c->c_fs, path,
+	    O_RDONLY | ((flags & CLI_COPY_NOFOLLOW) ? O_NOFOLLOW : 0));
+	if (ifd == -1)
+		return -1;
 	while ((n = ukfs_read_fd(c->c_fs, ifd, off, buf, COPY_BUFSIZE)) > 0) {
 		for (done = 0; done < n; done += w) {
 			if ((w = write(fd, buf + done, (size_t)(n - done))) == -1) {
 				sverr = errno;
 				*where = "host";
-				goto out_free;
+				goto out_close;
 			}
 		}
 		off += n;
+		/* A regular file reads short only at its end: spare the call that returns 0. */
+		if ((flags & CLI_COPY_REGULAR) && n < COPY_BUFSIZE)
+			break;
 	}
 	if (n == -1)
 		sverr = errno;
-out_free:
-	free(buf);
 out_close:
 	ukfs_close(c->c_fs, ifd);
 	errno = sverr;
@@ -51,7 +67,7 @@ cli_copyin(struct cli *c, int fd, int ifd, const char **where)
 	ssize_t n, w, done;
 	int sverr = 0;
 
-	if ((buf = malloc(COPY_BUFSIZE)) == NULL)
+	if ((buf = copy_buf()) == NULL)
 		return -1;
 	for (;;) {
 		*where = "host";
@@ -75,7 +91,6 @@ cli_copyin(struct cli *c, int fd, int ifd, const char **where)
 		off += n;
 	}
 out:
-	free(buf);
 	errno = sverr;
 	return sverr != 0 ? -1 : 0;
 }
@@ -89,7 +104,7 @@ cmd_cat(struct cli *c, int argc, char **argv)
 	if (argc < 2)
 		return cli_usage("cat");
 	for (i = 1; i < argc; i++) {
-		if (cli_copyout(c, argv[i], STDOUT_FILENO, &where) == -1) {
+		if (cli_copyout(c, argv[i], 0, STDOUT_FILENO, &where) == -1) {
 			cli_err(c, *where == 'h' ? "<stdout>" : argv[i], errno);
 			rv = CLI_FAIL;
 		}

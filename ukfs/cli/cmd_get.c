@@ -33,11 +33,13 @@ struct get_ctx {
 	size_t		g_nlinks, g_caplinks;
 	ino_t		g_stack[GET_MAXDEPTH];	/* image directories being copied (loops) */
 	int		g_depth;
+	bool		g_fresh;		/* the directory being filled was made by us, empty */
 	char		g_rel[PATH_MAX];	/* where we are below the root */
 };
 
 static bool get_name_ok(const char *name);
 static void get_fail(struct get_ctx *g, const char *path, int error);
+static int get_clear(struct get_ctx *g, int dfd, const char *name);
 static void get_attrs(struct get_ctx *g, int dfd, const char *name, int fd, const struct stat *st,
     const char *imgpath);
 static int get_link_find(struct get_ctx *g, const struct stat *st, int dfd, const char *name);
@@ -66,6 +68,19 @@ get_fail(struct get_ctx *g, const char *path, int error)
 {
 	cli_err(g->g_c, path, error);
 	g->g_rv = CLI_FAIL;
+}
+
+/*
+ * Make room for name: an existing non-directory goes (we never write
+ * through what was there).  In a directory we made there is nothing
+ * to remove; a name the image holds twice then fails with EEXIST.
+ */
+static int
+get_clear(struct get_ctx *g, int dfd, const char *name)
+{
+	if (g->g_fresh || unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	return errno;
 }
 
 /* Owner (as root), mode, then times: the order that leaves them all as asked. */
@@ -161,12 +176,12 @@ static void
 get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const struct stat *st)
 {
 	const char *where;
-	int fd;
+	int fd, error;
 
 	if (st->st_nlink > 1 && get_link_find(g, st, dfd, name))
 		return;
-	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT) {
-		get_fail(g, imgpath, errno);
+	if ((error = get_clear(g, dfd, name)) != 0) {
+		get_fail(g, imgpath, error);
 		return;
 	}
 	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -174,7 +189,7 @@ get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name, cons
 		get_fail(g, imgpath, errno);
 		return;
 	}
-	if (cli_copyout(g->g_c, imgpath, fd, &where) == -1)
+	if (cli_copyout(g->g_c, imgpath, CLI_COPY_REGULAR | CLI_COPY_NOFOLLOW, fd, &where) == -1)
 		get_fail(g, imgpath, errno);
 	else
 		get_attrs(g, dfd, name, fd, st, imgpath);
@@ -188,14 +203,15 @@ get_symlink(struct get_ctx *g, const char *imgpath, int dfd, const char *name, c
 {
 	char target[PATH_MAX];
 	ssize_t n;
+	int error;
 
 	if ((n = ukfs_readlink(g->g_c->c_fs, imgpath, target, sizeof(target) - 1)) == -1) {
 		get_fail(g, imgpath, errno);
 		return;
 	}
 	target[n] = '\0';
-	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT) {
-		get_fail(g, imgpath, errno);
+	if ((error = get_clear(g, dfd, name)) != 0) {
+		get_fail(g, imgpath, error);
 		return;
 	}
 	if (symlinkat(target, dfd, name) == -1) {
@@ -209,13 +225,15 @@ get_symlink(struct get_ctx *g, const char *imgpath, int dfd, const char *name, c
 static void
 get_special(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const struct stat *st)
 {
+	int error;
+
 	if ((S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) && !g->g_c->c_root) {
 		cli_errmsg(g->g_c, imgpath, "device node not copied (only root makes them)");
 		g->g_rv = CLI_FAIL;
 		return;
 	}
-	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT) {
-		get_fail(g, imgpath, errno);
+	if ((error = get_clear(g, dfd, name)) != 0) {
+		get_fail(g, imgpath, error);
 		return;
 	}
 	if (mknodat(dfd, name, (st->st_mode & S_IFMT) | 0600, st->st_rdev) == -1) {
@@ -243,7 +261,9 @@ get_dir(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const
 		g->g_rv = CLI_FAIL;
 		return;
 	}
-	if (mkdirat(dfd, name, 0700) == -1 && errno != EEXIST) {
+	bool fresh = mkdirat(dfd, name, 0700) == 0, wasfresh = g->g_fresh;
+
+	if (!fresh && errno != EEXIST) {
 		get_fail(g, imgpath, errno);
 		return;
 	}
@@ -262,7 +282,9 @@ get_dir(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const
 	if (rellen == 0)
 		strcpy(g->g_rel, name);
 	g->g_stack[g->g_depth++] = st->st_ino;
+	g->g_fresh = fresh;
 	get_tree(g, imgpath, nfd);
+	g->g_fresh = wasfresh;
 	g->g_depth--;
 	g->g_rel[rellen] = '\0';
 	get_attrs(g, dfd, name, nfd, st, imgpath);
@@ -341,7 +363,9 @@ get_one(struct cli *c, const char *img, const char *host)
 		return CLI_FAIL;
 	}
 	if (strcmp(host, "-") == 0) {
-		if (cli_copyout(c, img, STDOUT_FILENO, &where) == -1) {
+		int flags = S_ISREG(st.st_mode) ? CLI_COPY_REGULAR : 0;
+
+		if (cli_copyout(c, img, flags, STDOUT_FILENO, &where) == -1) {
 			cli_err(c, *where == 'h' ? "<stdout>" : img, errno);
 			return CLI_FAIL;
 		}
@@ -360,7 +384,7 @@ get_one(struct cli *c, const char *img, const char *host)
 	}
 	ts[0] = st.st_atim;
 	ts[1] = st.st_mtim;
-	if (cli_copyout(c, img, fd, &where) == -1) {
+	if (cli_copyout(c, img, S_ISREG(st.st_mode) ? CLI_COPY_REGULAR : 0, fd, &where) == -1) {
 		if (*where == 'h')
 			fprintf(stderr, "ukfs: %s: %s\n", host, strerror(errno));
 		else
@@ -399,6 +423,7 @@ get_recursive(struct cli *c, const char *img, const char *host)
 		return CLI_FAIL;
 	}
 	g.g_stack[g.g_depth++] = st.st_ino;
+	g.g_fresh = made;
 	get_tree(&g, img, g.g_rootfd);
 	if (made)
 		get_attrs(&g, AT_FDCWD, host, g.g_rootfd, &st, img);

@@ -266,6 +266,8 @@ main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0)
 		return cli_run(&c, argc, argv);
 	writes = cc->cc_writes;
+	/* One thread works here: one virtual CPU and its lock-free locks, unless asked otherwise. */
+	setenv("RUMP_NCPU", "1", 0);
 	if (cc->cc_fn == cmd_check) {
 		if (argc != 1)
 			return cli_usage("check");
