@@ -343,33 +343,45 @@ extend_in_place(struct ffs_mount *fm, int64_t d, int osize, int nsize, bool *don
 	return cg_done(fm, bp);
 }
 
-/* Copy the old run's bytes to the new place and zero the rest of the new run. */
+/*
+ * Copy the old run's bytes to the new place and zero the rest of the new
+ * run.  Two blocks are taken in address order, so two files moving tails
+ * between the same blocks in opposite directions cannot deadlock.
+ */
 static int
 move_frags(struct ffs_mount *fm, int64_t od, int osize, int64_t nd, int nsize)
 {
-	struct buf *obp, *nbp;
+	struct buf *obp = NULL, *nbp = NULL;
 	size_t ooff, noff, olen = (size_t)osize << fm->fm_fshift;
 	size_t nlen = (size_t)nsize << fm->fm_fshift;
+	bool same = od - od % fm->fm_frag == nd - nd % fm->fm_frag;
 	int error;
 
-	if ((error = ffs_bread_frags(fm, nd, nsize, &nbp, &noff)) != 0)
+	if (!same && od < nd && (error = ffs_bread_frags(fm, od, osize, &obp, &ooff)) != 0)
 		return error;
-	if (od - od % fm->fm_frag == nd - nd % fm->fm_frag) {
+	if ((error = ffs_bread_frags(fm, nd, nsize, &nbp, &noff)) != 0)
+		goto out_obp;
+	if (same) {
 		ooff = (size_t)(od % fm->fm_frag) << fm->fm_fshift;
 		memmove((char *)nbp->b_data + noff, (char *)nbp->b_data + ooff, olen);
 	} else {
-		if ((error = ffs_bread_frags(fm, od, osize, &obp, &ooff)) != 0) {
+		if (obp == NULL && (error = ffs_bread_frags(fm, od, osize, &obp, &ooff)) != 0) {
 			brelse(nbp, 0);
 			return error;
 		}
 		memcpy((char *)nbp->b_data + noff, (char *)obp->b_data + ooff, olen);
 		brelse(obp, 0);
+		obp = NULL;
 	}
 	memset((char *)nbp->b_data + noff + olen, 0, nlen - olen);
 	if (ffs_syncmount(fm))
 		return bwrite(nbp);
 	bdwrite(nbp);
 	return 0;
+out_obp:
+	if (obp != NULL)
+		brelse(obp, 0);
+	return error;
 }
 
 /* Frags [osize, nsize) of the run at d were just added in place: they must read as zeros. */

@@ -529,3 +529,93 @@ T_CASE(readdir_cookies_stable)
 	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
+
+struct churn {
+	pthread_t	c_thread;
+	int		c_id;
+};
+
+static void
+list_tree(const char *path, int depth)
+{
+	char buf[4096], sub[512];
+	ssize_t len;
+	int fd;
+
+	if (depth > 4 || (fd = rump_sys_open(path, O_RDONLY | O_DIRECTORY)) < 0)
+		return;
+	while ((len = rump_sys_getdents(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < len;) {
+			struct dent *d = (struct dent *)(buf + off);
+			struct stat st;
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, d->d_name);
+			if (rump_sys_lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+				list_tree(sub, depth + 1);
+			else if (rump_sys_lstat(sub, &st) == 0 && S_ISREG(st.st_mode)) {
+				int f = rump_sys_open(sub, O_RDONLY);
+				if (f >= 0) {
+					(void)rump_sys_read(f, buf + 2048, 100);
+					(void)rump_sys_close(f);
+				}
+			}
+		}
+	}
+	(void)rump_sys_close(fd);
+}
+
+/* What p2k_ffs.bats's churn does, straight through the system calls. */
+static void *
+churn_main(void *arg)
+{
+	struct churn *c = arg;
+	char d[64], f[96], sub[96], g[128], h[96], other[128];
+
+	snprintf(d, sizeof(d), "/mnt/w%d", c->c_id);
+	(void)rump_sys_mkdir(d, 0755);
+	for (int i = 1; i <= 120; i++) {
+		int fd;
+
+		snprintf(f, sizeof(f), "%s/f%d", d, i);
+		snprintf(sub, sizeof(sub), "%s/d%d", d, i % 7);
+		snprintf(g, sizeof(g), "%s/g%d", sub, i);
+		snprintf(h, sizeof(h), "%s/h%d", d, i);
+		snprintf(other, sizeof(other), "/mnt/w%d/g%d_%d", (c->c_id + 1) % 4, i, c->c_id);
+		if ((fd = rump_sys_open(f, O_CREAT | O_WRONLY | O_TRUNC, 0644)) >= 0) {
+			(void)rump_sys_write(fd, "data\n", 5);
+			(void)rump_sys_close(fd);
+		}
+		(void)rump_sys_mkdir(sub, 0755);
+		(void)rump_sys_rename(f, g);
+		(void)rump_sys_link(g, h);
+		if (i % 3 == 0)
+			(void)rump_sys_unlink(h);
+		list_tree("/mnt", 0);
+		(void)rump_sys_rename(g, other);
+	}
+	return NULL;
+}
+
+T_CASE(threads_churn)
+{
+	struct churn c[4];
+	struct ffs_t t;
+
+	setenv("RUMP_NCPU", "4", 1);
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "le", 0, 0, "-s 64m -o density=4096");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	for (int i = 0; i < 4; i++) {
+		c[i].c_id = i;
+		CHECK_EQ(pthread_create(&c[i].c_thread, NULL, churn_main, &c[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(pthread_join(c[i].c_thread, NULL), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
