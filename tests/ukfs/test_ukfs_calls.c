@@ -372,6 +372,17 @@ T_CASE(symlinks_stay_inside)
 	CHECK(ukfs_close(fs, fd) == 0);
 	CHECK(ukfs_stat(fs, "/made", &st) == 0);
 	CHECK_ERRNO(ukfs_create(fs, "/dangling", 0644), EEXIST);
+	/* A directory renamed away and replaced by a link: the old name is resolved again. */
+	CHECK(ukfs_mkdir(fs, "/c", 0755) == 0);
+	CHECK(ukfs_create(fs, "/c/secret", 0644) == 0);
+	CHECK(ukfs_stat(fs, "/c/secret", &st) == 0);
+	CHECK(ukfs_chdir(fs, "/c") == 0);
+	CHECK(ukfs_rename(fs, "/c", "/c2") == 0);
+	CHECK(ukfs_symlink(fs, "../../../../../outside", "/c") == 0);
+	CHECK_ERRNO(ukfs_stat(fs, "/c/secret", &st), ENOENT);
+	CHECK_ERRNO(ukfs_stat(fs, "secret", &st), ENOENT);
+	CHECK(ukfs_stat(fs, "/c2/secret", &st) == 0);
+	CHECK(ukfs_chdir(fs, "/") == 0);
 	/* Removing a symlink removes the link, not the target. */
 	CHECK(ukfs_remove(fs, "/abs") == 0);
 	CHECK(ukfs_stat(fs, "/a/b/f", &st) == 0);
