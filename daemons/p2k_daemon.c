@@ -87,7 +87,7 @@ p2k_daemon_usage(const struct p2k_daemon *pd, FILE *f)
 	    "  -h, --help          this text\n"
 	    "  -V, --version       the version\n\n"
 	    "file-system options:  ro, rw, sync, async, noatime, atime, force\n"
-	    "FUSE options:         allow_other, default_permissions, auto_unmount,\n"
+	    "FUSE options:         allow_other, default_permissions, auto_unmount, nonempty,\n"
 	    "                      fsname=NAME, subtype=NAME, max_read=N\n"
 	    "cache options:        entry_timeout=SEC, attr_timeout=SEC, negative_timeout=SEC\n"
 	    "                      (default 1; entry_timeout 0 with allow_other and\n"

@@ -52,6 +52,9 @@ struct p2k_mount {
 	int		pm_error;	/* first error of sync/unmount */
 	bool		pm_writeback;	/* writeback_cache asked and granted */
 	bool		pm_wantwriteback;
+	bool		pm_allow_other, pm_default_permissions;	/* FUSE options given */
+	bool		pm_has_fsname, pm_has_subtype;
+	bool		pm_nonempty;	/* -o nonempty: may cover a directory's files */
 	double		pm_entry_timeout, pm_attr_timeout, pm_negative_timeout;
 	char		*pm_mountpath;	/* host mount point */
 	struct fuse_args pm_args;	/* for fuse_session_new */

@@ -1,5 +1,6 @@
 /* p2k_mount.c: libp2k's life cycle: boot, mount in the rump kernel and through FUSE, serve, sync and unmount. */
 #include "p2k_impl.h"
+#include "p2k_host.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -15,7 +16,6 @@
 
 static void p2k_fork(struct p2k_mount *pm);
 static void p2k_detach(struct p2k_mount *pm);
-static int p2k_check_mountpoint(const char *path);
 static int p2k_mount_rump(struct p2k_mount *pm, const char *type, const char *devpath,
     int mntflags, void *args, size_t argslen);
 static int p2k_mount_fuse(struct p2k_mount *pm, const char *type, const char *devpath,
@@ -128,7 +128,11 @@ out_free:
 	return NULL;
 }
 
-enum { P2K_KEY_WRITEBACK, P2K_KEY_NOWRITEBACK };
+enum {
+	P2K_KEY_WRITEBACK, P2K_KEY_NOWRITEBACK, P2K_KEY_NONEMPTY,
+	/* libfuse's, kept for it; p2k notes that they were given */
+	P2K_KEY_ALLOW_OTHER, P2K_KEY_DEFAULT_PERMISSIONS, P2K_KEY_FSNAME, P2K_KEY_SUBTYPE,
+};
 
 static const struct fuse_opt p2k_opts[] = {
 	{ "entry_timeout=%lf", offsetof(struct p2k_mount, pm_entry_timeout), 0 },
@@ -136,6 +140,11 @@ static const struct fuse_opt p2k_opts[] = {
 	{ "negative_timeout=%lf", offsetof(struct p2k_mount, pm_negative_timeout), 0 },
 	FUSE_OPT_KEY("writeback_cache", P2K_KEY_WRITEBACK),
 	FUSE_OPT_KEY("no_writeback_cache", P2K_KEY_NOWRITEBACK),
+	FUSE_OPT_KEY("nonempty", P2K_KEY_NONEMPTY),
+	FUSE_OPT_KEY("allow_other", P2K_KEY_ALLOW_OTHER),
+	FUSE_OPT_KEY("default_permissions", P2K_KEY_DEFAULT_PERMISSIONS),
+	FUSE_OPT_KEY("fsname=", P2K_KEY_FSNAME),
+	FUSE_OPT_KEY("subtype=", P2K_KEY_SUBTYPE),
 	FUSE_OPT_END
 };
 
@@ -145,11 +154,29 @@ p2k_opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 	struct p2k_mount *pm = data;
 
 	(void)arg, (void)outargs;
-	if (key == P2K_KEY_WRITEBACK || key == P2K_KEY_NOWRITEBACK) {
+	switch (key) {
+	case P2K_KEY_WRITEBACK:
+	case P2K_KEY_NOWRITEBACK:
 		pm->pm_wantwriteback = key == P2K_KEY_WRITEBACK;
 		return 0;
+	case P2K_KEY_NONEMPTY:
+		pm->pm_nonempty = true;
+		return 0;
+	case P2K_KEY_ALLOW_OTHER:
+		pm->pm_allow_other = true;
+		return 1;
+	case P2K_KEY_DEFAULT_PERMISSIONS:
+		pm->pm_default_permissions = true;
+		return 1;
+	case P2K_KEY_FSNAME:
+		pm->pm_has_fsname = true;
+		return 1;
+	case P2K_KEY_SUBTYPE:
+		pm->pm_has_subtype = true;
+		return 1;
+	default:
+		return 1;	/* libfuse's: keep for fuse_session_new */
 	}
-	return 1;	/* libfuse's: keep for fuse_session_new */
 }
 
 /* Try the FUSE options on a session that is never mounted, so a bad one fails before any mount. */
@@ -179,7 +206,6 @@ int
 p2k_set_fuse_args(struct p2k_mount *pm, int argc, char **argv)
 {
 	struct fuse_args in = FUSE_ARGS_INIT(argc, argv);
-	struct fuse_args out = FUSE_ARGS_INIT(0, NULL);
 
 	if (fuse_opt_parse(&in, pm, p2k_opts, p2k_opt_proc) != 0)
 		return EINVAL;
@@ -197,31 +223,7 @@ p2k_set_fuse_args(struct p2k_mount *pm, int argc, char **argv)
 		}
 	}
 	fuse_opt_free_args(&in);
-	fuse_opt_free_args(&out);
 	return p2k_check_fuse_args(pm);
-}
-
-/* The host mount point: an existing directory nothing is mounted on yet. */
-static int
-p2k_check_mountpoint(const char *path)
-{
-	struct stat st, pst;
-	char *parent;
-
-	if (stat(path, &st) != 0)
-		return errno;
-	if (!S_ISDIR(st.st_mode))
-		return ENOTDIR;
-	if (asprintf(&parent, "%s/..", path) < 0)
-		return ENOMEM;
-	if (stat(parent, &pst) != 0) {
-		free(parent);
-		return errno;
-	}
-	free(parent);
-	if (st.st_dev != pst.st_dev || st.st_ino == pst.st_ino)
-		return EBUSY;
-	return 0;
 }
 
 /* The one-line cause of a failed rump mount. */
@@ -314,16 +316,6 @@ p2k_root(struct p2k_mount *pm)
 	return error;
 }
 
-static bool
-p2k_has_opt(const struct fuse_args *args, const char *name)
-{
-	for (int i = 0; i < args->argc; i++) {
-		if (strstr(args->argv[i], name) != NULL)
-			return true;
-	}
-	return false;
-}
-
 /*
  * The host walks cached names without asking us, and without
  * default_permissions it checks no search permission on the way; so
@@ -335,8 +327,7 @@ p2k_entry_timeout(struct p2k_mount *pm)
 {
 	if (!isnan(pm->pm_entry_timeout))
 		return;
-	if (p2k_has_opt(&pm->pm_args, "allow_other") &&
-	    !p2k_has_opt(&pm->pm_args, "default_permissions"))
+	if (pm->pm_allow_other && !pm->pm_default_permissions)
 		pm->pm_entry_timeout = 0;
 	else
 		pm->pm_entry_timeout = 1.0;
@@ -351,7 +342,7 @@ p2k_mount_fuse(struct p2k_mount *pm, const char *type, const char *devpath,
 
 	if ((pm->pm_mntflags & RUMP_MNT_RDONLY) && fuse_opt_add_arg(&pm->pm_args, "-oro") != 0)
 		return ENOMEM;
-	if (!p2k_has_opt(&pm->pm_args, "fsname=")) {
+	if (!pm->pm_has_fsname) {
 		if (asprintf(&opt, "-ofsname=%s", devpath != NULL ? devpath : type) < 0)
 			return ENOMEM;
 		/* fuse_opt's syntax: a comma in the value would split the option. */
@@ -361,7 +352,7 @@ p2k_mount_fuse(struct p2k_mount *pm, const char *type, const char *devpath,
 		error = fuse_opt_add_arg(&pm->pm_args, opt) != 0 ? ENOMEM : 0;
 		free(opt);
 	}
-	if (error == 0 && !p2k_has_opt(&pm->pm_args, "subtype=")) {
+	if (error == 0 && !pm->pm_has_subtype) {
 		if (asprintf(&opt, "-osubtype=%s", type) < 0)
 			return ENOMEM;
 		error = fuse_opt_add_arg(&pm->pm_args, opt) != 0 ? ENOMEM : 0;
@@ -436,9 +427,11 @@ p2k_setup_diskfs(struct p2k_mount *pm, const char *type, const char *devpath,
 	struct stat st;
 	int error;
 
-	if ((error = p2k_check_mountpoint(mountpath)) != 0) {
+	if ((error = p2k_check_mountpoint(mountpath, pm->pm_nonempty)) != 0) {
 		p2k_log(pm, "mount point %s: %s", mountpath,
-		    error == EBUSY ? "already a mount point" : strerror(error));
+		    error == EBUSY ? "already a mount point" :
+		    error == ENOTEMPTY ? "not empty (use -o nonempty to mount over its files)" :
+		    strerror(error));
 		return error;
 	}
 	if (devpath != NULL && stat(devpath, &st) != 0) {

@@ -143,7 +143,7 @@ teardown() {
 	! mountpoint -q "$M"
 }
 
-@test "rump_tmpfs: usage errors, --help, --version, bad options, missing and busy mount points" {
+@test "rump_tmpfs: usage errors, --help, --version, bad options, missing, busy and non-empty mount points" {
 	run "$B/daemons/rump_tmpfs"
 	[ "$status" -eq 2 ] && [[ "$output" == usage:* ]]
 	run "$B/daemons/rump_tmpfs" "$M" extra
@@ -163,6 +163,15 @@ teardown() {
 	run "$B/daemons/rump_tmpfs" "$M"
 	[ "$status" -eq 1 ] && [[ "$output" == *"already a mount point"* ]]
 	p2k_stop
+	# a directory with files is not covered by mistake
+	touch "$M/mine"
+	run "$B/daemons/rump_tmpfs" "$M"
+	[ "$status" -eq 1 ] && [[ "$output" == *"not empty (use -o nonempty"* ]]
+	! mountpoint -q "$M"
+	p2k_start rump_tmpfs -o nonempty "$M"
+	[ ! -e "$M/mine" ]
+	p2k_stop
+	[ -e "$M/mine" ]
 }
 
 @test "rump_tmpfs: kill -9 of the daemon: the mount goes away with fusermount3 -u -z" {

@@ -405,5 +405,13 @@ T_CASE(setup_errors)
 	CHECK((pm = p2k_init(P2K_FOREGROUND)) != NULL);
 	CHECK_ERR(p2k_setup_diskfs(pm, "rumpfs", NULL, "/", 0, NULL, 0), EBUSY);
 	p2k_cancel(pm, EBUSY);
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s/file", dir);
+	put(file, "");
+	CHECK((pm = p2k_init(P2K_FOREGROUND)) != NULL);
+	CHECK_ERR(p2k_setup_diskfs(pm, "rumpfs", NULL, dir, 0, NULL, 0), ENOTEMPTY);
+	p2k_cancel(pm, ENOTEMPTY);
+	CHECK(unlink(file) == 0);
 	CHECK(rmdir(dir) == 0);
 }
