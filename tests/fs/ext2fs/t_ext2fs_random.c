@@ -13,6 +13,7 @@ struct rnd {
 	int		npaths;
 	char		host[PATH_MAX];
 	int		nops, nok;
+	bool		bigino;		/* 256-byte inodes: nanoseconds kept */
 };
 
 static uint64_t
@@ -116,7 +117,7 @@ one_op(struct rnd *r)
 	char h2[2 * PATH_MAX], m2[2 * PATH_MAX];
 	bool ok;
 
-	switch (rnd_n(r, 13)) {
+	switch (rnd_n(r, 14)) {
 	case 0: case 1:	/* create or write into a new name */
 		new_name(r, rel, sizeof(rel));
 		paths(r, rel, h, m);
@@ -193,6 +194,25 @@ one_op(struct rnd *r)
 		BOTH("chmod", rel, chmod(h, mode), rump_sys_chmod(m, mode));
 		break;
 	}
+	case 12: {
+		struct timespec ts[2] = {
+			{ (time_t)rnd_n(r, 2000000000), (long)rnd_n(r, 1000000000) },
+			{ (time_t)rnd_n(r, 2000000000), (long)rnd_n(r, 1000000000) } };
+		struct stat hs, ms;
+
+		snprintf(rel, sizeof(rel), "%s", pick(r));
+		paths(r, rel, h, m);
+		BOTH("utimensat", rel, utimensat(AT_FDCWD, h, ts, AT_SYMLINK_NOFOLLOW),
+		    rump_sys_utimensat(AT_FDCWD, m, ts, AT_SYMLINK_NOFOLLOW));
+		if (ok) {
+			CHECK(lstat(h, &hs) == 0 && rump_sys_lstat(m, &ms) == 0);
+			CHECK_EQ(hs.st_mtim.tv_sec, ms.st_mtim.tv_sec);
+			CHECK_EQ(hs.st_atim.tv_sec, ms.st_atim.tv_sec);
+			if (r->bigino)
+				CHECK_EQ(hs.st_mtim.tv_nsec, ms.st_mtim.tv_nsec);
+		}
+		break;
+	}
 	default: {
 		uid_t u = rnd_n(r, 3) * 40000;
 		gid_t g = rnd_n(r, 3) * 50000;
@@ -215,6 +235,7 @@ random_ops(const char *opts, uint64_t seed, int nops)
 	t_img_init(&t);
 	t_mkfs(&t, opts, false, "128M");
 	snprintf(r.host, sizeof(r.host), "%s", t.src);
+	r.bigino = strstr(opts, "-I 256") != NULL;
 	snprintf(lf, sizeof(lf), "%s/lost+found", t.src);
 	CHECK(mkdir(lf, 0700) == 0);
 	t_boot();
