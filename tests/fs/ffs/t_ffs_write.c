@@ -619,3 +619,37 @@ T_CASE(threads_churn)
 	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
+
+/* Others stop at the minfree reserve; root may write into it. */
+T_CASE(minfree_reserve)
+{
+	struct ffs_t t;
+	struct statvfs sv;
+	static char buf[100000];
+	ssize_t total = 0, n;
+	int fd;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "le", 8192, 1024, "-s 4m -o minfree=10");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt/pub", 0777), 0);
+	CHECK_EQ(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	CHECK_EQ(rump_pub_lwproc_setcred(1000, 1000, 0, NULL), 0);
+	CHECK((fd = rump_sys_open("/mnt/pub/user", O_CREAT | O_WRONLY, 0644)) >= 0);
+	while ((n = rump_sys_write(fd, buf, 8192)) > 0)
+		total += n;
+	CHECK_EQ(errno, ENOSPC);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK(total > 2000000);
+	CHECK_EQ(rump_sys_statvfs("/mnt", &sv), 0);
+	CHECK(sv.f_bavail < 8);
+	CHECK(sv.f_bfree >= sv.f_blocks / 10 - 8);
+	rump_pub_lwproc_releaselwp();
+	CHECK((fd = rump_sys_open("/mnt/root", O_CREAT | O_WRONLY, 0644)) >= 0);
+	CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
