@@ -136,6 +136,7 @@ int	ffs_read_inode(struct ffs_inode *ip, struct uio *uio);
 int	ffs_write_inode(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred);
 int	ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
 int	ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
+void	ffs_mark_access(struct vnode *vp, int ioflag);
 
 /* ffs_inode.c: writing an inode back (bdwrite, or bwrite when sync). */
 int	ffs_update(struct ffs_inode *ip, bool sync);

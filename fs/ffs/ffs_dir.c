@@ -143,6 +143,7 @@ ffs_readdir(struct vnode *vp, struct uio *uio, kauth_cred_t cred, int *eofp)
 	if (uio->uio_offset < 0)
 		return EINVAL;
 	error = ffs_dir_walk(dp, (uint64_t)uio->uio_offset, readdir_emit, &rs);
+	ffs_mark_access(vp, 0);
 	if (error == READDIR_FULL)
 		return 0;
 	if (error == 0)

@@ -120,7 +120,6 @@ int
 ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 {
 	struct ffs_inode *ip = VTOI(vp);
-	struct ffs_mount *fm = ip->i_fm;
 	int error;
 
 	(void)cred;
@@ -129,13 +128,22 @@ ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	if (vp->v_type != VREG && vp->v_type != VLNK)
 		return EOPNOTSUPP;
 	error = ffs_read_inode(ip, uio);
-	if (!fm->fm_ronly && !(ioflag & IO_NOATIME) && !(vp->v_mount->mnt_flag & MNT_NOATIME)) {
-		mutex_enter(&ip->i_lock);
-		vfs_timestamp(&ip->i_atime);
-		ip->i_flag |= IN_ACCESS;
-		mutex_exit(&ip->i_lock);
-	}
+	ffs_mark_access(vp, ioflag);
 	return error;
+}
+
+/* Reads of files, directories and symlinks set the access time (written at inactive). */
+void
+ffs_mark_access(struct vnode *vp, int ioflag)
+{
+	struct ffs_inode *ip = VTOI(vp);
+
+	if (ip->i_fm->fm_ronly || (ioflag & IO_NOATIME) || (vp->v_mount->mnt_flag & MNT_NOATIME))
+		return;
+	mutex_enter(&ip->i_lock);
+	vfs_timestamp(&ip->i_atime);
+	ip->i_flag |= IN_ACCESS;
+	mutex_exit(&ip->i_lock);
 }
 
 int

@@ -165,19 +165,21 @@ fill_super(struct ffs_mount *fm, bool clean)
 int
 ffs_sbupdate(struct ffs_mount *fm, bool clean, bool wait)
 {
+	struct ffs_fs snap;
 	struct buf *bp;
 	int error;
 
 	mutex_enter(&fm->fm_lock);
 	error = cs_blocks(fm, true, wait);
 	fill_super(fm, clean);
+	memcpy(&snap, &fm->fm_fs, sizeof(snap));
 	mutex_exit(&fm->fm_lock);
 	if (error)
 		return error;
 	error = bread(fm->fm_devvp, (daddr_t)(fm->fm_sbloc >> DEV_BSHIFT), FFS_SBLOCKSIZE, 0, &bp);
 	if (error)
 		return error;
-	memcpy(bp->b_data, &fm->fm_fs, sizeof(fm->fm_fs));
+	memcpy(bp->b_data, &snap, sizeof(snap));
 	if (wait)
 		return bwrite(bp);
 	bdwrite(bp);

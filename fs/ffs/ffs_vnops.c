@@ -61,6 +61,7 @@ ffs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred)
 	(void)cred;
 	if (vp->v_type != VLNK)
 		return EINVAL;
+	ffs_mark_access(vp, 0);
 	if (ffs_isshortlink(ip))
 		return uiomove(ip->i_shortlink, MIN((size_t)ip->i_size, uio->uio_resid), uio);
 	uio->uio_offset = 0;
