@@ -60,11 +60,9 @@
 #define FFS_FLAGS_UPDATED	0x00000080	/* flags moved to fs_flags */
 #define FFS_DOWAPBL		0x00000100	/* NetBSD WAPBL journal */
 #define FFS_NFS4ACLS		0x00000100	/* FreeBSD: NFSv4 ACLs (same bit as WAPBL) */
-#define FFS_DOQUOTA2		0x00000200	/* NetBSD in-filesystem quotas */
-#define FFS_TRIM		0x00000200	/* FreeBSD: TRIM (harmless) */
-#define FFS_APPLE_UFS		0x00010000	/* Apple UFS */
-#define FFS_METACKHASH		0x00000400	/* FreeBSD metadata check hashes */
-#define FFS_DOEA		0x00000800	/* extended attributes (UFS2) */
+#define FFS_DOQUOTA2		0x00000200	/* NetBSD: in-filesystem quotas (fs_quota_magic set) */
+#define FFS_METACKHASH		0x00000200	/* FreeBSD: metadata check hashes (same bit) */
+#define FFS_TRIM		0x00000400	/* FreeBSD: TRIM deleted blocks (harmless) */
 
 /* fs_journal_location (WAPBL) */
 #define FFS_JOURNAL_NONE	0

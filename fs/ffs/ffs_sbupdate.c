@@ -26,12 +26,10 @@ ffs_rw_check_flags(struct ffs_mount *fm, int mntflags)
 		return refuse("soft updates journal (SU+J) present");
 	if (flags & FFS_GJOURNAL)
 		return refuse("gjournal");
-	if (flags & FFS_METACKHASH)
-		return refuse("metadata check hashes");
-	if (flags & FFS_APPLE_UFS)
-		return refuse("Apple UFS");
-	if ((flags & FFS_DOQUOTA2) && fs->fs_quota_magic != 0)
-		return refuse("in-file-system quotas (quota2)");
+	/* One bit, two meanings: NetBSD's quota2 records a quota magic, FreeBSD's hashes do not. */
+	if (flags & FFS_DOQUOTA2)
+		return refuse(fs->fs_quota_magic != 0 ? "in-file-system quotas (quota2)" :
+		    "metadata check hashes");
 	if ((flags & FFS_DOWAPBL) && fs->fs_journal_location != FFS_JOURNAL_NONE && !clean)
 		return refuse("WAPBL log present and not replayed");
 	if (!clean && !(mntflags & MNT_FORCE)) {
