@@ -75,6 +75,8 @@ struct ffs_inode {
 	uint32_t	i_flags;
 	int64_t		i_db[FFS_NDADDR];	/* direct frag addresses */
 	int64_t		i_ib[FFS_NIADDR];	/* indirect block addresses */
+	int32_t		i_extsize;	/* UFS2: bytes of extended attribute storage */
+	int64_t		i_extb[FFS_NXADDR];	/* UFS2: its blocks (tail in fragments) */
 	dev_t		i_rdev;		/* devices */
 	uint8_t		i_shortlink[FFS_NDADDR * 8 + FFS_NIADDR * 8];	/* fast symlink text */
 	kmutex_t	i_lock;		/* i_atime and i_flag, changed under a shared vnode lock */
@@ -130,6 +132,8 @@ bool	ffs_isshortlink(const struct ffs_inode *ip);
 /* ffs_bmap.c: the frag address of logical block lbn (0: a hole), and how many frags it holds. */
 int	ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *dp);
 int	ffs_blksize(const struct ffs_inode *ip, int64_t lbn);
+/* Frags held by extended-attribute block lbn (UFS2). */
+int	ffs_extblksize(const struct ffs_inode *ip, int lbn);
 
 /* ffs_readwrite.c */
 int	ffs_read_inode(struct ffs_inode *ip, struct uio *uio);
@@ -178,6 +182,7 @@ int	ffs_balloc(struct ffs_inode *ip, int64_t lbn, int bytes, kauth_cred_t cred,
 	    int64_t *dp);
 /* ffs_truncate.c */
 int	ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred);
+void	ffs_free_ext(struct ffs_inode *ip);
 
 /* ffs_dirops.c: changing directories. */
 int	ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen, ino_t ino,

@@ -14,6 +14,17 @@ ffs_blksize(const struct ffs_inode *ip, int64_t lbn)
 	return (int)howmany(tail, (uint64_t)fm->fm_fsize);
 }
 
+int
+ffs_extblksize(const struct ffs_inode *ip, int lbn)
+{
+	const struct ffs_mount *fm = ip->i_fm;
+	int64_t left = (int64_t)ip->i_extsize - ((int64_t)lbn << fm->fm_bshift);
+
+	if (left >= fm->fm_bsize)
+		return fm->fm_frag;
+	return left <= 0 ? 0 : (int)howmany(left, (int64_t)fm->fm_fsize);
+}
+
 /* Pointer i of the indirect block at frag address blk. */
 static int
 indir_get(struct ffs_inode *ip, int64_t blk, uint64_t i, int64_t *dp)

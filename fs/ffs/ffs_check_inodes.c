@@ -111,6 +111,25 @@ walk_blocks(struct walk *w)
 	}
 }
 
+/* UFS2 extended attribute blocks: two direct pointers, the last one possibly fragments. */
+static void
+walk_ext(struct walk *w)
+{
+	struct ffs_inode *ip = w->w_ip;
+
+	for (int lbn = 0; lbn < FFS_NXADDR; lbn++) {
+		int nfr = ffs_extblksize(ip, lbn);
+
+		if (ip->i_extb[lbn] == 0)
+			continue;
+		if (nfr == 0)
+			chk_report(w->w_ck, "inode %ju: extended attribute block %jd beyond its size",
+			    (uintmax_t)ip->i_number, (intmax_t)ip->i_extb[lbn]);
+		else
+			(void)claim(w, ip->i_extb[lbn], nfr);
+	}
+}
+
 /* Which inodes carry a block tree: files, directories and symlinks not kept in the inode. */
 static bool
 has_blocks(const struct ffs_inode *ip)
@@ -150,6 +169,7 @@ check_one(struct ffs_chk *ck, ino_t ino, struct ffs_inode *ip)
 		ck->ndir++;
 	if (has_blocks(ip))
 		walk_blocks(&w);
+	walk_ext(&w);
 	if (ip->i_blocks != (uint64_t)w.w_frags << (ck->fm.fm_fshift - DEV_BSHIFT))
 		chk_report(ck, "inode %ju: block count %ju, blocks held %ju", (uintmax_t)ino,
 		    (uintmax_t)ip->i_blocks,

@@ -32,6 +32,7 @@
 #define FFS_ROOTINO		2	/* inode of the root directory */
 #define FFS_NDADDR		12	/* direct block pointers per inode */
 #define FFS_NIADDR		3	/* indirect pointers: single, double, triple */
+#define FFS_NXADDR		2	/* UFS2 extended attribute blocks */
 #define FFS_MAXNAMLEN		255
 #define FFS_DIRBLKSIZ		512	/* directory entries never cross this boundary */
 #define FFS_MAXFRAG		8	/* most fragments per block */
@@ -263,7 +264,7 @@ struct ffs_dinode2 {
 	uint32_t di_kernflags;		/* kernel flags */
 	uint32_t di_flags;		/* chflags flags */
 	int32_t	di_extsize;		/* bytes of extended attribute blocks */
-	int64_t	di_extb[2];		/* extended attribute blocks */
+	int64_t	di_extb[FFS_NXADDR];	/* extended attribute blocks */
 	int64_t	di_db[FFS_NDADDR];	/* direct blocks; rdev in di_db[0]; fast symlink text */
 	int64_t	di_ib[FFS_NIADDR];	/* indirect blocks */
 	uint64_t di_modrev;		/* NFSv4 change counter */

@@ -94,6 +94,9 @@ load_ufs2(struct ffs_mount *fm, const struct ffs_dinode2 *d, struct ffs_inode *i
 		ip->i_db[i] = (int64_t)ffs_get64(sw, (uint64_t)d->di_db[i]);
 	for (int i = 0; i < FFS_NIADDR; i++)
 		ip->i_ib[i] = (int64_t)ffs_get64(sw, (uint64_t)d->di_ib[i]);
+	ip->i_extsize = (int32_t)ffs_get32(sw, (uint32_t)d->di_extsize);
+	for (int i = 0; i < FFS_NXADDR; i++)
+		ip->i_extb[i] = (int64_t)ffs_get64(sw, (uint64_t)d->di_extb[i]);
 	/* NetBSD keeps a 32-bit dev_t in the first direct pointer. */
 	ip->i_rdev = netbsd_dev((uint32_t)ip->i_db[0]);
 	memcpy(ip->i_shortlink, d->di_db, sizeof(d->di_db) + sizeof(d->di_ib));
@@ -122,6 +125,8 @@ check_inode(struct ffs_mount *fm, struct ffs_inode *ip)
 	else if ((ip->i_mode & FFS_IFMT) == FFS_IFDIR &&
 	    (ip->i_size == 0 || ip->i_size % FFS_DIRBLKSIZ != 0))
 		why = "directory size not a multiple of 512";
+	else if (ip->i_extsize < 0 || ip->i_extsize > FFS_NXADDR * fm->fm_bsize)
+		why = "extended attribute size out of range";
 	else if ((ip->i_mode & FFS_IFMT) == FFS_IFDIR && ip->i_size > ip->i_blocks * DEV_BSIZE)
 		why = "directory larger than its blocks (directories have no holes)";
 	else if ((ip->i_mode & FFS_IFMT) == FFS_IFLNK && ffs_isshortlink(ip) &&
@@ -227,6 +232,9 @@ store_ufs2(struct ffs_mount *fm, const struct ffs_inode *ip, struct ffs_dinode2 
 	d->di_birthnsec = (int32_t)ffs_put32(sw, (uint32_t)ip->i_birthtime.tv_nsec);
 	d->di_gen = (int32_t)ffs_put32(sw, (uint32_t)ip->i_gen);
 	d->di_flags = ffs_put32(sw, ip->i_flags);
+	d->di_extsize = (int32_t)ffs_put32(sw, (uint32_t)ip->i_extsize);
+	for (int i = 0; i < FFS_NXADDR; i++)
+		d->di_extb[i] = (int64_t)ffs_put64(sw, (uint64_t)ip->i_extb[i]);
 	if (db_holds_text(ip)) {
 		memcpy(d->di_db, ip->i_shortlink, sizeof(d->di_db) + sizeof(d->di_ib));
 		return;

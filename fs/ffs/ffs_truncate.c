@@ -169,3 +169,17 @@ ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
 	ip->i_size = length;
 	return 0;
 }
+
+/* A file being freed gives back its extended attribute blocks too. */
+void
+ffs_free_ext(struct ffs_inode *ip)
+{
+	for (int lbn = 0; lbn < FFS_NXADDR; lbn++) {
+		int nfr = ffs_extblksize(ip, lbn);
+
+		if (ip->i_extb[lbn] != 0 && nfr > 0 && ffs_frags_ok(ip->i_fm, ip->i_extb[lbn], nfr))
+			free_counted(ip, ip->i_extb[lbn], nfr);
+		ip->i_extb[lbn] = 0;
+	}
+	ip->i_extsize = 0;
+}

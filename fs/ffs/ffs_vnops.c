@@ -133,6 +133,7 @@ ffs_inactive(struct vnode *vp, bool *recyclep)
 		return error;
 	}
 	error = ffs_truncate(ip, 0, NULL);
+	ffs_free_ext(ip);
 	ip->i_mode = 0;
 	ip->i_size = 0;
 	memset(ip->i_db, 0, sizeof(ip->i_db));

@@ -658,3 +658,47 @@ T_CASE(minfree_reserve)
 	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
+
+/* UFS2 extended attribute blocks (as FreeBSD writes them) are counted by the checker and freed with the file. */
+T_CASE(ufs2_extattr_blocks)
+{
+	struct ffs_t t;
+	struct ffs_t_geom g;
+	struct statvfs before, after;
+	struct stat st;
+	uint64_t zero = 0, db0;
+	uint32_t extsize = 100;
+	long ioff;
+	int fd;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "le", 16384, 2048, "-s 8m");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	statvfs_free(&before);
+	CHECK((fd = rump_sys_open("/mnt/x", O_CREAT | O_WRONLY, 0644)) >= 0);
+	CHECK_EQ(rump_sys_write(fd, "0123456789", 10), 10);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_lstat("/mnt/x", &st), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	/* Turn its data fragment into its extended attribute area. */
+	ffs_t_geom(&t, &g);
+	ioff = ffs_t_inode_off(&g, (unsigned long)st.st_ino);
+	ffs_t_peek(&t, ioff + 112, &db0, 8);
+	ffs_t_poke(&t, ioff + 92, &extsize, 4);
+	ffs_t_poke(&t, ioff + 96, &db0, 8);
+	ffs_t_poke(&t, ioff + 112, &zero, 8);
+	ffs_t_poke(&t, ioff + 16, &zero, 8);
+	CHECK_EQ(check_image(t.ft_img), 0);
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_lstat("/mnt/x", &st), 0);
+	CHECK_EQ(st.st_size, 0);
+	CHECK_EQ(st.st_blocks, 4);
+	CHECK_EQ(rump_sys_unlink("/mnt/x"), 0);
+	statvfs_free(&after);
+	CHECK_EQ(after.f_bfree, before.f_bfree);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
