@@ -378,6 +378,46 @@ T_CASE(node_references)
 	srv_stop(&s);
 }
 
+static char run_fs_mnt[96];
+static int run_fs_result = -1;
+
+static void *
+run_fs_thread(void *arg)
+{
+	(void)arg;
+	run_fs_result = p2k_run_fs("rumpfs", NULL, run_fs_mnt, 0, NULL, 0, P2K_FOREGROUND);
+	return NULL;
+}
+
+/* NetBSD's one call: p2k_run_fs mounts, serves until the host unmounts, and cleans up. */
+T_CASE(run_fs)
+{
+	char dir[] = "/tmp/t_p2k.XXXXXX", path[128];
+	struct stat st, root;
+	pthread_t t;
+	int i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(run_fs_mnt, sizeof(run_fs_mnt), "%s/mnt", dir);
+	CHECK(mkdir(run_fs_mnt, 0755) == 0);
+	CHECK(stat(run_fs_mnt, &root) == 0);
+	CHECK(pthread_create(&t, NULL, run_fs_thread, NULL) == 0);
+	/* mounted when the directory's device changes */
+	for (i = 0; i < 200 && stat(run_fs_mnt, &st) == 0 && st.st_dev == root.st_dev; i++)
+		usleep(20000);
+	CHECK(st.st_dev != root.st_dev);
+	snprintf(srv_live, sizeof(srv_live), "%s", run_fs_mnt);
+	atexit(srv_atexit);
+	snprintf(path, sizeof(path), "%s/f", run_fs_mnt);
+	put(path, "run_fs");
+	get(path, "run_fs");
+	CHECK(umount2(run_fs_mnt, 0) == 0);
+	srv_live[0] = '\0';
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK_ERR(run_fs_result, 0);
+	CHECK(rmdir(run_fs_mnt) == 0 && rmdir(dir) == 0);
+}
+
 /* Setup failures name their cause and leave nothing behind. */
 T_CASE(setup_errors)
 {
