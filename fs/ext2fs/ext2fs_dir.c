@@ -182,7 +182,7 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 	uint32_t bno;
 	struct buf *bp;
 	bool isnew;
-	int error;
+	int error, e;
 
 	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
 		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
@@ -194,20 +194,18 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 		}
 		brelse(bp, 0);
 	}
-	if ((error = ext2fs_balloc(dp, nblk, ext2fs_resok(e2m, cred), &bno, &isnew)) != 0)
-		goto out_update;
-	if ((error = ext2fs_getblk(e2m, bno, &bp)) != 0)
-		goto out_update;
-	memset(bp->b_data, 0, e2m->e2m_bsize);
-	dirent_set(e2m, bp->b_data, (uint32_t)ino, (uint16_t)e2m->e2m_bsize, name, len, type);
-	dp->i_size += e2m->e2m_bsize;
-	error = dir_write(dp, bp);
-out_update:
-	{
-		int e = ext2fs_iupdate(dp, false);	/* blocks may have been allocated even on error */
-
-		return error ? error : e;
+	if ((error = ext2fs_balloc(dp, nblk, ext2fs_resok(e2m, cred), &bno, &isnew)) == 0 &&
+	    (error = ext2fs_getblk(e2m, bno, &bp)) == 0) {
+		memset(bp->b_data, 0, e2m->e2m_bsize);
+		dirent_set(e2m, bp->b_data, (uint32_t)ino, (uint16_t)e2m->e2m_bsize, name, len, type);
+		dp->i_size += e2m->e2m_bsize;
+		error = dir_write(dp, bp);
 	}
+	/* On error, blocks allocated on the way past the size go again; the inode is written either way. */
+	if (error)
+		(void)ext2fs_truncate(dp, dp->i_size);
+	e = ext2fs_iupdate(dp, false);
+	return error ? error : e;
 }
 
 /* Remove the entry at pos (found by ext2fs_dir_find under the same lock). */

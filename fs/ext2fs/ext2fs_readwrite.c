@@ -57,22 +57,19 @@ ext2fs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	return error;
 }
 
-/* The buffer for block bno about to receive n bytes at boff: read unless it is all overwritten. */
+/* The buffer for block bno about to receive n bytes: read unless all of it is overwritten or new. */
 static int
-write_buf_get(struct ext2fs_mount *e2m, uint32_t bno, bool isnew, uint32_t boff, uint32_t n,
-    struct buf **bpp)
+write_buf_get(struct ext2fs_mount *e2m, uint32_t bno, bool isnew, uint32_t n, struct buf **bpp)
 {
 	int error;
 
-	if (n == e2m->e2m_bsize || isnew) {
-		if ((error = ext2fs_getblk(e2m, bno, bpp)) != 0)
-			return error;
-		if (n != e2m->e2m_bsize)
-			memset((*bpp)->b_data, 0, e2m->e2m_bsize);
-		(void)boff;
-		return 0;
-	}
-	return ext2fs_bread(e2m, bno, bpp);
+	if (n != e2m->e2m_bsize && !isnew)
+		return ext2fs_bread(e2m, bno, bpp);
+	if ((error = ext2fs_getblk(e2m, bno, bpp)) != 0)
+		return error;
+	if (n != e2m->e2m_bsize)
+		memset((*bpp)->b_data, 0, e2m->e2m_bsize);	/* a new block: zeroes around the bytes */
+	return 0;
 }
 
 static int
@@ -93,7 +90,7 @@ write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cr
 		n = (uint32_t)MIN((uint64_t)(e2m->e2m_bsize - boff), uio->uio_resid);
 		if ((error = ext2fs_balloc(ip, lbn, resok, &bno, &isnew)) != 0)
 			break;
-		if ((error = write_buf_get(e2m, bno, isnew, boff, n, &bp)) != 0)
+		if ((error = write_buf_get(e2m, bno, isnew, n, &bp)) != 0)
 			break;
 		uiomove((char *)bp->b_data + boff, n, uio);
 		if (off + n > ip->i_size)

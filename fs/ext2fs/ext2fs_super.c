@@ -2,7 +2,9 @@
 #include "ext2fs.h"
 #include "blkdev.h"
 
-static int	sb_check_geometry(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb);
+static int	sb_check_basics(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb);
+static void	sb_decode_counts(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb);
+static int	sb_check_geometry(struct ext2fs_mount *e2m);
 static int	sb_check_features(struct ext2fs_mount *e2m, int mntflags);
 static int	sb_check_state(const struct ext2fs_sb *sb, int mntflags);
 static int	gd_decode(struct ext2fs_mount *e2m, uint32_t g);
@@ -108,12 +110,11 @@ ext2fs_getblk(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp)
 	    (int)e2m->e2m_bsize, 0, bpp);
 }
 
-/* Sizes and counts: everything later code uses as a bound. */
+/* Magic, revision and block size: what decides how the rest is read. */
 static int
-sb_check_geometry(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb)
+sb_check_basics(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb)
 {
 	uint32_t logbs = e2_le32(sb->s_log_block_size), rev = e2_le32(sb->s_rev_level);
-	uint64_t devsize = bdev_size(e2m->e2m_bdev), groups;
 
 	if (e2_le16(sb->s_magic) != EXT2_MAGIC) {
 		kprintf("ext2fs: bad magic 0x%x\n", e2_le16(sb->s_magic));
@@ -132,19 +133,36 @@ sb_check_geometry(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb)
 	e2m->e2m_fsbtodb = e2m->e2m_bshift - DEV_BSHIFT;
 	e2m->e2m_nindir = e2m->e2m_bsize / 4;
 	e2m->e2m_nindirshift = e2m->e2m_bshift - 2;
+	return 0;
+}
+
+/* The counts, decoded as they are; sb_check_geometry judges them. */
+static void
+sb_decode_counts(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb)
+{
 	e2m->e2m_nblocks = e2_le32(sb->s_blocks_count);
 	e2m->e2m_ninodes = e2_le32(sb->s_inodes_count);
 	e2m->e2m_rblocks = e2_le32(sb->s_r_blocks_count);
 	e2m->e2m_firstdata = e2_le32(sb->s_first_data_block);
 	e2m->e2m_bpg = e2_le32(sb->s_blocks_per_group);
 	e2m->e2m_ipg = e2_le32(sb->s_inodes_per_group);
-	if (rev == EXT2_REV0) {
+	if (e2_le32(sb->s_rev_level) == EXT2_REV0) {
 		e2m->e2m_isize = EXT2_GOOD_OLD_INODE_SIZE;
 		e2m->e2m_firstino = EXT2_GOOD_OLD_FIRST_INO;
 	} else {
 		e2m->e2m_isize = e2_le16(sb->s_inode_size);
 		e2m->e2m_firstino = e2_le32(sb->s_first_ino);
 	}
+	e2m->e2m_resuid = e2_le16(sb->s_def_resuid);
+	e2m->e2m_resgid = e2_le16(sb->s_def_resgid);
+}
+
+/* Sizes and counts: everything later code uses as a bound. */
+static int
+sb_check_geometry(struct ext2fs_mount *e2m)
+{
+	uint64_t devsize = bdev_size(e2m->e2m_bdev), groups;
+
 	if (e2m->e2m_firstdata != (e2m->e2m_bsize == 1024 ? 1u : 0u) ||
 	    e2m->e2m_nblocks <= e2m->e2m_firstdata ||
 	    (uint64_t)e2m->e2m_nblocks << e2m->e2m_bshift > devsize) {
@@ -173,8 +191,6 @@ sb_check_geometry(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb)
 	e2m->e2m_ipb = e2m->e2m_bsize / e2m->e2m_isize;
 	e2m->e2m_itblocks = howmany(e2m->e2m_ipg, e2m->e2m_ipb);
 	e2m->e2m_ngdb = howmany(e2m->e2m_ngroups, e2m->e2m_bsize / sizeof(struct ext2fs_gd));
-	e2m->e2m_resuid = e2_le16(sb->s_def_resuid);
-	e2m->e2m_resgid = e2_le16(sb->s_def_resgid);
 	return 0;
 }
 
@@ -252,7 +268,10 @@ ext2fs_sb_load(struct ext2fs_mount *e2m, int mntflags)
 	}
 	memcpy(&e2m->e2m_sb, bp->b_data, sizeof(e2m->e2m_sb));
 	brelse(bp, BC_INVAL);
-	if ((error = sb_check_geometry(e2m, &e2m->e2m_sb)) != 0)
+	if ((error = sb_check_basics(e2m, &e2m->e2m_sb)) != 0)
+		return error;
+	sb_decode_counts(e2m, &e2m->e2m_sb);
+	if ((error = sb_check_geometry(e2m)) != 0)
 		return error;
 	if ((error = sb_check_features(e2m, mntflags)) != 0)
 		return error;
