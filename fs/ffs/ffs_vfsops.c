@@ -97,6 +97,7 @@ ffs_mount(struct mount *mp, void *data, size_t len)
 		return ENOMEM;
 	fm->fm_mp = mp;
 	fm->fm_ronly = ronly;
+	fm->fm_devrw = !ronly;
 	mutex_init(&fm->fm_lock);
 	if ((error = vfs_opendev(fspec, ronly, &fm->fm_devvp, &fm->fm_bd)) != 0)
 		goto out_fm;
@@ -122,13 +123,12 @@ static int
 ffs_unmount(struct mount *mp, int mntflags)
 {
 	struct ffs_mount *fm = VFSTOFFS(mp);
-	bool opened_ro = fm->fm_ronly && fm->fm_cs == NULL;
 	int error = 0;
 
 	(void)mntflags;
 	if (!fm->fm_ronly)
 		error = ffs_downgrade(fm);
-	vfs_closedev(fm->fm_devvp, fm->fm_bd, opened_ro);
+	vfs_closedev(fm->fm_devvp, fm->fm_bd, !fm->fm_devrw);
 	ffs_cs_free(fm);
 	mutex_destroy(&fm->fm_lock);
 	kmem_free(fm, sizeof(*fm));
