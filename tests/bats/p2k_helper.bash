@@ -59,7 +59,7 @@ p2k_stop() {
 }
 
 # p2k_tree DIR: a tree with every kind of file: sizes around block edges, a sparse
-# file, hard links, symlinks, a fifo, odd modes, old times, a 255-byte name.
+# file, hard links, symlinks, a fifo, devices, odd modes, old times, a 255-byte name.
 p2k_tree() {
 	local d="$1" n
 	mkdir -p "$d/sub/deeper/deepest" "$d/empty" "$d/many"
@@ -76,6 +76,8 @@ p2k_tree() {
 	ln -s /nonexistent/target "$d/dangling"
 	ln -s "$(printf 'L%.0s' $(seq 200))" "$d/longlink"
 	mkfifo "$d/fifo"
+	mknod "$d/null" c 1 3
+	mknod "$d/loopdev" b 7 0
 	n="$(printf 'n%.0s' $(seq 255))"
 	echo long >"$d/$n"
 	for i in $(seq 1 150); do echo "$i" >"$d/many/file_$i"; done
@@ -88,16 +90,18 @@ p2k_tree() {
 }
 
 # p2k_meta DIR: one line per file: name, type, mode, owner, links, size (not for dirs), mtime,
-# target; not the root itself nor lost+found, which mke2fs adds.
+# target, device numbers; not the root itself nor lost+found, which mke2fs adds.
 p2k_meta() {
 	(cd "$1" && find . -mindepth 1 -path ./lost+found -prune -o -printf '%p %y %m %U %G %n %Ts %l|%s\n' |
 	    awk -F'|' '{ split($1, f, " "); print $1 (f[2] == "d" ? "" : " " $2) }' | sort)
+	(cd "$1" && find . \( -type c -o -type b \) -exec stat -c '%n %t:%T' {} + | sort)
 }
 
 # p2k_same A B: same contents and metadata.
 p2k_same() {
-	# (diff -r calls two fifos different; p2k_meta compares them)
-	diff -r --no-dereference --exclude=fifo --exclude=lost+found "$1" "$2" && diff <(p2k_meta "$1") <(p2k_meta "$2")
+	# (diff -r calls two fifos or devices different; p2k_meta compares them)
+	diff -r --no-dereference --exclude=fifo --exclude=null --exclude=loopdev \
+	    --exclude=lost+found "$1" "$2" && diff <(p2k_meta "$1") <(p2k_meta "$2")
 }
 
 # p2k_churn DIR: four concurrent workers create, rename (also across each other's
