@@ -95,3 +95,22 @@ patch_name() {
 	[[ "$output" == *"/d:"* ]]
 	[ -z "$(ls -A "$T/outside")" ]
 }
+
+@test "a directory hard-linked into its own subtree: get -r, ls -R, find, du, rm -r end with exit 1" {
+	mkdir -p "$T/src/a/b"
+	echo payload > "$T/src/a/b/f"
+	mke2fs -q -F -t ext2 -d "$T/src" "$T/loop.img" 2M > /dev/null
+	debugfs -w -R "ln /a /a/b/up" "$T/loop.img" 2> /dev/null
+	run "$UKFS" "$T/loop.img" ls /a/b
+	[[ "$output" == *up* ]]
+	mkdir "$T/dest"
+	run "$UKFS" "$T/loop.img" get -r / "$T/dest"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"/a/b/up: directory loop in the image, not followed"* ]]
+	[ "$(cat "$T/dest/a/b/f")" = payload ]
+	for cmd in "ls -R /" "find /" "du /" "rm -r /a"; do
+		run timeout 120 "$UKFS" "$T/loop.img" $cmd
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"levels deep"* ]]
+	done
+}

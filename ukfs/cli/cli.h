@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <rump/ukfs.h>
 
+/* How deep the tree walks go (a corrupt image may hold a directory loop). */
+#define CLI_MAXDEPTH	256
+
 /* Exit statuses. */
 #define CLI_OK		0
 #define CLI_FAIL	1	/* an operation failed */

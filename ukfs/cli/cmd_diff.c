@@ -9,7 +9,7 @@
 #include "cli.h"
 
 #define DIFF_BUFSIZE	(256 * 1024)
-#define DIFF_MAXDEPTH	256
+#define DIFF_MAXDEPTH	CLI_MAXDEPTH
 
 static int diff_node(struct cli *c, const char *img, const char *host, int depth);
 

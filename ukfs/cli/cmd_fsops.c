@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-static int rm_tree(struct cli *c, const char *path);
+static int rm_tree(struct cli *c, const char *path, int depth);
 
 int
 cmd_mkdir(struct cli *c, int argc, char **argv)
@@ -45,7 +45,7 @@ cmd_mkdir(struct cli *c, int argc, char **argv)
 
 /* Depth first: contents, then the directory. */
 static int
-rm_tree(struct cli *c, const char *path)
+rm_tree(struct cli *c, const char *path, int depth)
 {
 	struct cli_names names;
 	char sub[PATH_MAX];
@@ -64,6 +64,10 @@ rm_tree(struct cli *c, const char *path)
 		}
 		return CLI_OK;
 	}
+	if (depth >= CLI_MAXDEPTH) {
+		cli_errmsg(c, path, "more than %d levels deep, not removed", CLI_MAXDEPTH);
+		return CLI_FAIL;
+	}
 	if (cli_readdir(c, path, false, &names) == -1) {
 		cli_err(c, path, errno);
 		return CLI_FAIL;
@@ -72,7 +76,7 @@ rm_tree(struct cli *c, const char *path)
 		if (strchr(names.n_names[i], '/') != NULL || !cli_join(sub, path, names.n_names[i])) {
 			cli_errmsg(c, path, "cannot remove entry \"%s\"", names.n_names[i]);
 			rv = CLI_FAIL;
-		} else if (rm_tree(c, sub) != CLI_OK)
+		} else if (rm_tree(c, sub, depth + 1) != CLI_OK)
 			rv = CLI_FAIL;
 	}
 	cli_names_free(&names);
@@ -117,7 +121,7 @@ cmd_rm(struct cli *c, int argc, char **argv)
 			cli_errmsg(c, argv[i], "is a directory (use rm -r)");
 			rv = CLI_FAIL;
 		} else if (recurse) {
-			if (rm_tree(c, argv[i]) != CLI_OK)
+			if (rm_tree(c, argv[i], 0) != CLI_OK)
 				rv = CLI_FAIL;
 		} else if (ukfs_remove(c->c_fs, argv[i]) == -1) {
 			cli_err(c, argv[i], errno);

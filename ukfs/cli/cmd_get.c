@@ -16,7 +16,7 @@
 
 #include "cli.h"
 
-#define GET_MAXDEPTH	256
+#define GET_MAXDEPTH	CLI_MAXDEPTH
 
 /* A regular file with several links, as first written (for hard links). */
 struct get_link {

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 
-#define WALK_MAXDEPTH	256
+#define WALK_MAXDEPTH	CLI_MAXDEPTH
 
 struct find_opts {
 	const char	*fo_name;	/* glob on the last component, or NULL */
@@ -201,7 +201,10 @@ du_walk(struct cli *c, struct du_seen *ds, const char *path, bool print, int dep
 	if (!S_ISDIR(st.st_mode) && st.st_nlink > 1 && du_seen_before(ds, st.st_ino))
 		return CLI_OK;
 	kb = (uint64_t)st.st_blocks / 2;
-	if (S_ISDIR(st.st_mode) && depth < WALK_MAXDEPTH) {
+	if (S_ISDIR(st.st_mode) && depth >= WALK_MAXDEPTH) {
+		cli_errmsg(c, path, "more than %d levels deep, not descended", WALK_MAXDEPTH);
+		rv = CLI_FAIL;
+	} else if (S_ISDIR(st.st_mode)) {
 		if (cli_readdir(c, path, false, &names) == -1) {
 			cli_err(c, path, errno);
 			return CLI_FAIL;

@@ -14,7 +14,8 @@ struct ls_opts {
 
 static void ls_entry(struct cli *c, const struct ls_opts *o, const char *path,
     const char *name, const struct stat *st);
-static int ls_dir(struct cli *c, const struct ls_opts *o, const char *path, bool header);
+static int ls_dir(struct cli *c, const struct ls_opts *o, const char *path, bool header,
+    int depth);
 
 static void
 ls_entry(struct cli *c, const struct ls_opts *o, const char *path, const char *name,
@@ -52,7 +53,7 @@ ls_entry(struct cli *c, const struct ls_opts *o, const char *path, const char *n
 }
 
 static int
-ls_dir(struct cli *c, const struct ls_opts *o, const char *path, bool header)
+ls_dir(struct cli *c, const struct ls_opts *o, const char *path, bool header, int depth)
 {
 	char sub[PATH_MAX];
 	struct cli_names names;
@@ -90,7 +91,10 @@ ls_dir(struct cli *c, const struct ls_opts *o, const char *path, bool header)
 		    !S_ISDIR(st.st_mode))
 			continue;
 		printf("\n");
-		if (ls_dir(c, o, sub, true) != CLI_OK)
+		if (depth >= CLI_MAXDEPTH) {
+			cli_errmsg(c, sub, "more than %d levels deep, not listed", CLI_MAXDEPTH);
+			rv = CLI_FAIL;
+		} else if (ls_dir(c, o, sub, true, depth + 1) != CLI_OK)
 			rv = CLI_FAIL;
 	}
 	cli_names_free(&names);
@@ -139,7 +143,7 @@ cmd_ls(struct cli *c, int argc, char **argv)
 		}
 		if (i > 0)
 			printf("\n");
-		if (ls_dir(c, &o, argv[i], argc > 1 || o.lo_recurse) != CLI_OK)
+		if (ls_dir(c, &o, argv[i], argc > 1 || o.lo_recurse, 0) != CLI_OK)
 			rv = CLI_FAIL;
 	}
 	return rv;
