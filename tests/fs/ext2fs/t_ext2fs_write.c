@@ -495,3 +495,69 @@ T_CASE(contiguous_allocation)
 	CHECK_EQ(t_mount(&t, 0), 0);
 	finish(&t);
 }
+
+/* Linux dirent64 as getdents hands it out. */
+struct t_de {
+	uint64_t	d_ino;
+	int64_t		d_off;
+	uint16_t	d_reclen;
+	uint8_t		d_type;
+	char		d_name[];
+};
+
+/*
+ * Cookies stay valid while the directory changes between calls: every
+ * name present from start to end is seen exactly once, with its d_type.
+ */
+T_CASE(readdir_cookies)
+{
+	struct t_img t;
+	char p[PATH_MAX], buf[300];
+	int seen[200] = { 0 }, fd, calls = 0, i;
+	ssize_t n;
+
+	setup(&t, "-b 1024", "16M");
+	CHECK(rump_sys_mkdir(T_MNT "/d", 0755) == 0);
+	for (i = 0; i < 200; i++) {
+		snprintf(p, sizeof(p), T_MNT "/d/%s%03d", i % 10 == 0 ? "dir" : "file", i);
+		if (i % 10 == 0)
+			CHECK(rump_sys_mkdir(p, 0755) == 0);
+		else
+			t_rump_write_file(p, "x", 1);
+	}
+	CHECK(rump_sys_symlink("target", T_MNT "/d/link") == 0);
+	fd = rump_sys_open(T_MNT "/d", O_RDONLY | O_DIRECTORY);
+	CHECK(fd >= 0);
+	while ((n = rump_sys_getdents(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			const struct t_de *d = (const void *)(buf + off);
+
+			off += d->d_reclen;
+			if (sscanf(d->d_name, "file%d", &i) == 1 || sscanf(d->d_name, "dir%d", &i) == 1) {
+				CHECK(i >= 0 && i < 200);
+				seen[i]++;
+				CHECK_EQ(d->d_type, i % 10 == 0 ? 4 : 8);	/* DT_DIR, DT_REG */
+			} else if (strcmp(d->d_name, "link") == 0)
+				CHECK_EQ(d->d_type, 10);	/* DT_LNK */
+		}
+		/* between calls: remove names 150..199 odd, add new ones (which may or may not show) */
+		calls++;
+		snprintf(p, sizeof(p), T_MNT "/d/file%03d", 149 + 2 * calls);
+		if (calls < 25)
+			CHECK(rump_sys_unlink(p) == 0);
+		snprintf(p, sizeof(p), T_MNT "/d/new%d_with_a_longer_name", calls);
+		t_rump_write_file(p, "y", 1);
+	}
+	CHECK_EQ(n, 0);
+	CHECK(rump_sys_close(fd) == 0);
+	CHECK(calls > 10);
+	for (i = 0; i < 200; i++) {
+		bool removed = i >= 151 && i % 2 == 1 && (i - 149) / 2 < 25;
+
+		if (!removed && seen[i] != 1)
+			t_fail(__FILE__, __LINE__, "entry %d seen %d times", i, seen[i]);
+		if (seen[i] > 1)
+			t_fail(__FILE__, __LINE__, "entry %d seen %d times", i, seen[i]);
+	}
+	finish(&t);
+}
