@@ -561,3 +561,33 @@ T_CASE(readdir_cookies)
 	}
 	finish(&t);
 }
+
+/* Attribute blocks are kept while a file lives and released with its last link. */
+T_CASE(ext_attr_blocks)
+{
+	struct t_img t;
+	char buf[16];
+
+	t_img_init(&t);
+	CHECK_EQ(t_sh("cd '%s' && mkdir -m 700 lost+found && echo a > f1 && echo b > f2 && ln -s short sl"
+	    " && ln -s %s slow", t.src, "a/long/target/that/needs/a/block/of/its/own/because/of/length"), 0);
+	t_mkfs(&t, "-b 1024 -I 128", true, "8M");
+	CHECK_EQ(t_sh("for f in f1 f2 sl slow; do debugfs -w -R \"ea_set /$f user.test hello\" '%s' "
+	    ">/dev/null 2>&1 || exit 1; done", t.img), 0);
+	t_boot();
+	CHECK_EQ(t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_readlink(T_MNT "/sl", buf, sizeof(buf)), 5);
+	CHECK(memcmp(buf, "short", 5) == 0);
+	CHECK_EQ(rump_sys_readlink(T_MNT "/slow", buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	write_at(T_MNT "/f1", 1, 0, 5000);
+	CHECK(rump_sys_truncate(T_MNT "/f2", 0) == 0);
+	t_umount();
+	t_fsck(&t);
+	CHECK_EQ(t_sh("debugfs -R 'ea_get /f2 user.test' '%s' 2>/dev/null | grep -q hello", t.img), 0);
+	CHECK_EQ(t_mount(&t, 0), 0);
+	CHECK(rump_sys_unlink(T_MNT "/f1") == 0);
+	CHECK(rump_sys_unlink(T_MNT "/f2") == 0);
+	CHECK(rump_sys_unlink(T_MNT "/sl") == 0);
+	CHECK(rump_sys_unlink(T_MNT "/slow") == 0);
+	finish(&t);
+}
