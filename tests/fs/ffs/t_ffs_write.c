@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rump/rump.h>
@@ -13,6 +14,8 @@
 #include "t_rump.h"
 #include "ffs_t.h"
 #include "ffs_check.h"
+#include "namei.h"
+#include "vnode_if.h"
 
 static unsigned
 check_image(const char *img)
@@ -697,6 +700,58 @@ T_CASE(ufs2_extattr_blocks)
 	CHECK_EQ(rump_sys_unlink("/mnt/x"), 0);
 	statvfs_free(&after);
 	CHECK_EQ(after.f_bfree, before.f_bfree);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
+
+/* Birth time and generation through VOP_GETATTR (stat has no field for them). */
+static void
+getattr_path(const char *path, struct vattr *va)
+{
+	struct nameidata nd;
+
+	rump_schedule();
+	NDINIT(&nd, LOOKUP, NOFOLLOW, path);
+	CHECK_EQ(namei(&nd), 0);
+	CHECK_EQ(VOP_GETATTR(nd.ni_vp, va, kauth_cred_get()), 0);
+	vrele(nd.ni_vp);
+	nd.ni_vp = NULL;
+	namei_done(&nd);
+	rump_unschedule();
+}
+
+T_CASE(birthtime_and_generation)
+{
+	struct ffs_t t;
+	struct vattr va, vb;
+	struct timespec now;
+	int fd;
+
+	ffs_t_init(&t);
+	ffs_t_mkfs_ufs2_64k(&t, 8);
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	getattr_path("/mnt", &va);
+	CHECK_EQ(va.va_birthtime.tv_sec, 1600000000);
+	CHECK_EQ(va.va_gen, 1);
+	CHECK((fd = rump_sys_open("/mnt/a", O_CREAT | O_WRONLY, 0644)) >= 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK((fd = rump_sys_open("/mnt/b", O_CREAT | O_WRONLY, 0644)) >= 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	clock_gettime(CLOCK_REALTIME, &now);
+	getattr_path("/mnt/a", &va);
+	getattr_path("/mnt/b", &vb);
+	CHECK(va.va_birthtime.tv_sec > now.tv_sec - 60 && va.va_birthtime.tv_sec <= now.tv_sec);
+	CHECK(va.va_gen != vb.va_gen);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	/* After a remount the same values come back from the disk. */
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	getattr_path("/mnt/b", &va);
+	CHECK_EQ(va.va_gen, vb.va_gen);
+	CHECK_EQ(va.va_birthtime.tv_sec, vb.va_birthtime.tv_sec);
+	CHECK_EQ(va.va_birthtime.tv_nsec, vb.va_birthtime.tv_nsec);
 	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
 	t_halt();
 	CHECK_EQ(check_image(t.ft_img), 0);
