@@ -41,6 +41,7 @@ struct ext2fs_mount {
 	uint64_t	e2m_nbfree;		/* free blocks (superblock total) */
 	uint64_t	e2m_nifree;		/* free inodes (superblock total) */
 	bool		e2m_dirty;		/* counts changed since the last write */
+	bool		e2m_errors;		/* corruption seen: s_state gets EXT2_STATE_ERROR; atomic */
 	/* constants */
 	uint32_t	e2m_bsize;		/* block size: 1024, 2048 or 4096 */
 	uint32_t	e2m_bshift;		/* log2(e2m_bsize) */
@@ -103,6 +104,9 @@ struct ext2fs_inode {
 #define E2_CTIME	0x4
 
 /* ext2fs_super.c */
+/* Say what is corrupt (a console line) and remember it for s_state; the caller returns EIO. */
+void	ext2fs_corrupt(struct ext2fs_mount *e2m, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 int	ext2fs_sb_load(struct ext2fs_mount *e2m, int mntflags);
 int	ext2fs_sb_check_rw(struct ext2fs_mount *e2m, int mntflags);
 int	ext2fs_gd_load(struct ext2fs_mount *e2m);

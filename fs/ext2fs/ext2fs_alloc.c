@@ -98,7 +98,7 @@ ext2fs_blkalloc(struct ext2fs_mount *e2m, uint32_t goal, bool resok, uint32_t *b
 		error = bitmap_take(e2m, e2m->e2m_cg[g].cg_block_bitmap, 0, from,
 		    group_nblocks(e2m, g), &bit);
 		if (error == ENOSPC) {
-			kprintf("ext2fs: group %u: free block count %u but bitmap full\n",
+			ext2fs_corrupt(e2m, "ext2fs: group %u: free block count %u but bitmap full\n",
 			    g, e2m->e2m_cg[g].cg_nbfree);
 			continue;
 		}
@@ -122,7 +122,7 @@ ext2fs_blkfree(struct ext2fs_mount *e2m, uint32_t bno, ino_t owner)
 	int error;
 
 	if (!ext2fs_bno_ok(e2m, bno)) {
-		kprintf("ext2fs: inode %ju: freeing block %u outside the fs\n", (uintmax_t)owner, bno);
+		ext2fs_corrupt(e2m, "ext2fs: inode %ju: freeing block %u outside the fs\n", (uintmax_t)owner, bno);
 		return EIO;
 	}
 	g = (bno - e2m->e2m_firstdata) / e2m->e2m_bpg;
@@ -135,7 +135,7 @@ ext2fs_blkfree(struct ext2fs_mount *e2m, uint32_t bno, ino_t owner)
 	}
 	mutex_exit(&e2m->e2m_lock);
 	if (error == EIO)
-		kprintf("ext2fs: inode %ju: block %u was already free\n", (uintmax_t)owner, bno);
+		ext2fs_corrupt(e2m, "ext2fs: inode %ju: block %u was already free\n", (uintmax_t)owner, bno);
 	return error;
 }
 
@@ -170,7 +170,7 @@ ext2fs_ialloc(struct ext2fs_mount *e2m, ino_t near, bool isdir, ino_t *inop)
 		error = bitmap_take(e2m, e2m->e2m_cg[g].cg_inode_bitmap, first, first,
 		    e2m->e2m_ipg, &bit);
 		if (error == ENOSPC) {
-			kprintf("ext2fs: group %u: free inode count %u but bitmap full\n",
+			ext2fs_corrupt(e2m, "ext2fs: group %u: free inode count %u but bitmap full\n",
 			    g, e2m->e2m_cg[g].cg_nifree);
 			continue;
 		}
@@ -205,6 +205,6 @@ ext2fs_ifree(struct ext2fs_mount *e2m, ino_t ino, bool isdir)
 	}
 	mutex_exit(&e2m->e2m_lock);
 	if (error == EIO)
-		kprintf("ext2fs: inode %ju was already free\n", (uintmax_t)ino);
+		ext2fs_corrupt(e2m, "ext2fs: inode %ju was already free\n", (uintmax_t)ino);
 	return error;
 }

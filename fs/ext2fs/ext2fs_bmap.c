@@ -42,7 +42,7 @@ ext2fs_maxlbn(const struct ext2fs_mount *e2m)
 static int
 bad_block(const struct ext2fs_inode *ip, uint32_t bno)
 {
-	kprintf("ext2fs: inode %ju: block pointer %u outside the file area\n",
+	ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: block pointer %u outside the file area\n",
 	    (uintmax_t)ip->i_number, bno);
 	return EIO;
 }
@@ -53,7 +53,7 @@ path_loops(const struct ext2fs_inode *ip, const uint32_t *path, int n, uint32_t 
 {
 	for (int i = 0; i < n; i++) {
 		if (path[i] == bno && bno != 0) {
-			kprintf("ext2fs: inode %ju: indirect block %u points back to itself\n",
+			ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: indirect block %u points back to itself\n",
 			    (uintmax_t)ip->i_number, bno);
 			return true;
 		}

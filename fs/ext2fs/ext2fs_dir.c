@@ -74,7 +74,7 @@ dirblk_check(struct ext2fs_inode *dp, uint64_t lbn, const char *blk)
 	}
 	return 0;
 bad:
-	kprintf("ext2fs: directory inode %ju block %ju: bad record at offset %u\n",
+	ext2fs_corrupt(dp->i_e2m, "ext2fs: directory inode %ju block %ju: bad record at offset %u\n",
 	    (uintmax_t)dp->i_number, (uintmax_t)lbn, off);
 	return EIO;
 }
@@ -90,7 +90,7 @@ ext2fs_dir_readblk(struct ext2fs_inode *dp, uint64_t lbn, struct buf **bpp)
 	if ((error = ext2fs_bmap(dp, lbn, &bno)) != 0)
 		return error;
 	if (bno == 0) {
-		kprintf("ext2fs: directory inode %ju: hole at block %ju\n",
+		ext2fs_corrupt(dp->i_e2m, "ext2fs: directory inode %ju: hole at block %ju\n",
 		    (uintmax_t)dp->i_number, (uintmax_t)lbn);
 		return EIO;
 	}

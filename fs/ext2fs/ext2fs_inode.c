@@ -118,27 +118,27 @@ inode_check(const struct ext2fs_inode *ip)
 	case S_IFIFO: case S_IFSOCK:
 		break;
 	default:
-		kprintf("ext2fs: inode %ju: bad mode 0%o\n", (uintmax_t)ip->i_number, ip->i_mode);
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: bad mode 0%o\n", (uintmax_t)ip->i_number, ip->i_mode);
 		return EIO;
 	}
 	if (ip->i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL)) {
-		kprintf("ext2fs: inode %ju: ext4 extents or inline data\n", (uintmax_t)ip->i_number);
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: ext4 extents or inline data\n", (uintmax_t)ip->i_number);
 		return EIO;
 	}
 	if (ip->i_size > e2m->e2m_maxfilesize && S_ISREG(ip->i_mode)) {
-		kprintf("ext2fs: inode %ju: size %ju past the format limit\n",
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: size %ju past the format limit\n",
 		    (uintmax_t)ip->i_number, (uintmax_t)ip->i_size);
 		return EIO;
 	}
 	if (S_ISDIR(ip->i_mode) && (ip->i_size % e2m->e2m_bsize != 0 ||
 	    (ip->i_size >> e2m->e2m_bshift) > ext2fs_maxlbn(e2m))) {
-		kprintf("ext2fs: inode %ju: directory size %ju is not whole blocks\n",
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: directory size %ju is not whole blocks\n",
 		    (uintmax_t)ip->i_number, (uintmax_t)ip->i_size);
 		return EIO;
 	}
 	if (S_ISLNK(ip->i_mode) && (ip->i_size == 0 || ip->i_size >= PATH_MAX ||
 	    (ext2fs_is_fastlink(ip) && ip->i_size >= sizeof(ip->i_db)))) {
-		kprintf("ext2fs: inode %ju: bad symlink size %ju\n",
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: bad symlink size %ju\n",
 		    (uintmax_t)ip->i_number, (uintmax_t)ip->i_size);
 		return EIO;
 	}
@@ -165,7 +165,7 @@ ext2fs_iread(struct ext2fs_mount *e2m, ino_t ino, struct ext2fs_inode *ip)
 	if (ino != EXT2_ROOTINO && ino < e2m->e2m_firstino)
 		return ENOENT;
 	if ((error = inode_where(e2m, ino, &bno, &off)) != 0) {
-		kprintf("ext2fs: inode %ju out of range\n", (uintmax_t)ino);
+		ext2fs_corrupt(e2m, "ext2fs: inode %ju out of range\n", (uintmax_t)ino);
 		return error;
 	}
 	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)

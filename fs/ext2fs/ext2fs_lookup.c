@@ -34,12 +34,12 @@ ext2fs_lookup(struct vnode *dvp, struct vnode **vpp, const struct componentname 
 	if ((error = ext2fs_dir_find(dp, cnp->cn_nameptr, cnp->cn_namelen, &pos)) != 0)
 		return error;
 	if (pos.dp_ino == dp->i_number && !(cnp->cn_flags & ISDOTDOT)) {
-		kprintf("ext2fs: directory inode %ju: entry names itself\n", (uintmax_t)dp->i_number);
+		ext2fs_corrupt(dp->i_e2m, "ext2fs: directory inode %ju: entry names itself\n", (uintmax_t)dp->i_number);
 		return EIO;
 	}
 	error = vcache_get(dvp->v_mount, pos.dp_ino, vpp);
 	if (error == ENOENT) {
-		kprintf("ext2fs: directory inode %ju: entry for unused inode %ju\n",
+		ext2fs_corrupt(dp->i_e2m, "ext2fs: directory inode %ju: entry for unused inode %ju\n",
 		    (uintmax_t)dp->i_number, (uintmax_t)pos.dp_ino);
 		error = EIO;
 	}

@@ -63,6 +63,17 @@ feature_refuse(int kind, uint32_t mask, const char *why)
 		kprintf("ext2fs: %s feature %s 0x%x\n", why, kinds[kind], mask & -mask);
 }
 
+void
+ext2fs_corrupt(struct ext2fs_mount *e2m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+	__atomic_store_n(&e2m->e2m_errors, true, __ATOMIC_RELAXED);
+}
+
 bool
 ext2fs_bno_ok(const struct ext2fs_mount *e2m, uint32_t bno)
 {
@@ -91,7 +102,7 @@ ext2fs_bread(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp)
 {
 	*bpp = NULL;
 	if (!ext2fs_bno_ok(e2m, bno)) {
-		kprintf("ext2fs: block %u outside the file system\n", bno);
+		ext2fs_corrupt(e2m, "ext2fs: block %u outside the file system\n", bno);
 		return EIO;
 	}
 	return bread(e2m->e2m_devvp, (daddr_t)bno << e2m->e2m_fsbtodb,
@@ -103,7 +114,7 @@ ext2fs_getblk(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp)
 {
 	*bpp = NULL;
 	if (!ext2fs_bno_ok(e2m, bno)) {
-		kprintf("ext2fs: block %u outside the file system\n", bno);
+		ext2fs_corrupt(e2m, "ext2fs: block %u outside the file system\n", bno);
 		return EIO;
 	}
 	return getblk(e2m->e2m_devvp, (daddr_t)bno << e2m->e2m_fsbtodb,
@@ -350,6 +361,9 @@ sb_encode(struct ext2fs_mount *e2m)
 		gd[g].bg_free_inodes_count = e2_tole16((uint16_t)e2m->e2m_cg[g].cg_nifree);
 		gd[g].bg_used_dirs_count = e2_tole16((uint16_t)e2m->e2m_cg[g].cg_ndirs);
 	}
+	/* Like Linux: corruption seen while mounted sends the next mount to e2fsck. */
+	if (__atomic_load_n(&e2m->e2m_errors, __ATOMIC_RELAXED))
+		e2m->e2m_sb.s_state |= e2_tole16(EXT2_STATE_ERROR);
 	e2m->e2m_sb.s_free_blocks_count = e2_tole32((uint32_t)e2m->e2m_nbfree);
 	e2m->e2m_sb.s_free_inodes_count = e2_tole32((uint32_t)e2m->e2m_nifree);
 }

@@ -27,7 +27,7 @@ free_block(struct ext2fs_inode *ip, uint32_t bno)
 	int error;
 
 	if (!ext2fs_fileblk_ok(e2m, bno)) {
-		kprintf("ext2fs: inode %ju: not freeing block %u: outside the file area\n",
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: not freeing block %u: outside the file area\n",
 		    (uintmax_t)ip->i_number, bno);
 		return EIO;
 	}
@@ -47,7 +47,7 @@ walk_loops(const struct ext2fs_inode *ip, const struct walk *w, uint32_t bno)
 {
 	for (int i = 0; i < w->w_depth; i++) {
 		if (w->w_held[i] == bno) {
-			kprintf("ext2fs: inode %ju: indirect block %u points back to itself\n",
+			ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: indirect block %u points back to itself\n",
 			    (uintmax_t)ip->i_number, bno);
 			return true;
 		}
@@ -68,7 +68,7 @@ free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level, uint
 
 	*emptyp = false;
 	if (!ext2fs_fileblk_ok(e2m, bno)) {
-		kprintf("ext2fs: inode %ju: indirect block %u outside the file's area\n",
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: indirect block %u outside the file's area\n",
 		    (uintmax_t)ip->i_number, bno);
 		return EIO;
 	}
@@ -179,7 +179,7 @@ release_ea_block(struct ext2fs_inode *ip)
 	hdr = bp->b_data;
 	if (e2_le32(hdr[0]) != EA_MAGIC || (refs = e2_le32(hdr[1])) == 0) {
 		brelse(bp, 0);
-		kprintf("ext2fs: inode %ju: bad attribute block %u\n", (uintmax_t)ip->i_number, bno);
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: bad attribute block %u\n", (uintmax_t)ip->i_number, bno);
 		return EIO;
 	}
 	hdr[1] = e2_tole32(refs - 1);

@@ -54,6 +54,18 @@ poke32(struct t_img *t, off_t off, uint32_t v)
 	poke(t, off, b, 4);
 }
 
+static unsigned
+sb_state(struct t_img *t)
+{
+	uint8_t b[2];
+	int fd = open(t->img, O_RDONLY);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(pread(fd, b, 2, 1024 + 58), 2);
+	close(fd);
+	return b[0] | b[1] << 8u;
+}
+
 static void
 poke16(struct t_img *t, off_t off, uint16_t v)
 {
@@ -160,6 +172,9 @@ T_CASE(corrupt_dir_record_overrun)
 	CHECK_ERRNO(rump_sys_rmdir(T_MNT "/d"), EIO);
 	CHECK(rump_sys_stat(T_MNT "/small", &st) == 0);	/* the rest still works */
 	t_umount();
+	/* what was seen is recorded: the next read-write mount wants e2fsck (or force) */
+	CHECK_EQ(sb_state(&t) & 2, 2);
+	CHECK_ERRNO(t_mount(&t, 0), EPERM);
 	t_halt();
 	t_img_cleanup(&t);
 }
