@@ -3,6 +3,7 @@
 
 #include "ffs.h"
 #include "component.h"
+#include "blkdev.h"
 
 #include <rump/rump_fsargs.h>
 
@@ -29,6 +30,23 @@ ffs_downgrade(struct ffs_mount *fm)
 	return vflushbuf(fm->fm_devvp, true);
 }
 
+static int	ffs_mount_rw(struct ffs_mount *fm, int mntflags);
+
+/* ro -> rw: the checks of a read-write mount, with the device opened for writing. */
+static int
+ffs_upgrade(struct ffs_mount *fm, int mntflags)
+{
+	int error;
+
+	if (!fm->fm_devrw && fm->fm_wbdev == NULL &&
+	    (error = bdev_open(fm->fm_devvp, true, &fm->fm_wbdev)) != 0)
+		return error;
+	if ((error = ffs_mount_rw(fm, mntflags)) != 0)
+		return error;
+	fm->fm_ronly = false;
+	return 0;
+}
+
 static int
 ffs_update_mount(struct mount *mp, bool ronly)
 {
@@ -36,10 +54,8 @@ ffs_update_mount(struct mount *mp, bool ronly)
 
 	if (ronly && !fm->fm_ronly)
 		return ffs_downgrade(fm);
-	if (!ronly && fm->fm_ronly) {
-		kprintf("ffs: changing a read-only mount to read-write is not supported\n");
-		return EOPNOTSUPP;
-	}
+	if (!ronly && fm->fm_ronly)
+		return ffs_upgrade(fm, mp->mnt_flag);
 	return 0;
 }
 
@@ -51,7 +67,7 @@ ffs_mount_rw(struct ffs_mount *fm, int mntflags)
 
 	if ((error = ffs_rw_check_flags(fm, mntflags)) != 0)
 		return error;
-	if ((error = ffs_cs_load(fm)) != 0)
+	if (fm->fm_cs == NULL && (error = ffs_cs_load(fm)) != 0)
 		return error;
 	fm->fm_nextgen = (uint32_t)fm->fm_cstotal.cs_nifree ^ (uint32_t)fm->fm_size;
 	if ((error = ffs_sbupdate(fm, false, true)) != 0)
@@ -128,6 +144,8 @@ ffs_unmount(struct mount *mp, int mntflags)
 	(void)mntflags;
 	if (!fm->fm_ronly)
 		error = ffs_downgrade(fm);
+	if (fm->fm_wbdev != NULL)
+		bdev_close(fm->fm_wbdev, true);
 	vfs_closedev(fm->fm_devvp, fm->fm_bd, !fm->fm_devrw);
 	ffs_cs_free(fm);
 	mutex_destroy(&fm->fm_lock);

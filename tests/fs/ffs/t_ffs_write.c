@@ -432,7 +432,7 @@ T_CASE(threads_allocate)
 	ffs_t_cleanup(&t);
 }
 
-/* A read-write mount changed to read-only writes everything and the clean flag at once. */
+/* rw -> ro writes everything and the clean flag at once; ro -> rw marks it not clean again. */
 T_CASE(update_rw_to_ro)
 {
 	struct ffs_t t;
@@ -455,10 +455,25 @@ T_CASE(update_rw_to_ro)
 	/* Still mounted here: the checker runs in a process of its own. */
 	CHECK_EQ(ffs_t_system("'%s' '%s' >/dev/null", getenv("FFS_T_FSCK"), t.ft_img), 0);
 	CHECK_ERRNO(rump_sys_open("/mnt/g", O_CREAT | O_WRONLY, 0644), EROFS);
-	CHECK_ERRNO(rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_UPDATE, &args, sizeof(args)),
-	    EOPNOTSUPP);
+	/* And back to read-write: not clean again, writable. */
+	CHECK_EQ(rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_UPDATE, &args, sizeof(args)), 0);
+	ffs_t_peek(&t, 8192 + 209, &clean, 1);
+	CHECK_EQ(clean, 0);
+	CHECK((fd = rump_sys_open("/mnt/g", O_CREAT | O_WRONLY, 0644)) >= 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
 	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
 	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+
+	/* A mount that starts read-only opens the device for writing when upgraded. */
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_ERRNO(rump_sys_unlink("/mnt/g"), EROFS);
+	CHECK_EQ(rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_UPDATE, &args, sizeof(args)), 0);
+	CHECK_EQ(rump_sys_unlink("/mnt/g"), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_peek(&t, 8192 + 209, &clean, 1);
+	CHECK_EQ(clean, 1);
 	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
