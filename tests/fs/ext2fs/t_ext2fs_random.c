@@ -267,3 +267,5 @@ random_ops(const char *opts, uint64_t seed, int nops)
 T_CASE(random_ops_b1024) { random_ops("-b 1024 -I 256", 1, 4000); }
 T_CASE(random_ops_b4096) { random_ops("-b 4096 -I 128", 2, 4000); }
 T_CASE(random_ops_rev0) { random_ops("-r 0 -b 2048", 3, 3000); }
+/* With 2 MiB of kernel memory the buffer and vnode caches stay small: the same results. */
+T_CASE(random_ops_memlimit) { setenv("RUMP_MEMLIMIT", "2m", 1); random_ops("-b 1024", 4, 2000); }
