@@ -591,3 +591,24 @@ T_CASE(ext_attr_blocks)
 	CHECK(rump_sys_unlink(T_MNT "/slow") == 0);
 	finish(&t);
 }
+
+/* A directory at the link limit takes no more subdirectories (made so by debugfs: 32000 are slow). */
+T_CASE(mkdir_emlink)
+{
+	struct t_img t;
+
+	t_img_init(&t);
+	t_mkfs(&t, "-b 1024", false, "8M");
+	CHECK_EQ(t_sh("debugfs -w -R 'mkdir /full' '%s' >/dev/null 2>&1 && debugfs -w -R 'mkdir /other' '%s'"
+	    " >/dev/null 2>&1 && debugfs -w -R 'sif /full links_count 32000' '%s' >/dev/null 2>&1",
+	    t.img, t.img, t.img), 0);
+	t_boot();
+	CHECK_EQ(t_mount(&t, 0), 0);
+	CHECK_ERRNO(rump_sys_mkdir(T_MNT "/full/sub", 0755), EMLINK);
+	CHECK_ERRNO(rump_sys_rename(T_MNT "/other", T_MNT "/full/other"), EMLINK);
+	t_rump_write_file(T_MNT "/full/file", "f", 1);	/* files are fine */
+	CHECK(rump_sys_rename(T_MNT "/full/file", T_MNT "/other/file") == 0);
+	t_umount();
+	t_halt();
+	t_img_cleanup(&t);
+}
