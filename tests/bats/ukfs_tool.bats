@@ -293,15 +293,66 @@ edit_commands() {
 	done
 }
 
-@test "check: FFS images clean, ext2 not supported yet (exit 1)" {
+@test "check: FFS images clean; ext2 (whole and in MBR/GPT partitions) clean through e2fsck" {
 	for img in ffs1.img ffs2be.img "mbr.img%MBR:2%" "gpt.img%GPT:2%"; do
 		run "$UKFS" "$IMGS/$img" check
 		[ "$status" -eq 0 ]
 		[[ "$output" == *"clean"* ]]
 	done
-	run "$UKFS" "$IMGS/ext2.img" check
+	for img in ext2.img "mbr.img%MBR:1%" "gpt.img%GPT:1%" "mbr.img%OFFSET:1048576,4194304%"; do
+		run "$UKFS" "$IMGS/$img" check
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"Pass 5: Checking group summary information"* ]]
+		[[ "$output" == *"$IMGS/$img: clean"* ]]
+		run "$UKFS" -t ext2fs "$IMGS/$img" check
+		[ "$status" -eq 0 ]
+	done
+}
+
+@test "check: ext2 corrupted with debugfs fails with e2fsck's complaint, whole image and in an MBR partition" {
+	img_copy ext2.img
+	debugfs -w -R "set_inode_field /hello.txt links_count 5" "$T/ext2.img"
+	run "$UKFS" "$T/ext2.img" check
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"check: not supported for ext2fs yet"* ]]
+	[[ "$output" == *"ref count is 5, should be 2"* ]]
+	[[ "$output" == *"ukfs: $T/ext2.img: check: e2fsck found problems or failed (exit status 4)"* ]]
+	# A block marked free in the bitmap while a file uses it.
+	img_copy ext2.img
+	blk=$(debugfs -R "blocks /etc/passwd" "$IMGS/ext2.img" 2>/dev/null | tr -d ' ')
+	[ -n "$blk" ]
+	debugfs -w -R "freeb $blk" "$T/ext2.img"
+	run "$UKFS" "$T/ext2.img" check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Block bitmap differences"* ]]
+	# The same in partition 1 of the MBR disk; partition 2 (FFS) stays clean.
+	cp "$IMGS/mbr.img" "$T/mbr.img"
+	debugfs -w -R "set_inode_field /hello.txt links_count 5" "$T/mbr.img?offset=1048576"
+	run "$UKFS" "$T/mbr.img%MBR:1%" check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ref count is 5, should be 2"* ]]
+	[[ "$output" == *"ukfs: $T/mbr.img%MBR:1%: check: e2fsck found problems"* ]]
+	run "$UKFS" "$T/mbr.img%MBR:2%" check
+	[ "$status" -eq 0 ]
+	# check never changes the image (e2fsck -n): still the same bytes, still failing.
+	sum=$(md5sum < "$T/mbr.img")
+	run "$UKFS" "$T/mbr.img%MBR:1%" check
+	[ "$status" -eq 1 ]
+	[ "$(md5sum < "$T/mbr.img")" = "$sum" ]
+}
+
+@test "check: ext2 without e2fsck fails and says e2fsck is needed; not an image fails" {
+	UKFS_E2FSCK=/nonexistent/e2fsck run "$UKFS" "$IMGS/ext2.img" check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ukfs: $IMGS/ext2.img: check: e2fsck (e2fsprogs) is needed to check ext2 and was not found"* ]]
+	[[ "$output" != *clean* ]]
+	head -c 65536 /dev/zero > "$T/zero.img"
+	run "$UKFS" "$T/zero.img" check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no FFS or ext2 superblock found"* ]]
+	# Forced to ext2, a non-ext2 image is e2fsck's failure, not clean.
+	run "$UKFS" -t ext2fs "$IMGS/ffs1.img" check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Bad magic number"* ]]
 }
 
 @test "partitions: MBR and GPT disks with an ext2 and an FFS partition, by index" {

@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <rump/ukfs.h>
@@ -103,6 +104,8 @@ int	cmd_cd(struct cli *, int, char **);
 int	cmd_sh(struct cli *, int, char **);
 /* check runs on the unmounted image; fstype NULL: detect. */
 int	cli_check(struct cli *c, const char *fstype);
+/* check on ext2: the host's e2fsck -fn on host file path at byte off. */
+int	cli_check_e2fsck(struct cli *c, const char *path, uint64_t off);
 
 /* sh: read the script; whether any of its commands writes. */
 struct cli_script;
