@@ -26,7 +26,7 @@ struct ffs_mount {
 	bool		fm_ronly;
 	bool		fm_devrw;	/* the device was opened for writing */
 	struct bdev	*fm_wbdev;	/* write open of a device mounted read-only first, else NULL */
-	bool		fm_olddir;	/* pre-4.4BSD directories: 16-bit namlen, no d_type */
+	bool		fm_olddir;	/* pre-4.4BSD format: 16-bit namlen and no d_type, 16-bit owners in di_oldids */
 	uint64_t	fm_sbloc;	/* byte offset of the superblock we use */
 	struct ffs_fs	fm_fs;		/* raw superblock as read (disk order) */
 	int32_t		fm_bsize, fm_fsize, fm_frag;

@@ -40,7 +40,7 @@
 #define FFS_MAXVOLLEN		32
 #define FFS_NOCSPTRS_BYTES	128	/* in-core pointer area kept for layout */
 #define FFS_MAXSNAP		20
-#define FFS_44INODEFMT		2	/* fs_old_inodefmt: 4.4BSD inodes, dirs with d_type */
+#define FFS_44INODEFMT		2	/* fs_old_inodefmt: 4.4BSD inodes, dirs with d_type; below it (4.2BSD: -1) the old format */
 #define FFS_MINBSIZE		4096
 #define FFS_MAXBSIZE		65536
 

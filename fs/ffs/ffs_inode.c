@@ -47,8 +47,14 @@ load_ufs1(struct ffs_mount *fm, const struct ffs_dinode1 *d, struct ffs_inode *i
 
 	ip->i_mode = ffs_get16(sw, d->di_mode);
 	ip->i_nlink = (int16_t)ffs_get16(sw, (uint16_t)d->di_nlink);
-	ip->i_uid = ffs_get32(sw, d->di_uid);
-	ip->i_gid = ffs_get32(sw, d->di_gid);
+	if (fm->fm_olddir) {
+		/* Pre-4.4BSD inodes: 16-bit owner ids; di_uid/di_gid were spare then. */
+		ip->i_uid = ffs_get16(sw, d->di_oldids[0]);
+		ip->i_gid = ffs_get16(sw, d->di_oldids[1]);
+	} else {
+		ip->i_uid = ffs_get32(sw, d->di_uid);
+		ip->i_gid = ffs_get32(sw, d->di_gid);
+	}
 	ip->i_size = ffs_get64(sw, d->di_size);
 	ip->i_blocks = (uint32_t)ffs_get32(sw, (uint32_t)d->di_blocks);
 	ip->i_atime = ts((int32_t)ffs_get32(sw, (uint32_t)d->di_atime),

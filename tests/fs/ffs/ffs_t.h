@@ -42,6 +42,16 @@ void	ffs_t_peek(struct ffs_t *t, long off, void *buf, size_t len);
  */
 void	ffs_t_mkfs_ufs2_64k(struct ffs_t *t, int mb);
 
+/*
+ * Turn a makefs UFS1 image (either byte order, cg offset 0, directories
+ * within their direct blocks) into the pre-4.4BSD format: fs_old_inodefmt
+ * FS_42INODEFMT, fs_maxsymlinklen 0, directory entries with a 16-bit
+ * d_namlen and no d_type, owners in the 16-bit di_oldids (di_uid and
+ * di_gid hold junk, as their spare space did).  Fast symlinks stay: with
+ * fs_maxsymlinklen 0 a symlink holding no blocks is read from the inode.
+ */
+void	ffs_t_make_old_format(struct ffs_t *t);
+
 /* Geometry of a little-endian image with its superblock at 8192 (what makefs writes). */
 struct ffs_t_geom {
 	int	g_ufs2, g_bsize, g_fsize, g_frag, g_ipg, g_fpg, g_iblkno, g_cblkno, g_inosz;
