@@ -10,6 +10,47 @@
 #include <rump/rump_fsargs.h>
 #include <rump/rump_syscalls.h>
 
+/*
+ * NetBSD's mount flag names, as a NetBSD ukfs program passes them to
+ * ukfs_mount, with the RUMP_MNT_* values (NetBSD's own numbers).
+ * Linux headers: <linux/fs.h> and <sys/mount.h> name their mount flags
+ * MS_*, and <linux/mount.h> MOUNT_ATTR_*, so only one name collides:
+ * glibc's <sys/mount.h> declares MNT_FORCE = 1 (an enumerator, plus a
+ * #define), the umount2 flag, which ukfs_mount would read as
+ * RUMP_MNT_RDONLY.  So this header includes <sys/mount.h> first (its
+ * enum is then declared whatever order the program includes things
+ * in) and redefines MNT_FORCE to NetBSD's value; in a file including
+ * <rump/ukfs.h>, umount2() needs MNT_FORCE's Linux value spelled 1.
+ * The other names are defined only when not defined already;
+ * MNT_DETACH and MNT_EXPIRE stay glibc's (NetBSD has no such names).
+ */
+#if defined(__linux__) && !defined(MNT_FORCE)	/* else: included already, or our kernel's vfs/mount.h */
+#include <sys/mount.h>
+#endif
+#ifndef MNT_RDONLY
+#define MNT_RDONLY	RUMP_MNT_RDONLY
+#endif
+#ifndef MNT_SYNCHRONOUS
+#define MNT_SYNCHRONOUS	RUMP_MNT_SYNCHRONOUS
+#endif
+#ifndef MNT_NOEXEC
+#define MNT_NOEXEC	RUMP_MNT_NOEXEC
+#endif
+#ifndef MNT_NOSUID
+#define MNT_NOSUID	RUMP_MNT_NOSUID
+#endif
+#ifndef MNT_NODEV
+#define MNT_NODEV	RUMP_MNT_NODEV
+#endif
+#ifndef MNT_NOATIME
+#define MNT_NOATIME	RUMP_MNT_NOATIME
+#endif
+#ifndef MNT_UPDATE
+#define MNT_UPDATE	RUMP_MNT_UPDATE
+#endif
+#undef MNT_FORCE
+#define MNT_FORCE	RUMP_MNT_FORCE
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -179,8 +220,9 @@ int		ukfs_part_range(struct ukfs_part *part, uint64_t *offp, uint64_t *sizep);
  * Check the (unmounted) image at devpath, partition suffix allowed, with
  * its file system's checker without changing it; problems are printed
  * on stderr and counted in *nproblemsp.  vfsname NULL: detected.  0 when
- * the check ran; -1 with EOPNOTSUPP for a type without a checker (only
- * FFS has one so far), EINVAL for no superblock (extension).
+ * the check ran; -1 with EOPNOTSUPP for a type without a checker of
+ * ours (ext2: run e2fsck -fn; the ukfs tool's check does, passing a
+ * partition as "FILE?offset=BYTES"), EINVAL for no superblock (extension).
  */
 int		ukfs_check(const char *vfsname, const char *devpath, unsigned *nproblemsp);
 /* The file-system type found at byte off of host file path: MOUNT_FFS, MOUNT_EXT2FS or NULL (extension). */

@@ -33,6 +33,7 @@ setup_file() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"types: rumpfs ffs ext2fs"* ]]
 	[[ "$output" == *"/etc/motd: 13 bytes: hello netbsd"* ]]
+	[[ "$output" == *"MNT_RDONLY: mkdir refused: Read-only file system"* ]]
 	# The same image as partition 1 of an MBR disk, through UKFS_DEVICE_ARGVPROBE.
 	truncate -s 4M "$WORK/disk.img"
 	printf 'label: dos\nstart=2048, size=4096, type=83\n' | sfdisk -q "$WORK/disk.img"

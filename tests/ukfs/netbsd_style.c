@@ -1,7 +1,9 @@
 /* netbsd_style.c: a program written the way NetBSD ukfs(3) programs are, built against the installed <rump/ukfs.h> and pkg-config ukfs. */
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>	/* where NetBSD has MNT_*; ours come from <rump/ukfs.h> */
 #include <sys/stat.h>
 #include <rump/rump.h>
 #include <rump/ukfs.h>
@@ -28,10 +30,14 @@ main(int argc, char **argv)
 	printf("types: %s\n", types);
 	memset(&args, 0, sizeof(args));
 	args.fspec = argv[1];
-	fs = ukfs_mount_disk(MOUNT_EXT2FS, argv[1], part, UKFS_DEFAULTMP, RUMP_MNT_RDONLY,
+	/* NetBSD's flag name, as such a program spells it. */
+	fs = ukfs_mount_disk(MOUNT_EXT2FS, argv[1], part, UKFS_DEFAULTMP, MNT_RDONLY,
 	    &args, sizeof(args));
 	if (fs == NULL)
 		err(1, "ukfs_mount %s", argv[1]);
+	if (ukfs_mkdir(fs, "/new", 0755) == 0 || errno != EROFS)
+		errx(1, "mkdir on a MNT_RDONLY mount: not EROFS");
+	printf("MNT_RDONLY: mkdir refused: %s\n", strerror(errno));
 	if (ukfs_getdents(fs, "/", &off, buf, sizeof(buf)) <= 0)
 		err(1, "ukfs_getdents");
 	if (ukfs_stat(fs, argv[2], &sb) == -1)
