@@ -52,6 +52,16 @@ void	ffs_t_mkfs_ufs2_64k(struct ffs_t *t, int mb);
  */
 void	ffs_t_make_old_format(struct ffs_t *t);
 
+/*
+ * Lay out a makefs UFS1 image (either byte order, several full cylinder
+ * groups) as old UFS1 did on rotating disks: fs_old_cgoffset and
+ * fs_old_cgmask set, each group's superblock copy, header and inodes moved
+ * up by cgoffset * (c & ~cgmask) frags (the old place zeroed), its frag
+ * and cluster maps and cluster counts redone.  Returns how many allocated
+ * inodes now live in moved groups.
+ */
+int	ffs_t_rotate_cgs(struct ffs_t *t, uint32_t cgoffset, uint32_t cgmask);
+
 /* Geometry of a little-endian image with its superblock at 8192 (what makefs writes). */
 struct ffs_t_geom {
 	int	g_ufs2, g_bsize, g_fsize, g_frag, g_ipg, g_fpg, g_iblkno, g_cblkno, g_inosz;

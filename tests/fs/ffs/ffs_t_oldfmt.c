@@ -1,7 +1,8 @@
-/* ffs_t_oldfmt.c: test helper turning a makefs UFS1 image into a pre-4.4BSD (4.2BSD inode format) one. */
+/* ffs_t_oldfmt.c: test helpers rewriting makefs UFS1 images into older layouts: 4.2BSD inode format, rotated cylinder groups. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,8 +11,8 @@
 
 /* Superblock byte offsets (see fs/ffs/ffs_format.h, struct ffs_fs). */
 enum {
-	SB_SBLKNO = 8, SB_IBLKNO = 16, SB_CGOFFSET = 24, SB_NCG = 44, SB_BSIZE = 48,
-	SB_FSIZE = 52, SB_IPG = 184, SB_FPG = 188, SB_MAXSYMLINKLEN = 1320,
+	SB_SBLKNO = 8, SB_CBLKNO = 12, SB_IBLKNO = 16, SB_DBLKNO = 20, SB_CGOFFSET = 24, SB_CGMASK = 28, SB_NCG = 44, SB_BSIZE = 48,
+	SB_FSIZE = 52, SB_FRAG = 56, SB_IPG = 184, SB_FPG = 188, SB_MAXSYMLINKLEN = 1320,
 	SB_INODEFMT = 1324, SB_MAGIC = 1372,
 };
 /* struct ffs_dinode1 byte offsets. */
@@ -131,4 +132,115 @@ ffs_t_make_old_format(struct ffs_t *t)
 	CHECK(pwrite(fd, im.p, im.len, 0) == (ssize_t)im.len);
 	CHECK(close(fd) == 0);
 	free(im.p);
+}
+
+/* cg header byte offsets (struct ffs_cg). */
+enum { CG_MAGIC = 4, CG_NDBLK = 20, CG_FREEOFF = 96, CG_CLUSTERSUMOFF = 104, CG_CLUSTEROFF = 108,
+	CG_NCLUSTERBLKS = 112 };
+
+static bool
+bit(const unsigned char *map, uint32_t i)
+{
+	return map[i / 8] >> (i % 8) & 1;
+}
+
+static void
+setbit_to(unsigned char *map, uint32_t i, bool v)
+{
+	if (v)
+		map[i / 8] |= (unsigned char)(1u << (i % 8));
+	else
+		map[i / 8] &= (unsigned char)~(1u << (i % 8));
+}
+
+/* Free frags [lo, hi) of the group, take [lo + delta, hi + delta): same counts, new maps. */
+static void
+rotate_maps(struct img *im, size_t cg, uint32_t lo, uint32_t hi, uint32_t delta, uint32_t frag,
+    int32_t contigsumsize)
+{
+	unsigned char *fmap = im->p + cg + rd(im, cg + CG_FREEOFF, 4);
+	unsigned char *cmap = im->p + cg + rd(im, cg + CG_CLUSTEROFF, 4);
+	size_t sumoff = cg + rd(im, cg + CG_CLUSTERSUMOFF, 4);
+	uint32_t nclblk = rd(im, cg + CG_NCLUSTERBLKS, 4), run = 0, sum[65] = { 0 };
+
+	CHECK(contigsumsize > 0 && contigsumsize <= 64);
+	for (uint32_t f = lo; f < hi; f++) {
+		CHECK(!bit(fmap, f) && bit(fmap, delta + f));
+		setbit_to(fmap, f, true);
+		setbit_to(fmap, delta + f, false);
+	}
+	for (uint32_t b = lo / frag; b < hi / frag; b++) {
+		setbit_to(cmap, b, true);
+		setbit_to(cmap, delta / frag + b, false);
+	}
+	for (uint32_t b = 0; b <= nclblk; b++) {
+		if (b < nclblk && bit(cmap, b)) {
+			run++;
+		} else if (run > 0) {
+			sum[run < (uint32_t)contigsumsize ? run : (uint32_t)contigsumsize]++;
+			run = 0;
+		}
+	}
+	for (int i = 1; i <= contigsumsize; i++)
+		wr(im, sumoff + 4 * (size_t)i, 4, sum[i]);
+}
+
+int
+ffs_t_rotate_cgs(struct ffs_t *t, uint32_t cgoffset, uint32_t cgmask)
+{
+	int moved = 0;
+	struct img im;
+	struct stat st;
+	int fd = open(t->ft_img, O_RDWR);
+	uint32_t ncg, fpg, fsize, frag, sblkno, cblkno, iblkno, dblkno, ipg;
+	int32_t contig;
+
+	CHECK(fd >= 0 && fstat(fd, &st) == 0);
+	im.len = (size_t)st.st_size;
+	im.p = malloc(im.len);
+	CHECK(im.p != NULL && pread(fd, im.p, im.len, 0) == (ssize_t)im.len);
+	im.be = rd(&(struct img){ im.p, im.len, false }, 8192 + SB_MAGIC, 4) != 0x011954;
+	CHECK_EQ(rd(&im, 8192 + SB_MAGIC, 4), 0x011954);
+	ncg = rd(&im, 8192 + SB_NCG, 4);
+	fpg = rd(&im, 8192 + SB_FPG, 4);
+	fsize = rd(&im, 8192 + SB_FSIZE, 4);
+	frag = rd(&im, 8192 + SB_FRAG, 4);
+	sblkno = rd(&im, 8192 + SB_SBLKNO, 4);
+	cblkno = rd(&im, 8192 + SB_CBLKNO, 4);
+	iblkno = rd(&im, 8192 + SB_IBLKNO, 4);
+	ipg = rd(&im, 8192 + SB_IPG, 4);
+	dblkno = rd(&im, 8192 + SB_DBLKNO, 4);
+	contig = (int32_t)rd(&im, 8192 + 1316, 4);
+	/* A group's metadata is frags [sblkno, dblkno) of it; in groups past 0, [0, sblkno) holds data. */
+	CHECK(ncg > 1 && sblkno < dblkno && cgoffset % frag == 0 && sblkno % frag == 0 &&
+	    dblkno % frag == 0);
+	for (uint32_t c = 1; c < ncg; c++) {
+		uint32_t delta = cgoffset * (c & ~cgmask);
+		size_t base = (size_t)c * fpg * fsize, meta = (size_t)(dblkno - sblkno) * fsize;
+		size_t from = base + (size_t)sblkno * fsize, to = from + (size_t)delta * fsize;
+
+		if (delta == 0)
+			continue;
+		CHECK(delta >= dblkno - sblkno && delta + dblkno <= fpg);
+		memcpy(im.p + to, im.p + from, meta);
+		memset(im.p + from, 0, meta);
+		CHECK_EQ(rd(&im, base + ((size_t)delta + cblkno) * fsize + CG_MAGIC, 4), 0x090255);
+		rotate_maps(&im, base + ((size_t)delta + cblkno) * fsize, sblkno, dblkno, delta, frag,
+		    contig);
+		for (uint32_t i = 0; i < ipg; i++)
+			moved += rd(&im, base + ((size_t)delta + iblkno) * fsize + 128 * (size_t)i, 2) != 0;
+	}
+	for (uint32_t c = 0; c < ncg; c++) {
+		size_t sb = ((size_t)c * fpg + cgoffset * (c & ~cgmask) + sblkno) * fsize;
+
+		CHECK_EQ(rd(&im, sb + SB_MAGIC, 4), 0x011954);
+		wr(&im, sb + SB_CGOFFSET, 4, cgoffset);
+		wr(&im, sb + SB_CGMASK, 4, cgmask);
+	}
+	wr(&im, 8192 + SB_CGOFFSET, 4, cgoffset);
+	wr(&im, 8192 + SB_CGMASK, 4, cgmask);
+	CHECK(pwrite(fd, im.p, im.len, 0) == (ssize_t)im.len);
+	CHECK(close(fd) == 0);
+	free(im.p);
+	return moved;
 }
