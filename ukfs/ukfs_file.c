@@ -40,6 +40,13 @@ ukfs_write_fd(struct ukfs *fs, int fd, off_t off, uint8_t *buf, size_t bufsize, 
 }
 
 int
+ukfs_fstat(struct ukfs *fs, int fd, struct stat *st)
+{
+	(void)fs;
+	return rump_sys_fstat(fd, st);
+}
+
+int
 ukfs_close(struct ukfs *fs, int fd)
 {
 	(void)fs;

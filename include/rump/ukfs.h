@@ -122,6 +122,8 @@ int		ukfs_closedir(struct ukfs *ukfs, struct ukfs_dircookie *cookie);
 /* Descriptors in the rump kernel (for many I/Os on one file). */
 int		ukfs_open(struct ukfs *ukfs, const char *filename, int flags);
 ssize_t		ukfs_read_fd(struct ukfs *ukfs, int fd, off_t off, uint8_t *buf, size_t bufsize);
+/* The attributes of an open ukfs descriptor (extension: open once, no second lookup). */
+int		ukfs_fstat(struct ukfs *ukfs, int fd, struct stat *st);
 ssize_t		ukfs_write_fd(struct ukfs *ukfs, int fd, off_t off, uint8_t *buf,
 		    size_t bufsize, int dosync);
 int		ukfs_close(struct ukfs *ukfs, int fd);

@@ -114,3 +114,23 @@ patch_name() {
 		[[ "$output" == *"levels deep"* ]]
 	done
 }
+
+@test "get -r: an entry the directory calls a regular file but whose inode is a FIFO, a symlink or a directory" {
+	# get -r opens entries typed DT_REG directly; the inode's own type must win, without hanging.
+	cp "$IMGS/ext2.img" "$T/fifo.img"
+	debugfs -w -R "set_inode_field /etc/passwd mode 010600" "$T/fifo.img" 2> /dev/null
+	run timeout 60 "$UKFS" "$T/fifo.img" get -r / "$T/out1"
+	[ "$status" -eq 0 ]
+	[ -p "$T/out1/etc/passwd" ]
+	cp "$IMGS/ext2.img" "$T/lnk.img"
+	debugfs -w -R "set_inode_field /hello.txt mode 0120777" "$T/lnk.img" 2> /dev/null
+	run timeout 60 "$UKFS" "$T/lnk.img" get -r / "$T/out2"
+	[ -L "$T/out2/hello.txt" ]
+	[ -f "$T/out2/usr/share/doc/numbers" ]
+	cp "$IMGS/ext2.img" "$T/dir.img"
+	debugfs -w -R "set_inode_field /etc/passwd mode 040700" "$T/dir.img" 2> /dev/null
+	run timeout 60 "$UKFS" "$T/dir.img" get -r / "$T/out3"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"/etc/passwd: Input/output error"* ]]
+	[ ! -e "$T/out3/etc/passwd" ] || [ -d "$T/out3/etc/passwd" ]
+}

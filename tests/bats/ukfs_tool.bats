@@ -293,6 +293,27 @@ edit_commands() {
 	done
 }
 
+@test "get -r keeps modes and owners whatever the umask, into a fresh or an existing set-group-id directory" {
+	for img in ext2.img ffs1.img; do
+		(umask 077; "$UKFS" "$IMGS/$img" get -r / "$T/u077.$img")
+		check_tree_equal "$IMGS/tree" "$T/u077.$img"
+		(umask 0; "$UKFS" "$IMGS/$img" get -r / "$T/u000.$img")
+		check_tree_equal "$IMGS/tree" "$T/u000.$img"
+		[ "$(stat -c %a "$T/u000.$img/etc/passwd")" = 600 ]
+		[ "$(stat -c %a "$T/u077.$img/usr/share/doc/numbers")" = 4755 ]
+	done
+	# Files made below a set-group-id directory get its group: get -r sets the image's.
+	mkdir "$T/sg"
+	chgrp 12345 "$T/sg" 2> /dev/null || chgrp "$(id -g)" "$T/sg"
+	chmod 2775 "$T/sg"
+	"$UKFS" "$IMGS/ext2.img" get -r / "$T/sg"
+	if [ "$(id -u)" = 0 ]; then
+		[ "$(stat -c %g "$T/sg/hello.txt")" = "$(stat -c %g "$IMGS/tree/hello.txt")" ]
+		[ "$(stat -c %g "$T/sg/usr/share/doc/numbers")" = "$(stat -c %g "$IMGS/tree/usr/share/doc/numbers")" ]
+	fi
+	check_tree_equal "$IMGS/tree" "$T/sg"
+}
+
 @test "check: FFS images clean; ext2 (whole and in MBR/GPT partitions) clean through e2fsck" {
 	for img in ffs1.img ffs2be.img "mbr.img%MBR:2%" "gpt.img%GPT:2%"; do
 		run "$UKFS" "$IMGS/$img" check

@@ -128,7 +128,12 @@ T_CASE(read_write)
 	memset(buf, 0, sizeof(buf));
 	CHECK_EQ(ukfs_read_fd(fs, fd, 6, buf, sizeof(buf)), 7);
 	CHECK_STREQ((char *)buf, "ukfs!??");
+	/* ukfs_fstat (extension): the open file's attributes; a closed descriptor is EBADF. */
+	CHECK(ukfs_fstat(fs, fd, &st) == 0);
+	CHECK_EQ(st.st_mode, S_IFREG | 0640);
+	CHECK_EQ(st.st_size, 13);
 	CHECK(ukfs_close(fs, fd) == 0);
+	CHECK_ERRNO(ukfs_fstat(fs, fd, &st), EBADF);
 	CHECK_ERRNO(ukfs_close(fs, fd), EBADF);
 	CHECK_ERRNO(ukfs_open(fs, "/none", O_RDONLY), ENOENT);
 	done(fs);

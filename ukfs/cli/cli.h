@@ -61,6 +61,8 @@ struct cli_names {
 };
 int	cli_readdir(struct cli *c, const char *path, bool withdots, struct cli_names *np);
 void	cli_names_free(struct cli_names *np);
+/* The directory entry's d_type (DT_UNKNOWN when the fs gives none; a hint, not trusted) for a name of a cli_names. */
+unsigned char cli_names_type(const char *name);
 
 /*
  * Copy image file path to host descriptor fd (errno on -1; *where says
@@ -71,6 +73,8 @@ void	cli_names_free(struct cli_names *np);
 #define CLI_COPY_REGULAR	0x01
 #define CLI_COPY_NOFOLLOW	0x02
 int	cli_copyout(struct cli *c, const char *path, int flags, int fd, const char **where);
+/* The same from image descriptor ifd, already open (left open). */
+int	cli_copyout_fd(struct cli *c, int ifd, int flags, int fd, const char **where);
 /* Copy host descriptor fd into the open image descriptor ifd (errno on -1). */
 int	cli_copyin(struct cli *c, int fd, int ifd, const char **where);
 

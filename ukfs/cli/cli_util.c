@@ -12,7 +12,7 @@
 #define DENTS_BUFSIZE	8192
 
 static int names_cmp(const void *a, const void *b);
-static int names_add(struct cli_names *np, size_t *capp, const char *name);
+static int names_add(struct cli_names *np, size_t *capp, const char *name, unsigned char type);
 
 bool
 cli_join(char *out, const char *dir, const char *name)
@@ -55,8 +55,9 @@ names_cmp(const void *a, const void *b)
 }
 
 static int
-names_add(struct cli_names *np, size_t *capp, const char *name)
+names_add(struct cli_names *np, size_t *capp, const char *name, unsigned char type)
 {
+	size_t len = strlen(name);
 	char **nn;
 
 	if (np->n_count == *capp) {
@@ -65,8 +66,11 @@ names_add(struct cli_names *np, size_t *capp, const char *name)
 			return -1;
 		np->n_names = nn;
 	}
-	if ((np->n_names[np->n_count] = strdup(name)) == NULL)
+	/* The entry's d_type rides after the name's NUL (cli_names_type). */
+	if ((np->n_names[np->n_count] = malloc(len + 2)) == NULL)
 		return -1;
+	memcpy(np->n_names[np->n_count], name, len + 1);
+	np->n_names[np->n_count][len + 1] = (char)type;
 	np->n_count++;
 	return 0;
 }
@@ -91,6 +95,7 @@ cli_readdir(struct cli *c, const char *path, bool withdots, struct cli_names *np
 	while ((n = ukfs_getdents_cookie(c->c_fs, dc, &off, buf, DENTS_BUFSIZE)) > 0) {
 		for (i = 0; i < n && sverr == 0;) {
 			unsigned short reclen;
+			unsigned char type;
 			const char *name = (const char *)buf + i + offsetof(struct dirent64, d_name);
 
 			memcpy(&reclen, buf + i + offsetof(struct dirent64, d_reclen), sizeof(reclen));
@@ -98,10 +103,11 @@ cli_readdir(struct cli *c, const char *path, bool withdots, struct cli_names *np
 				sverr = EIO;
 				break;
 			}
+			memcpy(&type, buf + i + offsetof(struct dirent64, d_type), sizeof(type));
 			i += reclen;
 			if (!withdots && (strcmp(name, ".") == 0 || strcmp(name, "..") == 0))
 				continue;
-			if (names_add(np, &cap, name) == -1)
+			if (names_add(np, &cap, name, type) == -1)
 				sverr = errno;
 		}
 		if (sverr != 0)
@@ -119,6 +125,12 @@ cli_readdir(struct cli *c, const char *path, bool withdots, struct cli_names *np
 	if (np->n_count > 1)
 		qsort(np->n_names, np->n_count, sizeof(char *), names_cmp);
 	return 0;
+}
+
+unsigned char
+cli_names_type(const char *name)
+{
+	return (unsigned char)name[strlen(name) + 1];
 }
 
 void

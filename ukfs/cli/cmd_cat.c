@@ -26,24 +26,35 @@ copy_buf(void)
 int
 cli_copyout(struct cli *c, const char *path, int flags, int fd, const char **where)
 {
-	uint8_t *buf;
-	off_t off = 0;
-	ssize_t n, w, done;
-	int ifd, sverr = 0;
+	int ifd, rv, sverr;
 
 	*where = "image";
-	if ((buf = copy_buf()) == NULL)
-		return -1;
 	ifd = ukfs_open(c->c_fs, path,
 	    O_RDONLY | ((flags & CLI_COPY_NOFOLLOW) ? O_NOFOLLOW : 0));
 	if (ifd == -1)
 		return -1;
+	rv = cli_copyout_fd(c, ifd, flags, fd, where);
+	sverr = errno;
+	ukfs_close(c->c_fs, ifd);
+	errno = sverr;
+	return rv;
+}
+
+int
+cli_copyout_fd(struct cli *c, int ifd, int flags, int fd, const char **where)
+{
+	uint8_t *buf;
+	off_t off = 0;
+	ssize_t n, w, done;
+
+	*where = "image";
+	if ((buf = copy_buf()) == NULL)
+		return -1;
 	while ((n = ukfs_read_fd(c->c_fs, ifd, off, buf, COPY_BUFSIZE)) > 0) {
 		for (done = 0; done < n; done += w) {
 			if ((w = write(fd, buf + done, (size_t)(n - done))) == -1) {
-				sverr = errno;
 				*where = "host";
-				goto out_close;
+				return -1;
 			}
 		}
 		off += n;
@@ -51,12 +62,7 @@ cli_copyout(struct cli *c, const char *path, int flags, int fd, const char **whe
 		if ((flags & CLI_COPY_REGULAR) && n < COPY_BUFSIZE)
 			break;
 	}
-	if (n == -1)
-		sverr = errno;
-out_close:
-	ukfs_close(c->c_fs, ifd);
-	errno = sverr;
-	return sverr != 0 ? -1 : 0;
+	return n == -1 ? -1 : 0;
 }
 
 int

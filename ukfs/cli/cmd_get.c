@@ -6,6 +6,7 @@
  * with '/' or ".." are refused, image symlinks are made as symlinks and
  * never followed, directory loops and excessive depth are refused.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -34,6 +35,10 @@ struct get_ctx {
 	ino_t		g_stack[GET_MAXDEPTH];	/* image directories being copied (loops) */
 	int		g_depth;
 	bool		g_fresh;		/* the directory being filled was made by us, empty */
+	bool		g_plaingid;		/* files made in it get our egid (no set-group-id dir) */
+	mode_t		g_umask;
+	uid_t		g_euid;			/* ours, asked once */
+	gid_t		g_egid;
 	char		g_rel[PATH_MAX];	/* where we are below the root */
 };
 
@@ -41,11 +46,12 @@ static bool get_name_ok(const char *name);
 static void get_fail(struct get_ctx *g, const char *path, int error);
 static int get_clear(struct get_ctx *g, int dfd, const char *name);
 static void get_attrs(struct get_ctx *g, int dfd, const char *name, int fd, const struct stat *st,
-    const char *imgpath);
+    const char *imgpath, int skip);
 static int get_link_find(struct get_ctx *g, const struct stat *st, int dfd, const char *name);
 static void get_link_add(struct get_ctx *g, const struct stat *st, int fd, const char *name);
 static void get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
-    const struct stat *st);
+    const struct stat *st, int ifd);
+static bool get_file_byname(struct get_ctx *g, const char *imgpath, int dfd, const char *name);
 static void get_symlink(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
     const struct stat *st);
 static void get_special(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
@@ -83,21 +89,25 @@ get_clear(struct get_ctx *g, int dfd, const char *name)
 	return errno;
 }
 
+/* What get_attrs may leave out because the file was made that way already. */
+#define GET_HAVE_OWNER	0x01
+#define GET_HAVE_MODE	0x02
+
 /* Owner (as root), mode, then times: the order that leaves them all as asked. */
 static void
 get_attrs(struct get_ctx *g, int dfd, const char *name, int fd, const struct stat *st,
-    const char *imgpath)
+    const char *imgpath, int skip)
 {
 	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	bool lnk = S_ISLNK(st->st_mode);
 	int error = 0;
 
-	if (g->g_c->c_root) {
+	if (g->g_c->c_root && !(skip & GET_HAVE_OWNER)) {
 		if (fd >= 0 ? fchown(fd, st->st_uid, st->st_gid) :
 		    fchownat(dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW))
 			error = errno;
 	}
-	if (!lnk && (fd >= 0 ? fchmod(fd, st->st_mode & 07777) :
+	if (!lnk && !(skip & GET_HAVE_MODE) && (fd >= 0 ? fchmod(fd, st->st_mode & 07777) :
 	    fchmodat(dfd, name, st->st_mode & 07777, 0)))
 		error = errno;
 	if (fd >= 0 ? futimens(fd, ts) : utimensat(dfd, name, ts, AT_SYMLINK_NOFOLLOW))
@@ -172,11 +182,38 @@ get_link_add(struct get_ctx *g, const struct stat *st, int fd, const char *name)
 	g->g_nlinks++;
 }
 
+/*
+ * The host calls a file can spare: in a directory we made (0700, so
+ * nobody else reaches the file before it is complete) a mode the umask
+ * keeps and without set-id bits (a chown would clear those) is given
+ * at creation; an owner that is ours already needs no chown.
+ */
+static int
+get_file_skip(struct get_ctx *g, const struct stat *st, mode_t *createmodep)
+{
+	mode_t mode = st->st_mode & 07777;
+	int skip = 0;
+
+	*createmodep = 0600;
+	if (!g->g_fresh)
+		return 0;
+	if ((mode & 07000) == 0 && (mode & g->g_umask) == 0) {
+		*createmodep = mode;
+		skip |= GET_HAVE_MODE;
+	}
+	if (g->g_plaingid && st->st_uid == g->g_euid && st->st_gid == g->g_egid)
+		skip |= GET_HAVE_OWNER;
+	return skip;
+}
+
+/* Copy the regular file at imgpath (open already as ifd, or -1: open it here). */
 static void
-get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const struct stat *st)
+get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const struct stat *st,
+    int ifd)
 {
 	const char *where;
-	int fd, error;
+	mode_t cmode;
+	int fd, error, skip, rv;
 
 	if (st->st_nlink > 1 && get_link_find(g, st, dfd, name))
 		return;
@@ -184,18 +221,49 @@ get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name, cons
 		get_fail(g, imgpath, error);
 		return;
 	}
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	skip = get_file_skip(g, st, &cmode);
+	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, cmode);
 	if (fd == -1) {
 		get_fail(g, imgpath, errno);
 		return;
 	}
-	if (cli_copyout(g->g_c, imgpath, CLI_COPY_REGULAR | CLI_COPY_NOFOLLOW, fd, &where) == -1)
+	if (ifd >= 0)
+		rv = cli_copyout_fd(g->g_c, ifd, CLI_COPY_REGULAR, fd, &where);
+	else
+		rv = cli_copyout(g->g_c, imgpath, CLI_COPY_REGULAR | CLI_COPY_NOFOLLOW, fd, &where);
+	if (rv == -1)
 		get_fail(g, imgpath, errno);
 	else
-		get_attrs(g, dfd, name, fd, st, imgpath);
+		get_attrs(g, dfd, name, fd, st, imgpath, skip);
 	if (st->st_nlink > 1)
 		get_link_add(g, st, fd, name);
 	close(fd);
+}
+
+/*
+ * An entry the directory says is a regular file: open it once and take
+ * its attributes from the descriptor, instead of a lookup for lstat and
+ * another for open.  The directory's type is only a hint (a corrupt
+ * image may lie), so the open refuses symlinks and does not wait on a
+ * FIFO, and anything fstat does not call regular goes back to the
+ * general path.  false: not done, use get_node.
+ */
+static bool
+get_file_byname(struct get_ctx *g, const char *imgpath, int dfd, const char *name)
+{
+	struct ukfs *fs = g->g_c->c_fs;
+	struct stat st;
+	int ifd;
+
+	if ((ifd = ukfs_open(fs, imgpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)) == -1)
+		return false;
+	if (ukfs_fstat(fs, ifd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		ukfs_close(fs, ifd);
+		return false;
+	}
+	get_file(g, imgpath, dfd, name, &st, ifd);
+	ukfs_close(fs, ifd);
+	return true;
 }
 
 static void
@@ -218,7 +286,7 @@ get_symlink(struct get_ctx *g, const char *imgpath, int dfd, const char *name, c
 		get_fail(g, imgpath, errno);
 		return;
 	}
-	get_attrs(g, dfd, name, -1, st, imgpath);
+	get_attrs(g, dfd, name, -1, st, imgpath, 0);
 }
 
 /* FIFOs and sockets anywhere; device nodes only as root. */
@@ -240,7 +308,7 @@ get_special(struct get_ctx *g, const char *imgpath, int dfd, const char *name, c
 		get_fail(g, imgpath, errno);
 		return;
 	}
-	get_attrs(g, dfd, name, -1, st, imgpath);
+	get_attrs(g, dfd, name, -1, st, imgpath, 0);
 }
 
 static void
@@ -261,7 +329,7 @@ get_dir(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const
 		g->g_rv = CLI_FAIL;
 		return;
 	}
-	bool fresh = mkdirat(dfd, name, 0700) == 0, wasfresh = g->g_fresh;
+	bool fresh = mkdirat(dfd, name, 0700) == 0, wasfresh = g->g_fresh, wasplain = g->g_plaingid;
 
 	if (!fresh && errno != EEXIST) {
 		get_fail(g, imgpath, errno);
@@ -283,11 +351,14 @@ get_dir(struct get_ctx *g, const char *imgpath, int dfd, const char *name, const
 		strcpy(g->g_rel, name);
 	g->g_stack[g->g_depth++] = st->st_ino;
 	g->g_fresh = fresh;
+	/* A directory made in a plain one is plain (set-group-id is inherited only from a parent that has it). */
+	g->g_plaingid = fresh && wasplain;
 	get_tree(g, imgpath, nfd);
 	g->g_fresh = wasfresh;
+	g->g_plaingid = wasplain;
 	g->g_depth--;
 	g->g_rel[rellen] = '\0';
-	get_attrs(g, dfd, name, nfd, st, imgpath);
+	get_attrs(g, dfd, name, nfd, st, imgpath, 0);
 	close(nfd);
 }
 
@@ -305,7 +376,7 @@ get_node(struct get_ctx *g, const char *imgpath, int dfd, const char *name)
 		get_dir(g, imgpath, dfd, name, &st);
 		break;
 	case S_IFREG:
-		get_file(g, imgpath, dfd, name, &st);
+		get_file(g, imgpath, dfd, name, &st, -1);
 		break;
 	case S_IFLNK:
 		get_symlink(g, imgpath, dfd, name, &st);
@@ -339,6 +410,8 @@ get_tree(struct get_ctx *g, const char *imgdir, int dfd)
 			get_fail(g, name, ENAMETOOLONG);
 			continue;
 		}
+		if (cli_names_type(name) == DT_REG && get_file_byname(g, path, dfd, name))
+			continue;
 		get_node(g, path, dfd, name);
 	}
 	cli_names_free(&names);
@@ -424,9 +497,18 @@ get_recursive(struct cli *c, const char *img, const char *host)
 	}
 	g.g_stack[g.g_depth++] = st.st_ino;
 	g.g_fresh = made;
+	g.g_umask = umask(0);
+	umask(g.g_umask);
+	g.g_euid = geteuid();
+	g.g_egid = getegid();
+	{
+		struct stat rst;
+
+		g.g_plaingid = fstat(g.g_rootfd, &rst) == 0 && !(rst.st_mode & S_ISGID);
+	}
 	get_tree(&g, img, g.g_rootfd);
 	if (made)
-		get_attrs(&g, AT_FDCWD, host, g.g_rootfd, &st, img);
+		get_attrs(&g, AT_FDCWD, host, g.g_rootfd, &st, img, 0);
 	close(g.g_rootfd);
 	for (i = 0; i < g.g_nlinks; i++)
 		free(g.g_links[i].gl_rel);
