@@ -8,6 +8,8 @@
 static size_t bio_hashidx(const struct bdev *bd, daddr_t blkno);
 static int bio_resize(struct buf *bp, int size);
 static struct buf *bio_newbuf(int size);
+static struct buf *bio_takefree(int size);
+static bool bio_keepable(int size);
 
 struct bufcache bufcache;
 
@@ -20,13 +22,21 @@ bio_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Neighbouring blocks go to neighbouring buckets, so a sequential pass
+ * walks the bucket array in order instead of missing the CPU cache on
+ * every lookup: the 4 KiB-aligned group (blkno / 8) picks the bucket,
+ * and the offset inside the group (smaller block sizes) and the device
+ * shift it to other regions of the table.
+ */
 static size_t
 bio_hashidx(const struct bdev *bd, daddr_t blkno)
 {
-	uint64_t h = ((uint64_t)(uintptr_t)bd >> 4) ^ (uint64_t)blkno;
+	uint64_t dev = ((uint64_t)(uintptr_t)bd >> 4) * 0x9e3779b97f4a7c15ULL;
+	uint64_t sub = (uint64_t)blkno & 7;
 
-	/* Multiplicative hashing: the high bits of the product mix every input bit. */
-	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> 40) & (bufcache.bc_nhash - 1);
+	return (size_t)(((uint64_t)blkno >> 3) + (dev >> 40) +
+	    sub * (bufcache.bc_nhash / 8 + 1)) & (bufcache.bc_nhash - 1);
 }
 
 /* The device behind a VBLK vnode, for the cache entry points. */
@@ -54,7 +64,8 @@ bio_lookup(struct bdev *bd, daddr_t blkno)
 	struct buf *bp;
 
 	LIST_FOREACH(bp, &bufcache.bc_hash[bio_hashidx(bd, blkno)], b_hash)
-		if (bp->b_dev == bd && bp->b_blkno == blkno)
+		/* blkno first: b_dev lies in another cache line, touched only on a match. */
+		if (bp->b_blkno == blkno && bp->b_dev == bd)
 			return bp;
 	return NULL;
 }
@@ -121,7 +132,14 @@ bio_setclean(struct buf *bp)
 	bufcache.bc_ndirty--;
 }
 
-/* Free a buffer, busy (by the caller) or idle; dirty data is discarded. */
+/* Buffers of whole device blocks are kept for reuse when freed. */
+static bool
+bio_keepable(int size)
+{
+	return size > 0 && size <= MAXBSIZE && size % DEV_BSIZE == 0;
+}
+
+/* Free a buffer, busy (by the caller) or idle; dirty data is discarded; its memory is kept. */
 void
 bio_destroy(struct buf *bp)
 {
@@ -134,26 +152,82 @@ bio_destroy(struct buf *bp)
 	}
 	bio_setclean(bp);
 	LIST_REMOVE(bp, b_hash);
-	bufcache.bc_bytes -= BUF_COST(bp->b_bufsize);
 	bufcache.bc_nbufs--;
-	kmem_free(bp->b_data, (size_t)bp->b_bufsize);
-	kmem_free(bp, sizeof *bp);
+	if (!bio_keepable(bp->b_bufsize)) {
+		bufcache.bc_bytes -= BUF_COST(bp->b_bufsize);
+		kmem_free(bp->b_data, (size_t)bp->b_bufsize);
+		kmem_free(bp, sizeof *bp);
+		return;
+	}
+	bp->b_flags = 0;
+	LIST_INSERT_HEAD(&bufcache.bc_free[bp->b_bufsize / DEV_BSIZE - 1], bp, b_hash);
+	TAILQ_INSERT_TAIL(&bufcache.bc_freeq, bp, b_freelist);
+	bufcache.bc_freebytes += BUF_COST(bp->b_bufsize);
+	bufcache.bc_nfree++;
+}
+
+uint64_t
+bio_free_drain(uint64_t want)
+{
+	struct buf *bp;
+	uint64_t freed = 0;
+
+	while (freed < want && (bp = TAILQ_FIRST(&bufcache.bc_freeq)) != NULL) {
+		TAILQ_REMOVE(&bufcache.bc_freeq, bp, b_freelist);
+		LIST_REMOVE(bp, b_hash);
+		freed += BUF_COST(bp->b_bufsize);
+		bufcache.bc_freebytes -= BUF_COST(bp->b_bufsize);
+		bufcache.bc_bytes -= BUF_COST(bp->b_bufsize);
+		bufcache.bc_nfree--;
+		kmem_free(bp->b_data, (size_t)bp->b_bufsize);
+		kmem_free(bp, sizeof *bp);
+	}
+	return freed;
+}
+
+/* A kept buffer of exactly size bytes, reset (its data is not cleared), or NULL. */
+static struct buf *
+bio_takefree(int size)
+{
+	struct buf *bp;
+	void *data;
+
+	if (!bio_keepable(size) || (bp = LIST_FIRST(&bufcache.bc_free[size / DEV_BSIZE - 1])) == NULL)
+		return NULL;
+	LIST_REMOVE(bp, b_hash);
+	TAILQ_REMOVE(&bufcache.bc_freeq, bp, b_freelist);
+	bufcache.bc_freebytes -= BUF_COST(size);
+	bufcache.bc_nfree--;
+	data = bp->b_data;
+	memset(bp, 0, sizeof *bp);
+	bp->b_data = data;
+	bp->b_bufsize = size;
+	bp->b_bcount = size;
+	return bp;
 }
 
 /*
- * Keep the cache under its bound before adding need bytes: drop the
- * least recently used clean buffers, and when only dirty ones are idle,
+ * Keep the cache under its bound before adding a buffer of size bytes:
+ * a kept free buffer of that size will do; else give back kept buffers
+ * of other sizes, drop the least recently used clean buffers (which
+ * become kept ones, maybe of this size), and when only dirty ones are idle,
  * write the oldest with its neighbours (which makes them clean).  When
  * every buffer is busy or writes fail, the bound is passed for now:
  * waiting could deadlock a caller that holds the busy buffers.
  */
-void
-bio_makeroom(uint64_t need)
+bool
+bio_makeroom(int size)
 {
 	struct buf *bp;
+	uint64_t need = BUF_COST(size);
 	int failures = 0;
+	bool dropped = false;
 
 	while (bufcache.bc_bytes + need > bufcache.bc_max) {
+		if (bio_keepable(size) && !LIST_EMPTY(&bufcache.bc_free[size / DEV_BSIZE - 1]))
+			break;
+		if (bio_free_drain(1) > 0)
+			continue;
 		if ((bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
 			bio_destroy(bp);
 			continue;
@@ -161,9 +235,11 @@ bio_makeroom(uint64_t need)
 		if (failures >= 2 || (bp = TAILQ_FIRST(&bufcache.bc_lrudirty)) == NULL)
 			break;
 		bio_acquire(bp);
+		dropped = true;
 		if (bio_write_cluster(bp, BIO_FAIL_KEEP) != 0)
 			failures++;
 	}
+	return dropped;
 }
 
 static struct buf *
@@ -236,16 +312,21 @@ again:
 		*bpp = bp;
 		return 0;
 	}
-	bio_makeroom(BUF_COST(size));
-	mutex_exit(&bufcache.bc_lock);	/* allocate unlocked: our reclaimer may be needed */
-	nbp = bio_newbuf(size);
-	mutex_enter(&bufcache.bc_lock);
-	if (nbp == NULL)
-		return ENOMEM;
-	if (bio_lookup(bd, blkno) != NULL) {	/* someone made it meanwhile */
-		kmem_free(nbp->b_data, (size_t)size);
-		kmem_free(nbp, sizeof *nbp);
+	/* The block may have been made while makeroom wrote (lock dropped). */
+	if (bio_makeroom(size) && bio_lookup(bd, blkno) != NULL)
 		goto again;
+	if ((nbp = bio_takefree(size)) == NULL) {
+		mutex_exit(&bufcache.bc_lock);	/* allocate unlocked: our reclaimer may be needed */
+		nbp = bio_newbuf(size);
+		mutex_enter(&bufcache.bc_lock);
+		if (nbp == NULL)
+			return ENOMEM;
+		if (bio_lookup(bd, blkno) != NULL) {	/* someone made it meanwhile */
+			kmem_free(nbp->b_data, (size_t)size);
+			kmem_free(nbp, sizeof *nbp);
+			goto again;
+		}
+		bufcache.bc_bytes += BUF_COST(size);
 	}
 	nbp->b_blkno = blkno;
 	nbp->b_vp = vp;
@@ -253,7 +334,6 @@ again:
 	nbp->b_flags = B_BUSY;
 	nbp->b_owner = curlwp;
 	LIST_INSERT_HEAD(&bufcache.bc_hash[bio_hashidx(bd, blkno)], nbp, b_hash);
-	bufcache.bc_bytes += BUF_COST(size);
 	bufcache.bc_nbufs++;
 	*bpp = nbp;
 	return 0;

@@ -13,6 +13,7 @@
 #define BIO_MAXIO	(1 << 20)	/* bytes in one host I/O */
 #define BIO_RAMIN	4		/* first read-ahead window, in buffers */
 #define BIO_RAMAX	32		/* largest window (and at most BIO_MAXIO bytes) */
+#define BIO_NFREE	(MAXBSIZE / DEV_BSIZE)	/* free lists: sizes in whole device blocks */
 #define BIO_SYNCDELAY_MS 3000		/* the syncer writes buffers dirty this long */
 
 /* Private b_flags bits (outside buf.h's B_* values). */
@@ -28,6 +29,16 @@ struct bufcache {
 	size_t			bc_nhash;	/* buckets, a power of two */
 	TAILQ_HEAD(, buf)	bc_lruclean;	/* idle clean buffers, least recent first */
 	TAILQ_HEAD(, buf)	bc_lrudirty;	/* idle dirty buffers, least recent first */
+	/*
+	 * Freed buffers (header and data) kept for reuse by size, so a busy
+	 * cache does not give memory back to the host only to fault it in
+	 * again; still counted in bc_bytes, given back by bio_makeroom for
+	 * other sizes, the reclaimer and bufcache_fini.
+	 */
+	LIST_HEAD(, buf)	bc_free[BIO_NFREE];	/* by size (b_hash); index b_bufsize / DEV_BSIZE - 1 */
+	TAILQ_HEAD(, buf)	bc_freeq;	/* the same, oldest first (b_freelist) */
+	uint64_t		bc_freebytes;	/* BUF_COST of every buffer there */
+	unsigned		bc_nfree;
 	LIST_HEAD(, bdev)	bc_dirtydevs;	/* devices with dirty buffers */
 	uint64_t		bc_bytes;	/* BUF_COST of every buffer */
 	uint64_t		bc_max;		/* bound on bc_bytes */
@@ -51,8 +62,12 @@ int	bio_devof(struct vnode *vp, struct bdev **bdp);
 int	bio_checkargs(struct vnode *vp, daddr_t blkno, int size, struct bdev **bdp);
 
 /* The following are called with bc_lock held. */
-/* Evict (and write back) idle buffers until need more bytes fit under the bound. */
-void	bio_makeroom(uint64_t need);
+/*
+ * Evict (and write back) idle buffers until a buffer of size bytes can
+ * be had: a kept free one of that size, or room under the bound.
+ * Returns true when bc_lock was dropped meanwhile (to write).
+ */
+bool	bio_makeroom(int size);
 /* Drop every buffer of bd (dirty ones are discarded); waits for busy ones. */
 void	bio_dropdev(struct bdev *bd);
 struct buf *bio_lookup(struct bdev *bd, daddr_t blkno);
@@ -61,6 +76,8 @@ void	bio_release(struct buf *bp);		/* busy -> idle, or freed with B_INVAL */
 void	bio_setdirty(struct buf *bp);
 void	bio_setclean(struct buf *bp);
 void	bio_destroy(struct buf *bp);		/* busy (by curlwp) or idle */
+/* Give the kept free buffers' memory back to kmem until want bytes are freed; bytes freed. */
+uint64_t bio_free_drain(uint64_t want);
 /* Find or make the buffer; BIO_NOEXIST: EEXIST instead of waiting for an existing one. */
 #define BIO_NOEXIST	0x1
 int	bio_getblk_locked(struct bdev *bd, struct vnode *vp, daddr_t blkno, int size,

@@ -9,7 +9,8 @@
 #define BIO_MAX_LIMITED	(64ULL << 20)	/* cache bound with RUMP_MEMLIMIT: at most this */
 #define BIO_MAX_UNLIMITED (256ULL << 20)	/* cache bound without a memory limit */
 #define BIO_HASHMIN	256
-#define BIO_HASHMAX	16384
+#define BIO_HASHMAX	(1 << 18)
+#define BIO_HASHBYTES	2048	/* a bucket per this many bytes of cache: chains stay short even with 4 KiB blocks */
 
 static size_t bio_reclaim(void *arg, size_t want);
 static int bio_component_init(void);
@@ -31,8 +32,11 @@ bufcache_init(void)
 
 	memset(&bufcache, 0, sizeof bufcache);
 	bufcache.bc_max = limit != 0 ? MIN(limit / 2, BIO_MAX_LIMITED) : BIO_MAX_UNLIMITED;
-	/* About one bucket per 16 KiB of cache. */
-	while (nhash < BIO_HASHMAX && nhash * 16384 < bufcache.bc_max)
+	/*
+	 * Chains shorter than one buffer on average: a lookup that misses
+	 * (every new block) walks its whole chain, a cache miss per buffer.
+	 */
+	while (nhash < BIO_HASHMAX && nhash * BIO_HASHBYTES < bufcache.bc_max)
 		nhash *= 2;
 	bufcache.bc_hash = kmem_alloc(nhash * sizeof(*bufcache.bc_hash), KM_SLEEP);
 	if (bufcache.bc_hash == NULL)
@@ -42,6 +46,9 @@ bufcache_init(void)
 		LIST_INIT(&bufcache.bc_hash[i]);
 	TAILQ_INIT(&bufcache.bc_lruclean);
 	TAILQ_INIT(&bufcache.bc_lrudirty);
+	TAILQ_INIT(&bufcache.bc_freeq);
+	for (i = 0; i < BIO_NFREE; i++)
+		LIST_INIT(&bufcache.bc_free[i]);
 	LIST_INIT(&bufcache.bc_dirtydevs);
 	mutex_init(&bufcache.bc_lock);
 	cv_init(&bufcache.bc_cv, "biowait");
@@ -57,6 +64,8 @@ void
 bufcache_fini(void)
 {
 	kmem_reclaimer_unregister(&bufcache.bc_reclaimer);
+	bio_free_drain(UINT64_MAX);
+	KASSERT(bufcache.bc_nfree == 0 && bufcache.bc_freebytes == 0);
 	KASSERT(bufcache.bc_nbufs == 0 && bufcache.bc_bytes == 0);
 	cv_destroy(&bufcache.bc_syncercv);
 	cv_destroy(&bufcache.bc_cv);
@@ -67,8 +76,8 @@ bufcache_fini(void)
 
 /*
  * kmem's reclaimer: called from any allocation, maybe by a thread that
- * holds the cache lock, so it only tries the lock, and gives back clean
- * idle buffers, least recently used first.
+ * holds the cache lock, so it only tries the lock, and gives back the
+ * kept free buffers, then clean idle buffers, least recently used first.
  */
 static size_t
 bio_reclaim(void *arg __unused, size_t want)
@@ -78,9 +87,10 @@ bio_reclaim(void *arg __unused, size_t want)
 
 	if (!mutex_tryenter(&bufcache.bc_lock))
 		return 0;
+	freed += bio_free_drain(want);
 	while (freed < want && (bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
-		freed += BUF_COST(bp->b_bufsize);
 		bio_destroy(bp);
+		freed += bio_free_drain(want - freed);
 	}
 	mutex_exit(&bufcache.bc_lock);
 	return freed;

@@ -506,3 +506,53 @@ T_CASE(reclaimer)
 	tdev_done(&td);
 	t_halt();
 }
+
+/*
+ * Freed buffers' memory is kept for reuse (no new kernel memory when
+ * the same sizes come back), counted against the bound, given back to
+ * the reclaimer when another allocation needs it, and at shutdown.
+ */
+T_CASE(free_reuse)
+{
+	struct tdev td;
+	struct bufstats bs;
+	struct buf *bp;
+	uint64_t kept;
+	void *p;
+	size_t sz;
+	int64_t i;
+
+	setenv("RUMP_MEMLIMIT", "4m", 1);
+	t_boot();
+	tdev_host(&td, 4 << 20, true);
+	for (i = 0; i < 256; i++)
+		dirty_block(&td, i, 5);
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
+	vinvalbuf(&td.td_vn);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_nbufs, 0u);
+	CHECK(bs.bs_bytes >= 256 * BSZ);	/* kept, still counted */
+	kept = kmem_inuse();
+	/* Read-ahead (at most BIO_RAMAX = 32 blocks) stays within the 256 written. */
+	for (i = 0; i < 256 - 32; i++) {
+		CHECK_ERR(bread(&td.td_vn, i * BBLK, BSZ, 0, &bp), 0);
+		CHECK(t_check_pattern(bp->b_data, BSZ, 5, (uint64_t)i * BSZ));
+		brelse(bp, 0);
+	}
+	CHECK_EQ(kmem_inuse(), kept);	/* every buffer came from the kept ones */
+	vinvalbuf(&td.td_vn);
+	/* More than is free beside the cache: the kept memory must be given back. */
+	sz = (size_t)(kmem_limit() - kmem_inuse()) + (512 << 10);
+	CHECK((p = kmem_alloc(sz, KM_SLEEP)) != NULL);
+	t_stats(&bs);
+	CHECK(bs.bs_bytes + (512 << 10) <= 256 * (BSZ + sizeof(struct buf)));
+	kmem_free(p, sz);
+	for (i = 0; i < 16; i++) {	/* and kept again */
+		CHECK_ERR(bread(&td.td_vn, i * BBLK, BSZ, 0, &bp), 0);
+		brelse(bp, 0);
+	}
+	vinvalbuf(&td.td_vn);
+	tdev_done(&td);
+	t_halt();
+	CHECK_EQ(kmem_inuse(), 0u);	/* shutdown gave the kept buffers back */
+}
