@@ -1,4 +1,4 @@
-/* fuzz_ffs.c: libFuzzer target: mount an in-memory ffs image, walk and read everything, change a little, unmount. */
+/* fuzz_ffs.c: libFuzzer target: mount an in-memory ffs image (rw, or ro then upgraded to rw), walk and read everything, change a little, unmount. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -127,32 +127,69 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/*
+ * Read-only first, then MNT_UPDATE to read-write (forced: fuzzed images are
+ * rarely clean), change, back to read-only, walk again: the upgrade and
+ * downgrade paths re-read and re-write what the first mount trusted.
+ */
+static void
+ro_then_upgrade(struct walk *w, struct ufs_args *args)
+{
+	if (rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_RDONLY, args, sizeof(*args)) != 0)
+		return;
+	walk_dir(w, "/mnt", 0);
+	if (rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_UPDATE | RUMP_MNT_FORCE, args,
+	    sizeof(*args)) == 0) {
+		change_some(w);
+		walk_dir(w, "/mnt", 0);
+		if (rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_UPDATE | RUMP_MNT_RDONLY, args,
+		    sizeof(*args)) == 0)
+			walk_dir(w, "/mnt", 0);
+	}
+	unmount_or_die();
+}
+
+/* Straight to read-write (forced), else read-only. */
+static void
+rw_or_ro(struct walk *w, struct ufs_args *args)
+{
+	if (rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_FORCE, args, sizeof(*args)) == 0) {
+		walk_dir(w, "/mnt", 0);
+		change_some(w);
+		walk_dir(w, "/mnt", 0);
+		unmount_or_die();
+	} else if (rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_RDONLY, args, sizeof(*args)) == 0) {
+		walk_dir(w, "/mnt", 0);
+		unmount_or_die();
+	}
+}
+
+/* Each way of mounting gets its own fresh copy of the input. */
+static void
+with_image(const uint8_t *data, size_t size, void (*fn)(struct walk *, struct ufs_args *))
 {
 	static struct walk w;
 	struct ufs_args args = { .fspec = (char *)"/dev/fuzz0" };
 	void *img;
 
-	if (size < 512 || size > MAX_IMAGE)
-		return 0;
 	if ((img = malloc(size)) == NULL)
-		return 0;
+		return;
 	memcpy(img, data, size);
 	if (rump_pub_etfs_register_mem("/dev/fuzz0", img, size, 0) != 0)
 		abort();
 	w.entries = 0;
-	if (rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_FORCE, &args, sizeof(args)) == 0) {
-		walk_dir(&w, "/mnt", 0);
-		change_some(&w);
-		walk_dir(&w, "/mnt", 0);
-		unmount_or_die();
-	} else if (rump_sys_mount(MOUNT_FFS, "/mnt", RUMP_MNT_RDONLY, &args, sizeof(args)) == 0) {
-		walk_dir(&w, "/mnt", 0);
-		unmount_or_die();
-	}
+	fn(&w, &args);
 	if (rump_pub_etfs_remove("/dev/fuzz0") != 0)
 		abort();
 	free(img);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 512 || size > MAX_IMAGE)
+		return 0;
+	with_image(data, size, rw_or_ro);
+	with_image(data, size, ro_then_upgrade);
 	return 0;
 }
