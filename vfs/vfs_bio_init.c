@@ -83,17 +83,21 @@ static size_t
 bio_reclaim(void *arg __unused, size_t want)
 {
 	struct buf *bp;
-	size_t freed = 0;
+	uint64_t before;
 
 	if (!mutex_tryenter(&bufcache.bc_lock))
 		return 0;
-	freed += bio_free_drain(want);
-	while (freed < want && (bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
+	before = bufcache.bc_bytes;
+	bio_free_drain(want);
+	/* A destroyed buffer is kept (then drained) or, odd-sized, freed at once. */
+	while (before - bufcache.bc_bytes < want &&
+	    (bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
 		bio_destroy(bp);
-		freed += bio_free_drain(want - freed);
+		bio_free_drain(want - (before - bufcache.bc_bytes));
 	}
+	before -= bufcache.bc_bytes;
 	mutex_exit(&bufcache.bc_lock);
-	return freed;
+	return (size_t)before;
 }
 
 void
