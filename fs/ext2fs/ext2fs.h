@@ -113,6 +113,10 @@ int	ext2fs_gd_load(struct ext2fs_mount *e2m);
 int	ext2fs_sb_write(struct ext2fs_mount *e2m, bool wait);
 int	ext2fs_bread(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp);
 int	ext2fs_getblk(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp);
+/* Mounted `sync`: every metadata change reaches the disk before the operation returns. */
+bool	ext2fs_syncmnt(const struct ext2fs_mount *e2m);
+/* Release a changed metadata buffer: written now when mounted sync, delayed otherwise. */
+int	ext2fs_mwrite(struct ext2fs_mount *e2m, struct buf *bp);
 bool	ext2fs_bno_ok(const struct ext2fs_mount *e2m, uint32_t bno);
 bool	ext2fs_fileblk_ok(const struct ext2fs_mount *e2m, uint32_t bno);
 

@@ -34,6 +34,24 @@ ext2fs_resok(const struct ext2fs_mount *e2m, kauth_cred_t cred)
 	return uid == 0 || uid == e2m->e2m_resuid || kauth_cred_groupmember(cred, e2m->e2m_resgid);
 }
 
+/*
+ * Mounted sync: the group and superblock counts follow their bitmap to the
+ * disk at once, so a crash leaves at most the one change between the two
+ * writes.  A failed write keeps the counts dirty for the next try.
+ */
+static int
+counts_sync(struct ext2fs_mount *e2m, int error)
+{
+	if (error != 0 || !ext2fs_syncmnt(e2m))
+		return error;
+	if ((error = ext2fs_sb_write(e2m, true)) != 0) {
+		mutex_enter(&e2m->e2m_lock);
+		e2m->e2m_dirty = true;
+		mutex_exit(&e2m->e2m_lock);
+	}
+	return error;
+}
+
 /* Take a clear bit of the bitmap at block bmblk in [lo, n), searching from `from` and wrapping. */
 static int
 bitmap_take(struct ext2fs_mount *e2m, uint32_t bmblk, uint32_t lo, uint32_t from, uint32_t n,
@@ -53,9 +71,8 @@ bitmap_take(struct ext2fs_mount *e2m, uint32_t bmblk, uint32_t lo, uint32_t from
 		return ENOSPC;
 	}
 	((uint8_t *)bp->b_data)[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-	bdwrite(bp);
 	*bitp = (uint32_t)bit;
-	return 0;
+	return ext2fs_mwrite(e2m, bp);
 }
 
 /* Clear a bit that must be set; EIO (a double free: the image is corrupt) if it is not. */
@@ -74,8 +91,7 @@ bitmap_put(struct ext2fs_mount *e2m, uint32_t bmblk, uint32_t bit)
 		return EIO;
 	}
 	*byte &= (uint8_t)~(1u << (bit & 7));
-	bdwrite(bp);
-	return 0;
+	return ext2fs_mwrite(e2m, bp);
 }
 
 int
@@ -112,7 +128,7 @@ ext2fs_blkalloc(struct ext2fs_mount *e2m, uint32_t goal, bool resok, uint32_t *b
 	}
 out:
 	mutex_exit(&e2m->e2m_lock);
-	return error;
+	return counts_sync(e2m, error);
 }
 
 int
@@ -136,7 +152,7 @@ ext2fs_blkfree(struct ext2fs_mount *e2m, uint32_t bno, ino_t owner)
 	mutex_exit(&e2m->e2m_lock);
 	if (error == EIO)
 		ext2fs_corrupt(e2m, "ext2fs: inode %ju: block %u was already free\n", (uintmax_t)owner, bno);
-	return error;
+	return counts_sync(e2m, error);
 }
 
 /* Directories go to the group with the most free inodes, files next to their directory. */
@@ -185,7 +201,7 @@ ext2fs_ialloc(struct ext2fs_mount *e2m, ino_t near, bool isdir, ino_t *inop)
 		break;
 	}
 	mutex_exit(&e2m->e2m_lock);
-	return error;
+	return counts_sync(e2m, error);
 }
 
 int
@@ -206,5 +222,5 @@ ext2fs_ifree(struct ext2fs_mount *e2m, ino_t ino, bool isdir)
 	mutex_exit(&e2m->e2m_lock);
 	if (error == EIO)
 		ext2fs_corrupt(e2m, "ext2fs: inode %ju was already free\n", (uintmax_t)ino);
-	return error;
+	return counts_sync(e2m, error);
 }

@@ -109,7 +109,8 @@ alloc_one(struct ext2fs_inode *ip, bool resok, bool zero, uint32_t *bnop)
 		if ((error = ext2fs_getblk(e2m, *bnop, &bp)) != 0)
 			return error;	/* the block stays counted; truncate frees it */
 		memset(bp->b_data, 0, e2m->e2m_bsize);
-		bdwrite(bp);
+		/* Mounted sync: zeroes on disk before a pointer to them is. */
+		return ext2fs_mwrite(e2m, bp);
 	}
 	return 0;
 }
@@ -158,7 +159,8 @@ ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok, uint32_t *pbnp,
 			}
 			*slot = e2_tole32(bno);
 			*newp = l == depth;
-			bdwrite(bp);
+			if ((error = ext2fs_mwrite(e2m, bp)) != 0)
+				return error;
 		} else
 			brelse(bp, 0);
 	}

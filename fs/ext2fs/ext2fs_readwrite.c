@@ -80,6 +80,7 @@ write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cr
 	bool sync = (ioflag & (IO_SYNC | IO_DSYNC)) || (e2m->e2m_mp->mnt_flag & MNT_SYNCHRONOUS);
 	uint64_t off, lbn;
 	uint32_t boff, n, bno;
+	uint64_t nblocks;
 	struct buf *bp;
 	int error = 0;
 
@@ -88,6 +89,7 @@ write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cr
 		lbn = off >> e2m->e2m_bshift;
 		boff = (uint32_t)(off & (e2m->e2m_bsize - 1));
 		n = (uint32_t)MIN((uint64_t)(e2m->e2m_bsize - boff), uio->uio_resid);
+		nblocks = ip->i_nblocks;
 		if ((error = ext2fs_balloc(ip, lbn, resok, &bno, &isnew)) != 0)
 			break;
 		if ((error = write_buf_get(e2m, bno, isnew, n, &bp)) != 0)
@@ -100,6 +102,14 @@ write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cr
 				break;
 		} else
 			bdwrite(bp);
+		/*
+		 * Mounted sync, a block was allocated: the inode (its pointers, size
+		 * and block count) follows the data, so a crash mid-write loses at
+		 * most the block being added, never points at unwritten metadata.
+		 */
+		if (ext2fs_syncmnt(e2m) && ip->i_nblocks != nblocks &&
+		    (error = ext2fs_iupdate(ip, true)) != 0)
+			break;
 	}
 	/* Blocks allocated past the end by a failed step go again (e2fsck wants none there). */
 	if (error)
@@ -131,6 +141,10 @@ ext2fs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	uio->uio_resid += resid;
 	ext2fs_itimes(ip, E2_MTIME | E2_CTIME);
 	e = ext2fs_iupdate(ip, (ioflag & IO_SYNC) != 0);
+	/* O_SYNC: the indirect blocks, bitmaps and counts this write changed go too. */
+	if (e == 0 && (ioflag & IO_SYNC) && !ext2fs_syncmnt(ip->i_e2m) &&
+	    (e = ext2fs_sb_write(ip->i_e2m, false)) == 0)
+		e = vflushbuf(ip->i_e2m->e2m_devvp, true);
 	return error ? error : e;
 }
 

@@ -368,6 +368,21 @@ sb_encode(struct ext2fs_mount *e2m)
 	e2m->e2m_sb.s_free_inodes_count = e2_tole32((uint32_t)e2m->e2m_nifree);
 }
 
+bool
+ext2fs_syncmnt(const struct ext2fs_mount *e2m)
+{
+	return (e2m->e2m_mp->mnt_flag & MNT_SYNCHRONOUS) != 0;
+}
+
+int
+ext2fs_mwrite(struct ext2fs_mount *e2m, struct buf *bp)
+{
+	if (ext2fs_syncmnt(e2m))
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
 static int
 write_buf(struct buf *bp, bool wait)
 {

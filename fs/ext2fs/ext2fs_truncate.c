@@ -7,7 +7,15 @@
 struct walk {
 	uint32_t	w_held[EXT2_NIADDR];
 	int		w_depth;
+	uint32_t	*w_defer;	/* mounted sync: blocks freed once no pointer on disk names them */
+	uint32_t	w_ndefer;
+	uint32_t	w_maxdefer;
 };
+
+/* Mounted sync, data blocks a step frees at most (a bound on the deferred list). */
+#define SYNC_STEP	256u
+/* ... plus the indirect blocks that step can empty, with room to spare. */
+#define SYNC_DEFER	(SYNC_STEP + 4u * EXT2_NIADDR)
 
 static int	free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level,
 		    uint64_t base, uint64_t first, bool *emptyp);
@@ -19,8 +27,9 @@ span(const struct ext2fs_mount *e2m, int level)
 	return (uint64_t)1 << (e2m->e2m_nindirshift * level);
 }
 
+/* Free bno, or (w deferring, room left) note it to be freed after the pointers to it are written. */
 static int
-free_block(struct ext2fs_inode *ip, uint32_t bno)
+free_block_w(struct ext2fs_inode *ip, struct walk *w, uint32_t bno)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
 	uint64_t sect = e2m->e2m_bsize >> DEV_BSHIFT;
@@ -31,10 +40,18 @@ free_block(struct ext2fs_inode *ip, uint32_t bno)
 		    (uintmax_t)ip->i_number, bno);
 		return EIO;
 	}
-	if ((error = ext2fs_blkfree(e2m, bno, ip->i_number)) != 0)
+	if (w != NULL && w->w_defer != NULL && w->w_ndefer < w->w_maxdefer)
+		w->w_defer[w->w_ndefer++] = bno;
+	else if ((error = ext2fs_blkfree(e2m, bno, ip->i_number)) != 0)
 		return error;
 	ip->i_nblocks = ip->i_nblocks >= sect ? ip->i_nblocks - sect : 0;
 	return 0;
+}
+
+static int
+free_block(struct ext2fs_inode *ip, uint32_t bno)
+{
+	return free_block_w(ip, NULL, bno);
 }
 
 /*
@@ -91,7 +108,7 @@ free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level, uint
 			if (walk_loops(ip, w, child))
 				error = EIO;
 			else
-				error = free_block(ip, child);
+				error = free_block_w(ip, w, child);
 			cempty = error == 0;
 		} else
 			error = free_tree(ip, w, child, level - 1, cbase, first, &cempty);
@@ -102,12 +119,15 @@ free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level, uint
 			keep = true;
 	}
 	w->w_depth--;
-	if (dirty)
-		bdwrite(bp);
-	else
+	if (dirty) {
+		int e = ext2fs_mwrite(e2m, bp);	/* mounted sync: cleared pointers before the frees */
+
+		if (error == 0)
+			error = e;
+	} else
 		brelse(bp, 0);
 	if (error == 0 && !keep) {
-		error = free_block(ip, bno);
+		error = free_block_w(ip, w, bno);
 		*emptyp = error == 0;
 	}
 	return error;
@@ -129,24 +149,22 @@ zero_tail(struct ext2fs_inode *ip, uint64_t size)
 	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
 		return error;
 	memset((char *)bp->b_data + off, 0, e2m->e2m_bsize - off);
-	bdwrite(bp);
-	return 0;
+	return ext2fs_mwrite(e2m, bp);
 }
 
-/* Free every block from logical block first on. */
+/* Free every block from logical block first on (w: deferring or not). */
 static int
-free_from(struct ext2fs_inode *ip, uint64_t first)
+free_from(struct ext2fs_inode *ip, struct walk *w, uint64_t first)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
 	uint64_t base = EXT2_NDADDR;
-	struct walk w = { .w_depth = 0 };
 	bool empty;
 	int error;
 
 	for (uint64_t i = first; i < EXT2_NDADDR; i++) {
 		if (ip->i_db[i] == 0)
 			continue;
-		if ((error = free_block(ip, ip->i_db[i])) != 0)
+		if ((error = free_block_w(ip, w, ip->i_db[i])) != 0)
 			return error;
 		ip->i_db[i] = 0;
 	}
@@ -154,7 +172,7 @@ free_from(struct ext2fs_inode *ip, uint64_t first)
 		uint32_t *root = &ip->i_db[EXT2_NDADDR + level - 1];
 
 		if (*root != 0 && base + span(e2m, level) > first) {
-			if ((error = free_tree(ip, &w, *root, level, base, first, &empty)) != 0)
+			if ((error = free_tree(ip, w, *root, level, base, first, &empty)) != 0)
 				return error;
 			if (empty)
 				*root = 0;
@@ -162,6 +180,36 @@ free_from(struct ext2fs_inode *ip, uint64_t first)
 		base += span(e2m, level);
 	}
 	return 0;
+}
+
+/*
+ * Mounted sync: free from the end down in steps of SYNC_STEP blocks; each
+ * step writes the cleared indirect pointers and the inode before the
+ * bitmaps see the blocks free, so a crash never leaves a free block that
+ * something on disk still points at (at worst a leaked one).
+ */
+static int
+free_from_sync(struct ext2fs_inode *ip, uint64_t first)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint64_t cur = howmany(ip->i_size, (uint64_t)e2m->e2m_bsize), step;
+	uint32_t defer[SYNC_DEFER];	/* on the stack: inactive may run inside the kmem reclaimer */
+	struct walk w = { .w_depth = 0, .w_defer = defer, .w_maxdefer = SYNC_DEFER };
+	int error = 0, e;
+
+	do {
+		step = cur > first + SYNC_STEP ? cur - SYNC_STEP : first;
+		w.w_ndefer = 0;
+		error = free_from(ip, &w, step);
+		if (step << e2m->e2m_bshift < ip->i_size)
+			ip->i_size = step << e2m->e2m_bshift;
+		if ((e = ext2fs_iupdate(ip, true)) != 0 && error == 0)
+			error = e;
+		for (uint32_t i = 0; i < w.w_ndefer && error == 0; i++)
+			error = ext2fs_blkfree(e2m, w.w_defer[i], ip->i_number);
+		cur = step;
+	} while (error == 0 && cur > first);
+	return error;
 }
 
 /* Drop the inode's reference to its extended attribute block, freeing it with the last one. */
@@ -196,6 +244,8 @@ int
 ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
+	struct walk w = { .w_depth = 0 };
+	uint64_t first;
 	int error;
 
 	if (S_ISCHR(ip->i_mode) || S_ISBLK(ip->i_mode) || S_ISFIFO(ip->i_mode) ||
@@ -209,7 +259,12 @@ ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size)
 	if (size < ip->i_size) {
 		if ((error = zero_tail(ip, size)) != 0)
 			return error;
-		if ((error = free_from(ip, howmany(size, (uint64_t)e2m->e2m_bsize))) != 0)
+		first = howmany(size, (uint64_t)e2m->e2m_bsize);
+		if (ext2fs_syncmnt(e2m))
+			error = free_from_sync(ip, first);
+		else
+			error = free_from(ip, &w, first);
+		if (error != 0)
 			return error;
 	}
 out_size:

@@ -206,6 +206,22 @@ e2_fsck() {
 	p2k_stop
 }
 
+@test "rump_ext2fs: -o sync: a copied file (through double indirect blocks) survives kill -9 of the daemon, e2fsck -fn clean" {
+	e2_image -b 1024
+	head -c 300000 /dev/urandom >"$T/data"
+	p2k_start rump_ext2fs -o sync "$T/e2.img" "$M"
+	mkdir "$M/d"
+	cp "$T/data" "$M/d/data"
+	kill -KILL "$PID"
+	wait "$PID" || true
+	PID=""
+	fusermount3 -u -z "$M"
+	e2_fsck
+	p2k_start rump_ext2fs -o ro,force "$T/e2.img" "$M"
+	cmp "$T/data" "$M/d/data"
+	p2k_stop
+}
+
 @test "rump_ext2fs: SIGTERM syncs and unmounts: e2fsck clean" {
 	e2_image
 	p2k_start rump_ext2fs "$T/e2.img" "$M"
