@@ -4,6 +4,7 @@
 
 #include <sys/statvfs.h>
 #include <rump/rump_syscalls.h>		/* RUMP_MNT_* flag values */
+#include "component.h"
 #include "vnode.h"
 
 /* mnt_flag: the RUMP_MNT_* values. */
@@ -64,6 +65,22 @@ struct vfsops {
 /* Register / unregister a file-system type (EEXIST / EBUSY). */
 int	vfs_attach(struct vfsops *vfsops);
 int	vfs_detach(struct vfsops *vfsops);
+
+/*
+ * VFS_COMPONENT(name, vfsops): make the file-system type a component,
+ * attached at rump_init() and detached at rump_shutdown(); linking the
+ * object that holds it is what puts the file system in a kernel.
+ */
+#define VFS_COMPONENT(name, ops)					\
+	static int name##_vfs_init(void) { return vfs_attach(&(ops)); }	\
+	static void name##_vfs_fini(void) { (void)vfs_detach(&(ops)); } \
+	static struct rump_component name##_vfs_component = {		\
+		.rc_type = RUMP_COMPONENT_FS,				\
+		.rc_name = #name,					\
+		.rc_init = name##_vfs_init,				\
+		.rc_fini = name##_vfs_fini,				\
+	};								\
+	RUMP_COMPONENT(name##_vfs_component)
 /* Find a type by name; NULL if none. */
 struct vfsops *vfs_getopsbyname(const char *name);
 

@@ -13,8 +13,6 @@ static int	rumpfs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino);
 static int	rumpfs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 		    const struct vattr *vap, kauth_cred_t cred, ino_t *inop);
 static int	rumpfs_make_root(struct rumpfs_mount *rm);
-static int	rumpfs_init(void);
-static void	rumpfs_fini(void);
 
 #define RUMPFS_IHASH_INITIAL	64
 
@@ -205,22 +203,4 @@ static struct vfsops rumpfs_vfsops = {
 	.vfs_newvnode = rumpfs_newvnode,
 };
 
-static int
-rumpfs_init(void)
-{
-	return vfs_attach(&rumpfs_vfsops);
-}
-
-static void
-rumpfs_fini(void)
-{
-	(void)vfs_detach(&rumpfs_vfsops);
-}
-
-static struct rump_component rumpfs_component = {
-	.rc_type = RUMP_COMPONENT_FS,
-	.rc_name = "rumpfs",
-	.rc_init = rumpfs_init,
-	.rc_fini = rumpfs_fini,
-};
-RUMP_COMPONENT(rumpfs_component);
+VFS_COMPONENT(rumpfs, rumpfs_vfsops);

@@ -310,22 +310,4 @@ static struct vfsops ext2fs_vfsops = {
 	.vfs_newvnode = ext2fs_newvnode,
 };
 
-static int
-ext2fs_init(void)
-{
-	return vfs_attach(&ext2fs_vfsops);
-}
-
-static void
-ext2fs_fini(void)
-{
-	(void)vfs_detach(&ext2fs_vfsops);
-}
-
-static struct rump_component ext2fs_component = {
-	.rc_type = RUMP_COMPONENT_FS,
-	.rc_name = "ext2fs",
-	.rc_init = ext2fs_init,
-	.rc_fini = ext2fs_fini,
-};
-RUMP_COMPONENT(ext2fs_component);
+VFS_COMPONENT(ext2fs, ext2fs_vfsops);

@@ -272,22 +272,4 @@ static struct vfsops ffs_vfsops = {
 	.vfs_newvnode = ffs_newvnode,
 };
 
-static int
-ffs_init(void)
-{
-	return vfs_attach(&ffs_vfsops);
-}
-
-static void
-ffs_fini(void)
-{
-	(void)vfs_detach(&ffs_vfsops);
-}
-
-static struct rump_component ffs_component = {
-	.rc_type = RUMP_COMPONENT_FS,
-	.rc_name = "ffs",
-	.rc_init = ffs_init,
-	.rc_fini = ffs_fini,
-};
-RUMP_COMPONENT(ffs_component);
+VFS_COMPONENT(ffs, ffs_vfsops);
