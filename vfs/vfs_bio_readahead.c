@@ -14,7 +14,10 @@ static void bio_read_listed(struct bdev *bd, struct vnode *vp, const daddr_t *ra
  * Sequential detection per device: an access at the block following
  * the previous one continues a streak, and each miss in a streak
  * doubles the read-ahead window (BIO_RAMIN .. BIO_RAMAX buffers, at
- * most BIO_MAXIO bytes in all).  Any other access ends the streak.
+ * most BIO_MAXIO bytes in all).  A miss elsewhere ends the streak; a
+ * hit elsewhere does not, because a file system reading a file in order
+ * also rereads cached metadata between its data blocks (an indirect
+ * block, the inode table), and that must not stop read-ahead.
  * Returns the window for this access (0: read just the block).
  */
 static int
@@ -23,6 +26,8 @@ bio_seqwindow(struct bdev *bd, daddr_t blkno, int size, bool miss)
 	bool seq = blkno == bd->bd_ranext;
 	int maxwin = MIN(BIO_RAMAX, BIO_MAXIO / size - 1);
 
+	if (!seq && !miss)
+		return 0;
 	bd->bd_ranext = blkno + size / DEV_BSIZE;
 	if (!seq) {
 		bd->bd_rawin = 0;

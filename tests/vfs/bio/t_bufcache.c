@@ -556,3 +556,41 @@ T_CASE(free_reuse)
 	t_halt();
 	CHECK_EQ(kmem_inuse(), 0u);	/* shutdown gave the kept buffers back */
 }
+
+/*
+ * A file system reading a file sequentially also reads cached metadata
+ * elsewhere between data blocks (an indirect block, the inode table);
+ * those hits must not end the streak, or read-ahead never starts.
+ */
+T_CASE(readahead_across_hits)
+{
+	struct tdev td;
+	struct bufstats bs0, bs;
+	struct buf *bp;
+	static char data[1 << 20];
+	int64_t i, n = (1 << 20) / BSZ;
+	daddr_t meta = 900 * BBLK;
+
+	t_boot();
+	tdev_host(&td, 4 << 20, false);
+	t_pattern(data, sizeof data, 12, 0);
+	CHECK(pwrite(td.td_fd, data, sizeof data, 0) == (ssize_t)sizeof data);
+	CHECK_ERR(bread(&td.td_vn, meta, BSZ, 0, &bp), 0);	/* the "indirect block", cached */
+	brelse(bp, 0);
+
+	t_stats(&bs0);
+	for (i = 0; i < n; i++) {
+		CHECK_ERR(bread(&td.td_vn, meta, BSZ, 0, &bp), 0);
+		brelse(bp, 0);
+		CHECK_ERR(bread(&td.td_vn, i * BBLK, BSZ, 0, &bp), 0);
+		CHECK(t_check_pattern(bp->b_data, BSZ, 12, (uint64_t)i * BSZ));
+		brelse(bp, 0);
+	}
+	t_stats(&bs);
+	printf("%jd blocks with a cached block between each: %ju host reads\n", (intmax_t)n,
+	    (uintmax_t)(bs.bs_reads - bs0.bs_reads));
+	CHECK(bs.bs_reads - bs0.bs_reads <= (uint64_t)n / 8);
+	CHECK(bs.bs_readahead > bs0.bs_readahead);
+	tdev_done(&td);
+	t_halt();
+}
