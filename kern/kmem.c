@@ -36,15 +36,15 @@ kmem_fini(void)
 	kmem_max = 0;
 }
 
-void *
-kmem_alloc(size_t size, int flags)
+static void *
+kmem_get(size_t size, int flags, bool zero)
 {
 	void *p;
 
 	KASSERT(size > 0);
 	if (!kmem_charge(size, flags))
 		return NULL;
-	if (rumpuser_malloc(size, 0, &p) != 0) {
+	if ((zero ? rumpuser_zalloc(size, &p) : rumpuser_malloc(size, 0, &p)) != 0) {
 		__atomic_sub_fetch(&kmem_used, size, __ATOMIC_RELAXED);
 		return NULL;
 	}
@@ -52,13 +52,15 @@ kmem_alloc(size_t size, int flags)
 }
 
 void *
+kmem_alloc(size_t size, int flags)
+{
+	return kmem_get(size, flags, false);
+}
+
+void *
 kmem_zalloc(size_t size, int flags)
 {
-	void *p = kmem_alloc(size, flags);
-
-	if (p != NULL)
-		memset(p, 0, size);
-	return p;
+	return kmem_get(size, flags, true);
 }
 
 void

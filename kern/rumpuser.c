@@ -33,6 +33,18 @@ rumpuser_malloc(size_t len, int alignment, void **memp)
 	return 0;
 }
 
+/* Zeroed memory: calloc leaves fresh pages untouched (a large table costs no faults until used). */
+int
+rumpuser_zalloc(size_t len, void **memp)
+{
+	void *mem;
+
+	if ((mem = calloc(1, len)) == NULL)
+		return errno;
+	*memp = mem;
+	return 0;
+}
+
 void
 rumpuser_free(void *mem, size_t len)
 {

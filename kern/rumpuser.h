@@ -20,6 +20,7 @@
 
 /* Memory: plain host allocation; accounting is kmem's job. */
 int	rumpuser_malloc(size_t len, int alignment, void **memp);
+int	rumpuser_zalloc(size_t len, void **memp);
 void	rumpuser_free(void *mem, size_t len);
 
 /* Parameters and environment. */

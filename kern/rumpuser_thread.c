@@ -23,13 +23,15 @@ struct thread_start {
  * The current lwp lives in a __thread slot for speed; a pthread key with
  * the same value exists only to get a destructor at thread exit.  The
  * slot's generation lets rump_shutdown forget every thread's lwp at once:
- * a slot from an older generation reads as NULL.
+ * a slot from an older generation reads as NULL.  initial-exec: the
+ * slot is read on every kernel entry, and the default model for a shared
+ * library costs a __tls_get_addr call each time.
  */
 struct curlwp_slot {
 	struct lwp	*cs_lwp;
 	unsigned	cs_gen;
 };
-static __thread struct curlwp_slot curlwp_slot;
+static __thread struct curlwp_slot curlwp_slot __attribute__((tls_model("initial-exec")));
 static unsigned curlwp_gen;			/* atomic; changed under curlwp_lock */
 static pthread_mutex_t curlwp_lock = PTHREAD_MUTEX_INITIALIZER;	/* destructors vs forgetall */
 static pthread_once_t curlwp_once = PTHREAD_ONCE_INIT;

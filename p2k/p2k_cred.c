@@ -19,7 +19,7 @@ struct p2k_thread {
 	size_t	pt_buflen;
 };
 
-static __thread struct p2k_thread p2k_thread;
+static __thread struct p2k_thread p2k_thread __attribute__((tls_model("initial-exec")));
 static pthread_key_t p2k_thread_key;
 
 /* The thread ends (libfuse retires idle workers): its rump process goes with it. */

@@ -44,6 +44,7 @@ struct bdev {
 	struct hostlock		*bd_hostlock;	/* host: write lock held; bdev_lock */
 	void			*bd_mem;	/* memory: the borrowed buffer */
 	/* Buffer cache state of this device; bufcache lock (vfs_bio.c). */
+	LIST_HEAD(, buf)	bd_bufs;	/* every cached buffer (dropping a device walks only its own) */
 	TAILQ_HEAD(, buf)	bd_dirtyq;	/* dirty buffers, oldest first */
 	unsigned		bd_ndirty;
 	LIST_ENTRY(bdev)	bd_dirtydevs;	/* on the list of devices with dirty buffers */

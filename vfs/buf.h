@@ -48,6 +48,14 @@ struct buf {
 	 * ones.  b_vp is the vnode of the latest getblk (valid while busy).
 	 */
 	struct bdev	*b_dev;		/* the device; constant */
+	LIST_ENTRY(buf)	b_devbufs;	/* on b_dev's list while hashed */
+	/*
+	 * The file system's own mark (e.g. "checked as a directory block"),
+	 * kept while the buffer holds the same contents: the cache sets it
+	 * to 0 whenever the contents come from the device, are written or
+	 * change size.  Read and set by the holder of the busy buffer.
+	 */
+	unsigned	b_fsmark;
 	int64_t		b_dirtytime;	/* uptime (ms) when it became dirty; bufcache lock */
 };
 

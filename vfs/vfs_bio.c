@@ -152,6 +152,7 @@ bio_destroy(struct buf *bp)
 	}
 	bio_setclean(bp);
 	LIST_REMOVE(bp, b_hash);
+	LIST_REMOVE(bp, b_devbufs);
 	bufcache.bc_nbufs--;
 	if (!bio_keepable(bp->b_bufsize)) {
 		bufcache.bc_bytes -= BUF_COST(bp->b_bufsize);
@@ -282,6 +283,7 @@ bio_resize(struct buf *bp, int size)
 		bp->b_bufsize = size;
 		bp->b_flags &= ~(B_DONE | B_READAHEAD);	/* the tail was never read */
 	}
+	bp->b_fsmark = 0;
 	bp->b_bcount = size;
 	return 0;
 }
@@ -334,6 +336,7 @@ again:
 	nbp->b_flags = B_BUSY;
 	nbp->b_owner = curlwp;
 	LIST_INSERT_HEAD(&bufcache.bc_hash[bio_hashidx(bd, blkno)], nbp, b_hash);
+	LIST_INSERT_HEAD(&bd->bd_bufs, nbp, b_devbufs);
 	bufcache.bc_nbufs++;
 	*bpp = nbp;
 	return 0;
@@ -368,6 +371,7 @@ bdwrite(struct buf *bp)
 {
 	mutex_enter(&bufcache.bc_lock);
 	bp->b_flags = (bp->b_flags | B_DONE) & ~B_READAHEAD;
+	bp->b_fsmark = 0;	/* the holder changed the contents */
 	bio_setdirty(bp);
 	bio_release(bp);
 	mutex_exit(&bufcache.bc_lock);
@@ -381,6 +385,7 @@ bwrite(struct buf *bp)
 
 	mutex_enter(&bufcache.bc_lock);
 	bp->b_flags = (bp->b_flags | B_DONE) & ~B_READAHEAD;
+	bp->b_fsmark = 0;	/* the holder changed the contents */
 	error = bio_io_run(bp->b_dev, BDEV_WRITE, &bp, 1);
 	bp->b_error = error;
 	if (error != 0)
@@ -406,6 +411,7 @@ bawrite(struct buf *bp)
 
 	mutex_enter(&bufcache.bc_lock);
 	bp->b_flags = (bp->b_flags | B_DONE) & ~B_READAHEAD;
+	bp->b_fsmark = 0;	/* the holder changed the contents */
 	bio_setdirty(bp);
 	if (bufcache.bc_syncer) {
 		bp->b_dirtytime = 0;

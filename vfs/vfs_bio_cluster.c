@@ -18,6 +18,8 @@ bio_io_run(struct bdev *bd, int rw, struct buf **bps, int n)
 	KASSERT(n >= 1 && n <= BIO_MAXCLUSTER);
 	for (i = 0; i < n; i++) {
 		KASSERT(bps[i]->b_flags & B_BUSY);
+		if (rw == BDEV_READ)
+			bps[i]->b_fsmark = 0;
 		iov[i].iov_base = bps[i]->b_data;
 		iov[i].iov_len = (size_t)bps[i]->b_bcount;
 	}

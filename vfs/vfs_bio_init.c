@@ -38,12 +38,11 @@ bufcache_init(void)
 	 */
 	while (nhash < BIO_HASHMAX && nhash * BIO_HASHBYTES < bufcache.bc_max)
 		nhash *= 2;
-	bufcache.bc_hash = kmem_alloc(nhash * sizeof(*bufcache.bc_hash), KM_SLEEP);
+	/* Zeroed = every chain empty; its pages are touched only as buckets fill. */
+	bufcache.bc_hash = kmem_zalloc(nhash * sizeof(*bufcache.bc_hash), KM_SLEEP);
 	if (bufcache.bc_hash == NULL)
 		return ENOMEM;
 	bufcache.bc_nhash = nhash;
-	for (i = 0; i < nhash; i++)
-		LIST_INIT(&bufcache.bc_hash[i]);
 	TAILQ_INIT(&bufcache.bc_lruclean);
 	TAILQ_INIT(&bufcache.bc_lrudirty);
 	TAILQ_INIT(&bufcache.bc_freeq);
@@ -103,23 +102,16 @@ bio_reclaim(void *arg __unused, size_t want)
 void
 bio_dropdev(struct bdev *bd)
 {
-	struct buf *bp, *nbp;
-	size_t i;
+	struct buf *bp;
 
-	for (i = 0; i < bufcache.bc_nhash; i++) {
-again:
-		for (bp = LIST_FIRST(&bufcache.bc_hash[i]); bp != NULL; bp = nbp) {
-			nbp = LIST_NEXT(bp, b_hash);
-			if (bp->b_dev != bd)
-				continue;
-			if (bp->b_flags & B_BUSY) {
-				KASSERTMSG(bp->b_owner != curlwp,
-				    "vinvalbuf: block %jd is held by the caller", (intmax_t)bp->b_blkno);
-				cv_wait(&bufcache.bc_cv, &bufcache.bc_lock);
-				goto again;
-			}
-			bio_destroy(bp);
+	while ((bp = LIST_FIRST(&bd->bd_bufs)) != NULL) {
+		if (bp->b_flags & B_BUSY) {
+			KASSERTMSG(bp->b_owner != curlwp,
+			    "vinvalbuf: block %jd is held by the caller", (intmax_t)bp->b_blkno);
+			cv_wait(&bufcache.bc_cv, &bufcache.bc_lock);
+			continue;
 		}
+		bio_destroy(bp);
 	}
 	bd->bd_ranext = -1;
 	bd->bd_rawin = 0;
