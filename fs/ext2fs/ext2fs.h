@@ -96,7 +96,11 @@ struct ext2fs_inode {
 	uint32_t	i_extra;		/* i_extra_isize (0 for 128-byte inodes) */
 	struct timespec	i_atime, i_mtime, i_ctime, i_crtime;	/* i_lock */
 	uint32_t	i_lastblk;		/* last block allocated: goal for the next */
+	uint64_t	i_dirhint;		/* atomic: where the next name search starts (ext2fs_dir.c) */
 };
+
+/* buf.b_fsmark: the block's records chain correctly (ext2fs_dir_readblk checked them). */
+#define E2_BUF_DIROK	1
 
 /* Which times ext2fs_itimes sets to now. */
 #define E2_ATIME	0x1
@@ -149,6 +153,7 @@ bool	ext2fs_resok(const struct ext2fs_mount *e2m, kauth_cred_t cred);
 struct ext2fs_dirpos {
 	uint64_t	dp_offset;	/* directory byte offset of the entry */
 	uint64_t	dp_prev;	/* offset of the record before it in its block, or dp_offset */
+	uint16_t	dp_reclen;	/* its record length */
 	ino_t		dp_ino;
 	uint8_t		dp_type;	/* EXT2_FT_* */
 };

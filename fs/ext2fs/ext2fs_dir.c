@@ -96,11 +96,16 @@ ext2fs_dir_readblk(struct ext2fs_inode *dp, uint64_t lbn, struct buf **bpp)
 	}
 	if ((error = ext2fs_bread(dp->i_e2m, bno, bpp)) != 0)
 		return error;
+	/* The check is structural only, so a block checked once stays good until it changes. */
+	if ((*bpp)->b_fsmark == E2_BUF_DIROK)
+		return 0;
 	if ((error = dirblk_check(dp, lbn, (*bpp)->b_data)) != 0) {
 		brelse(*bpp, 0);
 		*bpp = NULL;
+		return error;
 	}
-	return error;
+	(*bpp)->b_fsmark = E2_BUF_DIROK;
+	return 0;
 }
 
 static int
@@ -114,36 +119,103 @@ dir_write(struct ext2fs_inode *dp, struct buf *bp)
 	return 0;
 }
 
+/*
+ * Where the next lookup in dp starts: names are mostly looked up in
+ * directory order (ls -l, rm -r, a tree copied out), so the search
+ * begins after the previous hit and wraps around.  Packed in one word
+ * (lookups run under a shared lock): the byte offset of a record
+ * boundary, and the in-block offset of the record before it.
+ */
+#define DIRHINT(off, prev)	((uint64_t)(off) << 32 | (uint32_t)(prev))
+#define DIRHINT_OFF(h)		((uint32_t)((h) >> 32))
+#define DIRHINT_PREV(h)		((uint32_t)(h))
+
+static void
+dirhint_set(struct ext2fs_inode *dp, uint64_t hint)
+{
+	__atomic_store_n(&dp->i_dirhint, hint, __ATOMIC_RELAXED);
+}
+
+/*
+ * Search records [from, to) of block lbn; prev is the record before from
+ * (from if none).  1 found, 0 not, -1 when a record does not fit: only a
+ * stale hint can start us off a record boundary (the block was checked).
+ */
+static int
+dirblk_find(struct ext2fs_mount *e2m, const char *blk, uint64_t lbn, uint32_t from,
+    uint32_t to, uint32_t prev, const char *name, size_t len, struct ext2fs_dirpos *pos)
+{
+	uint32_t ino, off;
+	uint16_t reclen, namelen;
+	uint8_t type;
+
+	for (off = from; off < to; prev = off, off += reclen) {
+		const struct ext2fs_direct *d = (const void *)(blk + off);
+
+		if (off + EXT2_DIR_HDR > e2m->e2m_bsize)
+			return -1;
+		ext2fs_dirent_get(e2m, d, &ino, &reclen, &namelen, &type);
+		if (reclen < EXT2_DIR_HDR || reclen > e2m->e2m_bsize - off ||
+		    namelen + EXT2_DIR_HDR > reclen)
+			return -1;
+		if (ino == 0 || namelen != len || memcmp(d->d_name, name, len) != 0)
+			continue;
+		pos->dp_offset = (lbn << e2m->e2m_bshift) + off;
+		pos->dp_prev = (lbn << e2m->e2m_bshift) + prev;
+		pos->dp_ino = ino;
+		pos->dp_type = type;
+		pos->dp_reclen = reclen;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+dir_find_from(struct ext2fs_inode *dp, uint64_t hint, const char *name, size_t len,
+    struct ext2fs_dirpos *pos)
+{
+	struct ext2fs_mount *e2m = dp->i_e2m;
+	uint64_t nblk = dp->i_size >> e2m->e2m_bshift, lbn, i;
+	uint32_t bmask = e2m->e2m_bsize - 1, from, to, prev;
+	struct buf *bp;
+	int error, found;
+
+	/* The hint's block twice: from the hint to its end first, from its start to the hint last. */
+	for (i = 0; i <= nblk; i++) {
+		lbn = ((DIRHINT_OFF(hint) >> e2m->e2m_bshift) + i) % (nblk ? nblk : 1);
+		from = i == 0 ? DIRHINT_OFF(hint) & bmask : 0;
+		to = i == nblk ? DIRHINT_OFF(hint) & bmask : e2m->e2m_bsize;
+		prev = i == 0 && from != 0 ? DIRHINT_PREV(hint) : from;
+		if (from >= to)
+			continue;
+		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
+			return error;
+		found = dirblk_find(e2m, bp->b_data, lbn, from, to, prev, name, len, pos);
+		brelse(bp, 0);
+		if (found < 0)
+			return -1;
+		if (found) {
+			dirhint_set(dp, DIRHINT(pos->dp_offset + pos->dp_reclen,
+			    pos->dp_offset & bmask));
+			return 0;
+		}
+	}
+	return ENOENT;
+}
+
 int
 ext2fs_dir_find(struct ext2fs_inode *dp, const char *name, size_t len, struct ext2fs_dirpos *pos)
 {
-	struct ext2fs_mount *e2m = dp->i_e2m;
-	uint64_t nblk = dp->i_size >> e2m->e2m_bshift;
-	uint32_t ino, off, prev;
-	uint16_t reclen, namelen;
-	uint8_t type;
-	struct buf *bp;
+	uint64_t hint = __atomic_load_n(&dp->i_dirhint, __ATOMIC_RELAXED);
 	int error;
 
-	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
-		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
-			return error;
-		for (off = prev = 0; off < e2m->e2m_bsize; prev = off, off += reclen) {
-			const struct ext2fs_direct *d = (const void *)((char *)bp->b_data + off);
-
-			ext2fs_dirent_get(e2m, d, &ino, &reclen, &namelen, &type);
-			if (ino == 0 || namelen != len || memcmp(d->d_name, name, len) != 0)
-				continue;
-			pos->dp_offset = (lbn << e2m->e2m_bshift) + off;
-			pos->dp_prev = (lbn << e2m->e2m_bshift) + prev;
-			pos->dp_ino = ino;
-			pos->dp_type = type;
-			brelse(bp, 0);
-			return 0;
-		}
-		brelse(bp, 0);
-	}
-	return ENOENT;
+	if (DIRHINT_OFF(hint) >= dp->i_size)
+		hint = 0;
+	if ((error = dir_find_from(dp, hint, name, len, pos)) >= 0)
+		return error;
+	dirhint_set(dp, 0);
+	error = dir_find_from(dp, 0, name, len, pos);
+	return error < 0 ? EIO : error;
 }
 
 /* Room for a record of need bytes in this block: 0 with the record written, or ENOSPC. */
@@ -184,6 +256,7 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 	bool isnew;
 	int error, e;
 
+	dirhint_set(dp, 0);	/* records may split: the hint's neighbour may change */
 	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
 		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
 			return error;
@@ -236,6 +309,8 @@ ext2fs_dir_remove(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos)
 		((struct ext2fs_direct *)(void *)(blk + prev))->d_reclen =
 		    e2_tole16((uint16_t)(preclen + reclen));
 	}
+	/* rm -r removes in directory order: the next search starts after this record. */
+	dirhint_set(dp, DIRHINT(pos->dp_offset + reclen, prev));
 	if ((error = dir_write(dp, bp)) != 0)
 		return error;
 	return ext2fs_iupdate(dp, false);
