@@ -22,6 +22,7 @@ struct cli {
 	struct ukfs	*c_fs;
 	const char	*c_image;	/* as the user named it, for messages */
 	const char	*c_fstype;	/* mounted type */
+	bool		c_rdonly;	/* mounted read-only */
 	bool		c_root;		/* the host user is root: keep owners */
 };
 

@@ -6,7 +6,8 @@
 
 #include "cli.h"
 
-#define COPY_BUFSIZE	(1024 * 1024)
+/* Large enough to amortise a kernel entry, small enough that its first use touches few pages. */
+#define COPY_BUFSIZE	(128 * 1024)
 
 /*
  * One buffer for every copy of the process (the tool is single-threaded):
