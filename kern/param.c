@@ -115,7 +115,7 @@ int
 rump_params_read(struct rump_params *rp)
 {
 	uint64_t ncpu = (uint64_t)MIN(rumpuser_ncpu(), NCPU_MAX);
-	uint64_t threads = 1, nvnodes = 1024, verbose = 0, memlimit = 0;
+	uint64_t threads = 1, nvnodes = 8192, verbose = 0, memlimit = 0;
 	int error;
 
 	if ((error = param_uint("RUMP_NCPU", 1, NCPU_MAX, &ncpu, "a number of CPUs")) != 0 ||

@@ -20,7 +20,7 @@
 #define VS_BLOCKED	5
 
 /* vcache.c */
-#define VCACHE_HASHSIZE	1024	/* buckets; a power of two */
+#define VCACHE_HASHSIZE	8192	/* buckets; a power of two */
 /*
  * Every vnode of a mount is on the hash (until reclaimed) and on its
  * mount's mnt_vnodes.  Unreferenced ACTIVE vnodes are also on the LRU,

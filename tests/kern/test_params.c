@@ -18,7 +18,7 @@ T_CASE(params_defaults)
 	CHECK_EQ(rump_params.rp_ncpu, host > 256 ? 256 : host);
 	CHECK_EQ(rump_params.rp_threads, 1);
 	CHECK_EQ(rump_params.rp_memlimit, 0);
-	CHECK_EQ(rump_params.rp_nvnodes, 1024);
+	CHECK_EQ(rump_params.rp_nvnodes, 8192);
 	CHECK_EQ(rump_params.rp_verbose, 0);
 	CHECK_EQ(kmem_limit(), 0);
 	CHECK_ERR(rump_shutdown(), 0);
