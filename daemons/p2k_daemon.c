@@ -91,7 +91,9 @@ p2k_daemon_usage(const struct p2k_daemon *pd, FILE *f)
 	    "                      fsname=NAME, subtype=NAME, max_read=N\n"
 	    "cache options:        entry_timeout=SEC, attr_timeout=SEC, negative_timeout=SEC\n"
 	    "                      (default 1; entry_timeout 0 with allow_other and\n"
-	    "                      without default_permissions), writeback_cache\n\n"
+	    "                      without default_permissions), writeback_cache\n"
+	    "transport:            io_uring (default: used when the host offers FUSE over\n"
+	    "                      io_uring), no_io_uring (always /dev/fuse)\n\n"
 	    "The daemon backgrounds itself once the file system is mounted; stop it\n"
 	    "with `fusermount3 -u mountpoint` (or SIGTERM), which syncs the image.\n",
 	    pd->pd_image ? "an image of " : "", pd->pd_image ? "a file system" : "an in-memory file system",

@@ -63,12 +63,25 @@ struct p2k_mount {
 	char		pm_rapath[128];	/* the mount's read_ahead_kb in sysfs, or "" */
 	bool		pm_rapending;	/* atomic: to be written at the next request */
 
+	/* FUSE over io_uring (p2k_uring.c) */
+	bool		pm_want_uring;	/* -o io_uring (default) / no_io_uring */
+	bool		pm_uring_offered;	/* the kernel's INIT offered it */
+	uint64_t	pm_init_unique;	/* of the INIT request, to find its reply */
+	size_t		pm_max_payload;	/* largest request or reply body, from INIT */
+	struct p2k_uring *pm_uring;	/* serving, or NULL */
+
 	pthread_mutex_t	pm_nodelock;
 	struct p2k_node	*pm_nodes[P2K_NODEHASH];
 	unsigned long	pm_nnodes;	/* pm_nodelock */
 	pthread_mutex_t	pm_filelock;
 	struct p2k_file	*pm_files;	/* pm_filelock */
 };
+
+/* p2k_uring.c: take over the session's I/O (at mount); stop the rings (u NULL: pm's); requests they served. */
+struct p2k_uring;
+int	p2k_uring_hook(struct p2k_mount *pm);
+void	p2k_uring_stop(struct p2k_mount *pm, struct p2k_uring *u);
+unsigned long p2k_uring_served(const struct p2k_mount *pm);
 
 /* Raise the host's read-ahead once INIT is through (first call after it does it). */
 void	p2k_readahead_set(struct p2k_mount *pm);

@@ -105,6 +105,8 @@ p2k_init(uint32_t flags)
 	pm->pm_flags = flags;
 	pm->pm_readyfd = -1;
 	pm->pm_entry_timeout = NAN;	/* not given: decided at setup */
+	pm->pm_want_uring = true;
+	pm->pm_init_unique = UINT64_MAX;
 	pm->pm_attr_timeout = pm->pm_negative_timeout = 1.0;
 	pthread_mutex_init(&pm->pm_nodelock, NULL);
 	pthread_mutex_init(&pm->pm_filelock, NULL);
@@ -129,7 +131,7 @@ out_free:
 }
 
 enum {
-	P2K_KEY_WRITEBACK, P2K_KEY_NOWRITEBACK, P2K_KEY_NONEMPTY,
+	P2K_KEY_WRITEBACK, P2K_KEY_NOWRITEBACK, P2K_KEY_NONEMPTY, P2K_KEY_URING, P2K_KEY_NOURING,
 	/* libfuse's, kept for it; p2k notes that they were given */
 	P2K_KEY_ALLOW_OTHER, P2K_KEY_DEFAULT_PERMISSIONS, P2K_KEY_FSNAME, P2K_KEY_SUBTYPE,
 };
@@ -141,6 +143,8 @@ static const struct fuse_opt p2k_opts[] = {
 	FUSE_OPT_KEY("writeback_cache", P2K_KEY_WRITEBACK),
 	FUSE_OPT_KEY("no_writeback_cache", P2K_KEY_NOWRITEBACK),
 	FUSE_OPT_KEY("nonempty", P2K_KEY_NONEMPTY),
+	FUSE_OPT_KEY("io_uring", P2K_KEY_URING),
+	FUSE_OPT_KEY("no_io_uring", P2K_KEY_NOURING),
 	FUSE_OPT_KEY("allow_other", P2K_KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("default_permissions", P2K_KEY_DEFAULT_PERMISSIONS),
 	FUSE_OPT_KEY("fsname=", P2K_KEY_FSNAME),
@@ -161,6 +165,10 @@ p2k_opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 		return 0;
 	case P2K_KEY_NONEMPTY:
 		pm->pm_nonempty = true;
+		return 0;
+	case P2K_KEY_URING:
+	case P2K_KEY_NOURING:
+		pm->pm_want_uring = key == P2K_KEY_URING;
 		return 0;
 	case P2K_KEY_ALLOW_OTHER:
 		pm->pm_allow_other = true;
@@ -371,6 +379,10 @@ p2k_mount_fuse(struct p2k_mount *pm, const char *type, const char *devpath,
 		return EIO;
 	}
 	pm->pm_fusemounted = true;
+	if ((error = p2k_uring_hook(pm)) != 0) {
+		p2k_log(pm, "FUSE session I/O: %s", strerror(error));
+		return error;
+	}
 	p2k_readahead_path(pm, mountpath);
 	return 0;
 }
@@ -494,6 +506,8 @@ p2k_free(struct p2k_mount *pm, int error)
 	if (pm->pm_se != NULL) {
 		if (pm->pm_fusemounted)
 			fuse_session_unmount(pm->pm_se);
+		/* The connection is gone, so the rings' threads finish what they serve and stop. */
+		p2k_uring_stop(pm, NULL);
 		fuse_session_destroy(pm->pm_se);	/* calls destroy: teardown */
 	}
 	p2k_teardown(pm);

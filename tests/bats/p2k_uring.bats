@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# p2k_uring.bats: FUSE over io_uring.  With the host's enable_uring on, the daemons serve
+# through per-CPU rings (their debug log counts what the rings served) with the same results
+# as through /dev/fuse; -o no_io_uring keeps /dev/fuse.  Needs Linux 6.14+ (CONFIG_FUSE_IO_URING).
+
+load p2k_helper
+
+URING=/sys/module/fuse/parameters/enable_uring
+
+setup() {
+	if [ ! -w "$URING" ]; then
+		echo "no FUSE over io_uring on this host ($URING): Linux 6.14+ with CONFIG_FUSE_IO_URING, as root" >&2
+		return 1
+	fi
+	SAVED=$(cat "$URING")
+	echo Y >"$URING"
+	p2k_setup
+	p2k_tree "$T/src"
+}
+
+teardown() {
+	p2k_teardown
+	echo "$SAVED" >"$URING"
+}
+
+# served: the requests the rings served, from the debug log of the stopped daemon.
+served() {
+	sed -n 's/.*io_uring: served \([0-9]*\) requests.*/\1/p' "$T/log"
+}
+
+@test "rump_ext2fs over io_uring: cp -a, concurrent churn, compare, e2fsck clean; the rings served the requests" {
+	truncate -s 64M "$T/e2.img"
+	mke2fs -q -t ext2 -F "$T/e2.img"
+	p2k_start rump_ext2fs -d "$T/e2.img" "$M"
+	grep -q "io_uring: .* queues of" "$T/log"
+	cp -a "$T/src/." "$M/"
+	p2k_same "$T/src" "$M"
+	p2k_churn "$M/churn"
+	[ "$(find "$M/churn" -type f | wc -l)" -gt 0 ]
+	p2k_stop
+	[ "$(served)" -gt 1000 ]
+	run e2fsck -fn "$T/e2.img"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the same image through /dev/fuse reads back the same
+	p2k_start rump_ext2fs -d -o no_io_uring "$T/e2.img" "$M"
+	rm -rf "$M/churn"
+	p2k_same "$T/src" "$M"
+	p2k_stop
+	! grep -q "io_uring:" "$T/log"
+}
+
+@test "rump_ffs over io_uring: cp -a, a 20 MiB file written and read back, fsck_ffs clean" {
+	mkdir "$T/empty"
+	makefs -t ffs -o version=2,density=4096 -s 64m "$T/ffs.img" "$T/empty" >/dev/null
+	head -c 20M /dev/urandom >"$T/big"
+	p2k_start rump_ffs -d "$T/ffs.img" "$M"
+	cp -a "$T/src/." "$M/"
+	cp "$T/big" "$M/big"
+	p2k_same "$T/src/sub" "$M/sub"
+	sync -f "$M"
+	cmp "$T/big" "$M/big"
+	p2k_stop
+	[ "$(served)" -gt 100 ]
+	run "$B/fs/ffs/fsck_ffs" "$T/ffs.img"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "rump_ext2fs over io_uring: the caller's credentials reach the rump kernel (allow_other, EACCES)" {
+	chmod 755 "$T/src"
+	mkdir "$T/src/priv" "$T/src/pub"
+	echo s >"$T/src/priv/s"
+	chmod 700 "$T/src/priv"
+	chmod 777 "$T/src/pub"
+	mke2fs -q -t ext2 -d "$T/src" "$T/e2.img" 32M
+	p2k_start rump_ext2fs -d -o allow_other "$T/e2.img" "$M"
+	as_user() { setpriv --reuid=1000 --regid=1000 --clear-groups sh -c "$1"; }
+	run as_user "cat '$M/priv/s'"
+	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
+	run as_user "touch '$M/new'"
+	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
+	as_user "echo mine >'$M/pub/mine'"
+	[ "$(stat -c %u:%g "$M/pub/mine")" = 1000:1000 ]
+	p2k_stop
+	[ "$(served)" -gt 0 ]
+}
+
+@test "rump_ext2fs over io_uring: kill -9 mid-write: the mount goes, no hang, the image needs fsck at most" {
+	truncate -s 64M "$T/e2.img"
+	mke2fs -q -t ext2 -F "$T/e2.img"
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	(dd if=/dev/zero of="$M/f" bs=64k count=400 status=none 2>/dev/null || true) &
+	sleep 0.2
+	kill -KILL "$PID"
+	wait "$PID" || true
+	PID=""
+	timeout 10 bash -c "wait $!" 2>/dev/null || true
+	run timeout 10 stat "$M/f"
+	[ "$status" -ne 0 ]
+	fusermount3 -u -z "$M"
+	! mountpoint -q "$M"
+	run e2fsck -fy "$T/e2.img"
+	[ "$status" -le 1 ]
+	run e2fsck -fn "$T/e2.img"
+	[ "$status" -eq 0 ]
+}
