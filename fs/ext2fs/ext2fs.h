@@ -97,6 +97,7 @@ struct ext2fs_inode {
 	struct timespec	i_atime, i_mtime, i_ctime, i_crtime;	/* i_lock */
 	uint32_t	i_lastblk;		/* last block allocated: goal for the next */
 	uint64_t	i_dirhint;		/* atomic: where the next name search starts (ext2fs_dir.c) */
+	struct ext2fs_dirindex *i_dirindex;	/* names of a large directory (ext2fs_dirindex.c) */
 };
 
 /* buf.b_fsmark: the block's records chain correctly (ext2fs_dir_readblk checked them). */
@@ -158,6 +159,15 @@ struct ext2fs_dirpos {
 	uint8_t		dp_type;	/* EXT2_FT_* */
 };
 int	ext2fs_dir_readblk(struct ext2fs_inode *dp, uint64_t lbn, struct buf **bpp);
+/* ext2fs_dirindex.c: find name (1 found, 0 absent, -1 no index: search the blocks). */
+int	ext2fs_di_find(struct ext2fs_inode *dp, const char *name, size_t len,
+	    struct ext2fs_dirpos *pos);
+/* Under the exclusive lock: block lbn may take a record of need bytes (true without an index). */
+bool	ext2fs_di_mayfit(struct ext2fs_inode *dp, uint64_t lbn, uint16_t need);
+/* Block lbn (now blk) gained (added) or lost the record name at off; name NULL: its room changed only. */
+void	ext2fs_di_changed(struct ext2fs_inode *dp, uint64_t lbn, const char *blk, const char *name,
+	    size_t len, uint64_t off, bool added);
+void	ext2fs_di_drop(struct ext2fs_inode *dp);
 void	ext2fs_dirent_get(const struct ext2fs_mount *e2m, const void *rec,
 	    uint32_t *inop, uint16_t *reclenp, uint16_t *namelenp, uint8_t *typep);
 int	ext2fs_dir_find(struct ext2fs_inode *dp, const char *name, size_t len,

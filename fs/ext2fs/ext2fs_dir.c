@@ -209,6 +209,8 @@ ext2fs_dir_find(struct ext2fs_inode *dp, const char *name, size_t len, struct ex
 	uint64_t hint = __atomic_load_n(&dp->i_dirhint, __ATOMIC_RELAXED);
 	int error;
 
+	if ((error = ext2fs_di_find(dp, name, len, pos)) >= 0)
+		return error == 1 ? 0 : ENOENT;
 	if (DIRHINT_OFF(hint) >= dp->i_size)
 		hint = 0;
 	if ((error = dir_find_from(dp, hint, name, len, pos)) >= 0)
@@ -218,10 +220,10 @@ ext2fs_dir_find(struct ext2fs_inode *dp, const char *name, size_t len, struct ex
 	return error < 0 ? EIO : error;
 }
 
-/* Room for a record of need bytes in this block: 0 with the record written, or ENOSPC. */
+/* Room for a record of need bytes in this block: 0 with the record written at *offp, or ENOSPC. */
 static int
 enter_in_block(struct ext2fs_mount *e2m, char *blk, const char *name, size_t len,
-    ino_t ino, uint8_t type)
+    ino_t ino, uint8_t type, uint32_t *offp)
 {
 	uint16_t need = EXT2_DIR_RECLEN(len), reclen, namelen, used;
 	uint32_t off, dino;
@@ -238,6 +240,7 @@ enter_in_block(struct ext2fs_mount *e2m, char *blk, const char *name, size_t len
 			reclen -= used;
 		}
 		dirent_set(e2m, blk + off, (uint32_t)ino, reclen, name, len, type);
+		*offp = off;
 		return 0;
 	}
 	return ENOSPC;
@@ -251,20 +254,26 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 	struct ext2fs_mount *e2m = dp->i_e2m;
 	uint64_t nblk = dp->i_size >> e2m->e2m_bshift;
 	uint8_t type = ext2fs_vtype_to_ft(vt);
-	uint32_t bno;
+	uint16_t need = EXT2_DIR_RECLEN(len);
+	uint32_t bno, off;
 	struct buf *bp;
 	bool isnew;
 	int error, e;
 
 	dirhint_set(dp, 0);	/* records may split: the hint's neighbour may change */
 	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
+		if (!ext2fs_di_mayfit(dp, lbn, need))
+			continue;
 		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
 			return error;
-		if (enter_in_block(e2m, bp->b_data, name, len, ino, type) == 0) {
+		if (enter_in_block(e2m, bp->b_data, name, len, ino, type, &off) == 0) {
+			ext2fs_di_changed(dp, lbn, bp->b_data, name, len,
+			    (lbn << e2m->e2m_bshift) + off, true);
 			if ((error = dir_write(dp, bp)) == 0)
 				error = ext2fs_iupdate(dp, false);
 			return error;
 		}
+		ext2fs_di_changed(dp, lbn, bp->b_data, NULL, 0, 0, false);
 		brelse(bp, 0);
 	}
 	if ((error = ext2fs_balloc(dp, nblk, ext2fs_resok(e2m, cred), &bno, &isnew)) == 0 &&
@@ -272,11 +281,14 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 		memset(bp->b_data, 0, e2m->e2m_bsize);
 		dirent_set(e2m, bp->b_data, (uint32_t)ino, (uint16_t)e2m->e2m_bsize, name, len, type);
 		dp->i_size += e2m->e2m_bsize;
+		ext2fs_di_changed(dp, nblk, bp->b_data, name, len, nblk << e2m->e2m_bshift, true);
 		error = dir_write(dp, bp);
 	}
 	/* On error, blocks allocated on the way past the size go again; the inode is written either way. */
-	if (error)
+	if (error) {
+		ext2fs_di_drop(dp);
 		(void)ext2fs_truncate(dp, dp->i_size);
+	}
 	e = ext2fs_iupdate(dp, false);
 	return error ? error : e;
 }
@@ -288,20 +300,21 @@ ext2fs_dir_remove(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos)
 	struct ext2fs_mount *e2m = dp->i_e2m;
 	uint32_t off = (uint32_t)(pos->dp_offset & (e2m->e2m_bsize - 1));
 	uint32_t prev = (uint32_t)(pos->dp_prev & (e2m->e2m_bsize - 1)), ino, pino;
-	uint16_t reclen, preclen, namelen;
+	uint16_t reclen, preclen, namelen, plen;
 	uint8_t type;
 	struct buf *bp;
-	char *blk;
+	char *blk, name[EXT2_NAME_MAX];
 	int error;
 
 	if ((error = ext2fs_dir_readblk(dp, pos->dp_offset >> e2m->e2m_bshift, &bp)) != 0)
 		return error;
 	blk = bp->b_data;
 	ext2fs_dirent_get(e2m, blk + off, &ino, &reclen, &namelen, &type);
+	memcpy(name, ((struct ext2fs_direct *)(void *)(blk + off))->d_name, namelen);
 	if (prev == off) {
 		((struct ext2fs_direct *)(void *)(blk + off))->d_ino = 0;
 	} else {
-		ext2fs_dirent_get(e2m, blk + prev, &pino, &preclen, &namelen, &type);
+		ext2fs_dirent_get(e2m, blk + prev, &pino, &preclen, &plen, &type);
 		if (prev + preclen != off) {	/* a stale position: our bug, but no reason to crash */
 			brelse(bp, 0);
 			return EIO;
@@ -311,6 +324,8 @@ ext2fs_dir_remove(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos)
 	}
 	/* rm -r removes in directory order: the next search starts after this record. */
 	dirhint_set(dp, DIRHINT(pos->dp_offset + reclen, prev));
+	ext2fs_di_changed(dp, pos->dp_offset >> e2m->e2m_bshift, blk, name, namelen,
+	    pos->dp_offset, false);
 	if ((error = dir_write(dp, bp)) != 0)
 		return error;
 	return ext2fs_iupdate(dp, false);

@@ -404,6 +404,7 @@ ext2fs_reclaim(struct vnode *vp)
 	struct ext2fs_inode *ip = VTOI(vp);
 
 	if (ip != NULL) {
+		ext2fs_di_drop(ip);
 		mutex_destroy(&ip->i_lock);
 		kmem_free(ip, sizeof(*ip));
 	}
