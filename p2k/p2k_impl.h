@@ -69,6 +69,7 @@ struct p2k_mount {
 	uint64_t	pm_init_unique;	/* of the INIT request, to find its reply */
 	size_t		pm_max_payload;	/* largest request or reply body, from INIT */
 	struct p2k_uring *pm_uring;	/* serving, or NULL */
+	bool		pm_uring_lazy;	/* atomic: /dev/fuse is read now and then (p2k_uring.c) */
 
 	pthread_mutex_t	pm_nodelock;
 	struct p2k_node	*pm_nodes[P2K_NODEHASH];

@@ -21,6 +21,8 @@
 #include "p2k_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <liburing.h>
 #include <linux/fuse.h>
 #include <pthread.h>
@@ -340,6 +342,8 @@ p2k_uring_start(struct p2k_mount *pm)
 	if (pm->pm_flags & P2K_DEBUG)
 		p2k_log(pm, "io_uring: %u queues of %d workers", u->u_nqueues, P2K_URING_WORKERS);
 	pm->pm_uring = u;
+	if (fcntl(u->u_fd, F_SETFL, fcntl(u->u_fd, F_GETFL) | O_NONBLOCK) == 0)
+		__atomic_store_n(&pm->pm_uring_lazy, true, __ATOMIC_RELAXED);
 }
 
 void
@@ -366,6 +370,34 @@ p2k_uring_served(const struct p2k_mount *pm)
 	return pm->pm_uring == NULL ? 0 : __atomic_load_n(&pm->pm_uring->u_served, __ATOMIC_RELAXED);
 }
 
+/*
+ * With the rings serving, /dev/fuse carries only FORGETs and INTERRUPTs.
+ * A reader asleep on it would be woken, across CPUs, by every FORGET of
+ * the caller's unlink (a tenth of rm -r); so the descriptor is made
+ * non-blocking and the readers look in now and then instead: the kernel
+ * batches the FORGETs that wait meanwhile into one request.
+ */
+#define P2K_LAZY_MIN_NS	(1000 * 1000)		/* 1 ms after something came */
+#define P2K_LAZY_MAX_NS	(100 * 1000 * 1000)	/* 100 ms when idle: an INTERRUPT waits at most this */
+
+static ssize_t
+p2k_io_read_lazy(int fd, void *buf, size_t len)
+{
+	static __thread long wait_ns = P2K_LAZY_MIN_NS;
+	struct timespec ts;
+	ssize_t n;
+
+	while ((n = read(fd, buf, len)) == -1 && errno == EAGAIN) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = wait_ns;
+		nanosleep(&ts, NULL);	/* a cancellation point, as the blocking read was */
+		wait_ns = wait_ns * 2 > P2K_LAZY_MAX_NS ? P2K_LAZY_MAX_NS : wait_ns * 2;
+	}
+	if (n > 0)
+		wait_ns = P2K_LAZY_MIN_NS;
+	return n;
+}
+
 /* libfuse's custom I/O: /dev/fuse reads, watching for INIT to learn whether the kernel offers io_uring. */
 static ssize_t
 p2k_io_read(int fd, void *buf, size_t len, void *userdata)
@@ -373,7 +405,12 @@ p2k_io_read(int fd, void *buf, size_t len, void *userdata)
 	struct p2k_mount *pm = userdata;
 	const struct fuse_in_header *in = buf;
 	const struct fuse_init_in *init;
-	ssize_t n = read(fd, buf, len);
+	ssize_t n;
+
+	/* (EAGAIN: the descriptor turned non-blocking between the test and the read.) */
+	if (__atomic_load_n(&pm->pm_uring_lazy, __ATOMIC_RELAXED) ||
+	    ((n = read(fd, buf, len)) == -1 && errno == EAGAIN))
+		return p2k_io_read_lazy(fd, buf, len);
 
 	if (n >= (ssize_t)(sizeof *in + sizeof *init) && in->opcode == FUSE_INIT) {
 		init = (const void *)(in + 1);

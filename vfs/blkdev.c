@@ -63,7 +63,7 @@ bdev_init_common(struct bdev *bd, const struct bdev_backend *be, uint64_t size, 
 	mutex_init(&bd->bd_statlock);
 	LIST_INIT(&bd->bd_bufs);
 	TAILQ_INIT(&bd->bd_dirtyq);
-	bd->bd_ranext = -1;
+	bio_ra_reset(bd);
 }
 
 void

@@ -22,6 +22,8 @@ struct bdev_backend {
 	void	(*bb_destroy)(struct bdev *bd);	/* free the backend's part */
 };
 
+#define BIO_RASTREAMS	8	/* sequential streams followed per device */
+
 struct bdev {
 	dev_t			bd_dev;
 	const struct bdev_backend *bd_be;
@@ -48,9 +50,16 @@ struct bdev {
 	TAILQ_HEAD(, buf)	bd_dirtyq;	/* dirty buffers, oldest first */
 	unsigned		bd_ndirty;
 	LIST_ENTRY(bdev)	bd_dirtydevs;	/* on the list of devices with dirty buffers */
-	daddr_t			bd_ranext;	/* block after the previous bread */
-	int			bd_rawin;	/* read-ahead window in buffers (0: none) */
+	struct bio_stream {
+		daddr_t		rs_next;	/* block after the stream's last bread, -1: free */
+		int		rs_win;		/* read-ahead window in buffers (0: none) */
+		unsigned	rs_used;	/* when last continued (for replacing the oldest) */
+	}			bd_ra[BIO_RASTREAMS];	/* sequential streams being read */
+	unsigned		bd_raclock;
 };
+
+/* Forget the device's read streams (vfs_bio_readahead.c); bufcache lock or no sharing yet. */
+void	bio_ra_reset(struct bdev *bd);
 
 /* Add a device built by a backend (fills bd_dev); its fields must be set. */
 int	bdev_register(struct bdev *bd);

@@ -113,8 +113,7 @@ bio_dropdev(struct bdev *bd)
 		}
 		bio_destroy(bp);
 	}
-	bd->bd_ranext = -1;
-	bd->bd_rawin = 0;
+	bio_ra_reset(bd);
 }
 
 void

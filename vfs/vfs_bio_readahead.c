@@ -11,32 +11,56 @@ static void bio_read_listed(struct bdev *bd, struct vnode *vp, const daddr_t *ra
     const int *rasizes, int nrablks);
 
 /*
- * Sequential detection per device: an access at the block following
- * the previous one continues a streak, and each miss in a streak
- * doubles the read-ahead window (BIO_RAMIN .. BIO_RAMAX buffers, at
- * most BIO_MAXIO bytes in all).  A miss elsewhere ends the streak; a
- * hit elsewhere does not, because a file system reading a file in order
- * also rereads cached metadata between its data blocks (an indirect
- * block, the inode table), and that must not stop read-ahead.
+ * Sequential detection per device, over several streams at once: FUSE
+ * sends the reads of one file as concurrent requests for neighbouring
+ * megabytes, and several files are read at a time.  An access at the
+ * block following a stream's last continues it, and each miss in a
+ * stream doubles its read-ahead window (BIO_RAMIN .. BIO_RAMAX buffers,
+ * at most BIO_MAXIO bytes in all).  A miss elsewhere starts a stream in
+ * place of the oldest; a hit elsewhere changes nothing, because a file
+ * system reading a file in order also rereads cached metadata between
+ * its data blocks (an indirect block, the inode table).
  * Returns the window for this access (0: read just the block).
  */
+void
+bio_ra_reset(struct bdev *bd)
+{
+	for (int i = 0; i < BIO_RASTREAMS; i++) {
+		bd->bd_ra[i].rs_next = -1;
+		bd->bd_ra[i].rs_win = 0;
+		bd->bd_ra[i].rs_used = 0;
+	}
+	bd->bd_raclock = 0;
+}
+
 static int
 bio_seqwindow(struct bdev *bd, daddr_t blkno, int size, bool miss)
 {
-	bool seq = blkno == bd->bd_ranext;
-	int maxwin = MIN(BIO_RAMAX, BIO_MAXIO / size - 1);
+	int maxwin = MIN(BIO_RAMAX, BIO_MAXIO / size - 1), i, old = 0;
+	struct bio_stream *rs;
 
-	if (!seq && !miss)
-		return 0;
-	bd->bd_ranext = blkno + size / DEV_BSIZE;
-	if (!seq) {
-		bd->bd_rawin = 0;
+	for (i = 0; i < BIO_RASTREAMS; i++) {
+		if (bd->bd_ra[i].rs_next == blkno)
+			break;
+		if (bd->bd_ra[i].rs_used < bd->bd_ra[old].rs_used)
+			old = i;
+	}
+	if (i == BIO_RASTREAMS) {
+		if (!miss)
+			return 0;
+		rs = &bd->bd_ra[old];
+		rs->rs_next = blkno + size / DEV_BSIZE;
+		rs->rs_win = 0;
+		rs->rs_used = ++bd->bd_raclock;
 		return 0;
 	}
+	rs = &bd->bd_ra[i];
+	rs->rs_next = blkno + size / DEV_BSIZE;
+	rs->rs_used = ++bd->bd_raclock;
 	if (miss)
-		bd->bd_rawin = bd->bd_rawin == 0 ? BIO_RAMIN : bd->bd_rawin * 2;
-	bd->bd_rawin = MIN(bd->bd_rawin, maxwin);
-	return miss ? bd->bd_rawin : 0;
+		rs->rs_win = rs->rs_win == 0 ? BIO_RAMIN : rs->rs_win * 2;
+	rs->rs_win = MIN(rs->rs_win, maxwin);
+	return miss ? rs->rs_win : 0;
 }
 
 /* The block lies wholly on the device (read-ahead never reaches past the end). */

@@ -117,6 +117,8 @@ int	ext2fs_sb_check_rw(struct ext2fs_mount *e2m, int mntflags);
 int	ext2fs_gd_load(struct ext2fs_mount *e2m);
 int	ext2fs_sb_write(struct ext2fs_mount *e2m, bool wait);
 int	ext2fs_bread(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp);
+int	ext2fs_breadn(struct ext2fs_mount *e2m, uint32_t bno, const daddr_t *rablks,
+	    const int *rasizes, int nra, struct buf **bpp);
 int	ext2fs_getblk(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp);
 /* Mounted `sync`: every metadata change reaches the disk before the operation returns. */
 bool	ext2fs_syncmnt(const struct ext2fs_mount *e2m);

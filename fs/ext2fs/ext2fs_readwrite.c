@@ -3,32 +3,75 @@
 
 static const char zeroes[1 << EXT2_MAX_BSHIFT];
 
+/*
+ * A large read (a FUSE request is up to 1 MiB) lists the blocks it will
+ * need after the current one, so breadn reads each contiguous run of
+ * them in one host read: several requests of one file are served at
+ * once, and device-level streak detection alone would see them
+ * interleaved and read a block at a time.
+ */
+#define E2_READ_CLUSTER	128
 
-static int	write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred);
+struct e2_readrun {
+	uint64_t	rr_lbn;			/* file block of rr_bno[0] */
+	int		rr_n;
+	uint32_t	rr_bno[E2_READ_CLUSTER];
+};
+
+/* File blocks lbn+1 .. up to last that map to blocks (not holes), listed in rr. */
+static void
+read_list(struct ext2fs_inode *ip, uint64_t lbn, uint64_t last, struct e2_readrun *rr,
+    daddr_t *rablks, int *rasizes)
+{
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	uint32_t bno;
+
+	rr->rr_lbn = lbn + 1;
+	rr->rr_n = 0;
+	for (uint64_t l = lbn + 1; l <= last && rr->rr_n < E2_READ_CLUSTER; l++) {
+		if (ext2fs_bmap(ip, l, &bno) != 0 || bno == 0 || !ext2fs_bno_ok(e2m, bno))
+			break;
+		rablks[rr->rr_n] = (daddr_t)bno << e2m->e2m_fsbtodb;
+		rasizes[rr->rr_n] = (int)e2m->e2m_bsize;
+		rr->rr_bno[rr->rr_n++] = bno;
+	}
+}
 
 int
 ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint64_t off, lbn;
+	struct e2_readrun rr = { .rr_n = 0 };
+	daddr_t rablks[E2_READ_CLUSTER];
+	int rasizes[E2_READ_CLUSTER];
+	uint64_t off, lbn, end;
 	uint32_t boff, n, bno;
 	struct buf *bp;
 	int error = 0;
 
 	if (uio->uio_offset < 0)
 		return EINVAL;
+	end = MIN((uint64_t)uio->uio_offset + uio->uio_resid, ip->i_size);
 	while (uio->uio_resid > 0 && (uint64_t)uio->uio_offset < ip->i_size) {
 		off = (uint64_t)uio->uio_offset;
 		lbn = off >> e2m->e2m_bshift;
 		boff = (uint32_t)(off & (e2m->e2m_bsize - 1));
 		n = (uint32_t)MIN((uint64_t)(e2m->e2m_bsize - boff), MIN(uio->uio_resid, ip->i_size - off));
-		if ((error = ext2fs_bmap(ip, lbn, &bno)) != 0)
+		if (lbn >= rr.rr_lbn && lbn < rr.rr_lbn + (uint64_t)rr.rr_n)
+			bno = rr.rr_bno[lbn - rr.rr_lbn];
+		else if ((error = ext2fs_bmap(ip, lbn, &bno)) != 0)
 			break;
 		if (bno == 0) {
 			uiomove((void *)(uintptr_t)zeroes, n, uio);
 			continue;
 		}
-		if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+		if (lbn >= rr.rr_lbn + (uint64_t)rr.rr_n && ((end - 1) >> e2m->e2m_bshift) > lbn) {
+			read_list(ip, lbn, (end - 1) >> e2m->e2m_bshift, &rr, rablks, rasizes);
+			error = ext2fs_breadn(e2m, bno, rablks, rasizes, rr.rr_n, &bp);
+		} else {
+			error = ext2fs_bread(e2m, bno, &bp);
+		}
+		if (error != 0)
 			break;
 		uiomove((char *)bp->b_data + boff, n, uio);
 		brelse(bp, 0);

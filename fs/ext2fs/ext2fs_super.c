@@ -109,6 +109,20 @@ ext2fs_bread(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp)
 	    (int)e2m->e2m_bsize, 0, bpp);
 }
 
+/* ext2fs_bread, and the listed device blocks (checked by the caller) read along in clusters. */
+int
+ext2fs_breadn(struct ext2fs_mount *e2m, uint32_t bno, const daddr_t *rablks, const int *rasizes,
+    int nra, struct buf **bpp)
+{
+	*bpp = NULL;
+	if (!ext2fs_bno_ok(e2m, bno)) {
+		ext2fs_corrupt(e2m, "ext2fs: block %u outside the file system\n", bno);
+		return EIO;
+	}
+	return breadn(e2m->e2m_devvp, (daddr_t)bno << e2m->e2m_fsbtodb,
+	    (int)e2m->e2m_bsize, rablks, rasizes, nra, 0, bpp);
+}
+
 int
 ext2fs_getblk(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp)
 {

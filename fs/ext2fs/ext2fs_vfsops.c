@@ -165,9 +165,9 @@ ext2fs_unmount(struct mount *mp, int mntflags)
 	struct ext2fs_mount *e2m = VFSTOE2M(mp);
 	int error = 0;
 
-	(void)mntflags;
-	if (!e2m->e2m_ronly)
-		error = mark_unmounted(e2m);
+	/* Unforced, a failed last write keeps the mount whole (the VFS keeps it listed): retry or force. */
+	if (!e2m->e2m_ronly && (error = mark_unmounted(e2m)) != 0 && !(mntflags & MNT_FORCE))
+		return error;
 	if (e2m->e2m_wbdev != NULL)
 		bdev_close(e2m->e2m_wbdev, true);
 	vfs_closedev(e2m->e2m_devvp, e2m->e2m_bdev, e2m->e2m_devronly);

@@ -141,9 +141,9 @@ ffs_unmount(struct mount *mp, int mntflags)
 	struct ffs_mount *fm = VFSTOFFS(mp);
 	int error = 0;
 
-	(void)mntflags;
-	if (!fm->fm_ronly)
-		error = ffs_downgrade(fm);
+	/* Unforced, a failed last write keeps the mount whole (the VFS keeps it listed): retry or force. */
+	if (!fm->fm_ronly && (error = ffs_downgrade(fm)) != 0 && !(mntflags & MNT_FORCE))
+		return error;
 	if (fm->fm_wbdev != NULL)
 		bdev_close(fm->fm_wbdev, true);
 	vfs_closedev(fm->fm_devvp, fm->fm_bd, !fm->fm_devrw);
