@@ -63,6 +63,18 @@ kmem_zalloc(size_t size, int flags)
 	return kmem_get(size, flags, true);
 }
 
+bool
+kmem_charge_bytes(size_t size, int flags)
+{
+	return kmem_charge(size, flags);
+}
+
+void
+kmem_uncharge_bytes(size_t size)
+{
+	__atomic_sub_fetch(&kmem_used, size, __ATOMIC_RELAXED);
+}
+
 void
 kmem_free(void *p, size_t size)
 {

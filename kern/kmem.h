@@ -20,6 +20,13 @@ void	kmem_free(void *p, size_t size);
 char	*kmem_strdup(const char *s, int flags);
 void	kmem_strfree(char *s);
 
+/*
+ * Account for size bytes a subsystem gets from the host itself (the
+ * buffer cache's own chunks): the same limit and reclaim as kmem_alloc.
+ */
+bool	kmem_charge_bytes(size_t size, int flags);
+void	kmem_uncharge_bytes(size_t size);
+
 /* Bytes allocated now, and the limit (0 = none). */
 uint64_t kmem_inuse(void);
 uint64_t kmem_limit(void);

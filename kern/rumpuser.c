@@ -5,9 +5,11 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +45,31 @@ rumpuser_zalloc(size_t len, void **memp)
 		return errno;
 	*memp = mem;
 	return 0;
+}
+
+int
+rumpuser_anonmap(size_t len, size_t align, void **memp)
+{
+	char *m, *a;
+
+	/* Map align bytes more and trim, so the range starts on the boundary huge pages need. */
+	m = mmap(NULL, len + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return errno;
+	a = (char *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
+	if (a > m)
+		munmap(m, (size_t)(a - m));
+	if (a + len < m + len + align)
+		munmap(a + len, (size_t)(m + len + align - (a + len)));
+	(void)madvise(a, len, MADV_HUGEPAGE);	/* where the host allows it; fine without */
+	*memp = a;
+	return 0;
+}
+
+void
+rumpuser_unmap(void *mem, size_t len)
+{
+	munmap(mem, len);
 }
 
 void

@@ -22,6 +22,9 @@
 int	rumpuser_malloc(size_t len, int alignment, void **memp);
 int	rumpuser_zalloc(size_t len, void **memp);
 void	rumpuser_free(void *mem, size_t len);
+/* len bytes of zeroed memory aligned to align (a power of two), asked to use huge pages; unmapped whole. */
+int	rumpuser_anonmap(size_t len, size_t align, void **memp);
+void	rumpuser_unmap(void *mem, size_t len);
 
 /* Parameters and environment. */
 /* Copy environment variable name into buf; ENOENT if unset, E2BIG if too long. */

@@ -156,7 +156,7 @@ bio_destroy(struct buf *bp)
 	bufcache.bc_nbufs--;
 	if (!bio_keepable(bp->b_bufsize)) {
 		bufcache.bc_bytes -= BUF_COST(bp->b_bufsize);
-		kmem_free(bp->b_data, (size_t)bp->b_bufsize);
+		bio_mem_free(bp->b_data, bp->b_bufsize);
 		kmem_free(bp, sizeof *bp);
 		return;
 	}
@@ -180,7 +180,7 @@ bio_free_drain(uint64_t want)
 		bufcache.bc_freebytes -= BUF_COST(bp->b_bufsize);
 		bufcache.bc_bytes -= BUF_COST(bp->b_bufsize);
 		bufcache.bc_nfree--;
-		kmem_free(bp->b_data, (size_t)bp->b_bufsize);
+		bio_mem_free(bp->b_data, bp->b_bufsize);
 		kmem_free(bp, sizeof *bp);
 	}
 	return freed;
@@ -250,7 +250,7 @@ bio_newbuf(int size)
 
 	if ((bp = kmem_zalloc(sizeof *bp, KM_SLEEP)) == NULL)
 		return NULL;
-	if ((bp->b_data = kmem_alloc((size_t)size, KM_SLEEP)) == NULL) {
+	if ((bp->b_data = bio_mem_alloc(size, KM_SLEEP)) == NULL) {
 		kmem_free(bp, sizeof *bp);
 		return NULL;
 	}
@@ -273,11 +273,11 @@ bio_resize(struct buf *bp, int size)
 	}
 	if (size > bp->b_bufsize) {
 		mutex_exit(&bufcache.bc_lock);	/* let our reclaimer run if memory is short */
-		data = kmem_alloc((size_t)size, KM_SLEEP);
+		data = bio_mem_alloc(size, KM_SLEEP);
 		mutex_enter(&bufcache.bc_lock);
 		if (data == NULL)
 			return ENOMEM;
-		kmem_free(bp->b_data, (size_t)bp->b_bufsize);
+		bio_mem_free(bp->b_data, bp->b_bufsize);
 		bufcache.bc_bytes += (uint64_t)(size - bp->b_bufsize);
 		bp->b_data = data;
 		bp->b_bufsize = size;
@@ -324,7 +324,7 @@ again:
 		if (nbp == NULL)
 			return ENOMEM;
 		if (bio_lookup(bd, blkno) != NULL) {	/* someone made it meanwhile */
-			kmem_free(nbp->b_data, (size_t)size);
+			bio_mem_free(nbp->b_data, size);
 			kmem_free(nbp, sizeof *nbp);
 			goto again;
 		}

@@ -60,6 +60,11 @@ int64_t	bio_now_ms(void);
 
 /* The device of a VBLK vnode: 0 or ENXIO. */
 int	bio_devof(struct vnode *vp, struct bdev **bdp);
+/* vfs_bio_mem.c: buffer contents (size bytes, charged to kmem). */
+void	bio_mem_init(void);
+void	bio_mem_fini(void);
+void	*bio_mem_alloc(int size, int flags);
+void	bio_mem_free(void *p, int size);
 /* getblk/bread arguments: EINVAL (size, blkno), ENXIO (device). */
 int	bio_checkargs(struct vnode *vp, daddr_t blkno, int size, struct bdev **bdp);
 

@@ -31,6 +31,7 @@ bufcache_init(void)
 	size_t nhash = BIO_HASHMIN, i;
 
 	memset(&bufcache, 0, sizeof bufcache);
+	bio_mem_init();
 	bufcache.bc_max = limit != 0 ? MIN(limit / 2, BIO_MAX_LIMITED) : BIO_MAX_UNLIMITED;
 	/*
 	 * Chains shorter than one buffer on average: a lookup that misses
@@ -40,8 +41,10 @@ bufcache_init(void)
 		nhash *= 2;
 	/* Zeroed = every chain empty; its pages are touched only as buckets fill. */
 	bufcache.bc_hash = kmem_zalloc(nhash * sizeof(*bufcache.bc_hash), KM_SLEEP);
-	if (bufcache.bc_hash == NULL)
+	if (bufcache.bc_hash == NULL) {
+		bio_mem_fini();
 		return ENOMEM;
+	}
 	bufcache.bc_nhash = nhash;
 	TAILQ_INIT(&bufcache.bc_lruclean);
 	TAILQ_INIT(&bufcache.bc_lrudirty);
@@ -71,6 +74,7 @@ bufcache_fini(void)
 	mutex_destroy(&bufcache.bc_lock);
 	kmem_free(bufcache.bc_hash, bufcache.bc_nhash * sizeof(*bufcache.bc_hash));
 	bufcache.bc_hash = NULL;
+	bio_mem_fini();
 }
 
 /*
