@@ -71,6 +71,8 @@ int	rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off, size_t *do
 int	rumpuser_preadv(int fd, const struct iovec *iov, int iovcnt, int64_t off, size_t *donep);
 int	rumpuser_pwritev(int fd, const struct iovec *iov, int iovcnt, int64_t off, size_t *donep);
 int	rumpuser_fsync(int fd);
+/* Ask the host to start reading [off, off+len) of fd into its cache (a hint: no error). */
+void	rumpuser_willneed(int fd, int64_t off, int64_t len);
 /* Advisory lock on the whole host file (flock, exclusive or shared, never waiting); EWOULDBLOCK if held elsewhere. */
 int	rumpuser_flock(int fd, int exclusive);
 

@@ -230,6 +230,12 @@ iov_zero(struct iovec *v, int cnt, int idx)
 		memset(v[idx].iov_base, 0, v[idx].iov_len);
 }
 
+void
+rumpuser_willneed(int fd, int64_t off, int64_t len)
+{
+	(void)posix_fadvise(fd, off, len, POSIX_FADV_WILLNEED);
+}
+
 int
 rumpuser_fsync(int fd)
 {

@@ -193,6 +193,14 @@ bdev_teardown(struct bdev *bd)
 	bdev_free_common(bd);
 }
 
+void
+bdev_willneed(struct bdev *bd, uint64_t off, uint64_t len)
+{
+	if (bd->bd_be->bb_willneed == NULL || off >= bd->bd_size)
+		return;
+	bd->bd_be->bb_willneed(bd, off, MIN(len, bd->bd_size - off));
+}
+
 int
 bdev_io(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64_t off)
 {

@@ -31,6 +31,7 @@ static int host_sync(struct bdev *bd);
 static int host_lockwrite(struct bdev *bd);
 static void host_unlockwrite(struct bdev *bd);
 static void host_destroy(struct bdev *bd);
+static void host_willneed(struct bdev *bd, uint64_t off, uint64_t len);
 
 static const struct bdev_backend host_backend = {
 	.bb_io = host_io,
@@ -38,6 +39,7 @@ static const struct bdev_backend host_backend = {
 	.bb_lockwrite = host_lockwrite,
 	.bb_unlockwrite = host_unlockwrite,
 	.bb_destroy = host_destroy,
+	.bb_willneed = host_willneed,
 };
 
 /* The device size for window [begin, begin+size) of path; EINVAL when outside the file. */
@@ -143,6 +145,16 @@ host_io(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64_t o
 	if (off > (uint64_t)INT64_MAX - bd->bd_begin)
 		return EIO;
 	return bdev_host_unscheduled_io(bd->bd_fd, rw, iov, iovcnt, (int64_t)(bd->bd_begin + off));
+}
+
+static void
+host_willneed(struct bdev *bd, uint64_t off, uint64_t len)
+{
+	struct lwp *l = curlwp;
+
+	rump_unschedule_cpu(l);
+	rumpuser_willneed(bd->bd_fd, (int64_t)(bd->bd_begin + off), (int64_t)len);
+	rump_schedule_cpu(l);
 }
 
 static int

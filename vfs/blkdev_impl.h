@@ -20,6 +20,8 @@ struct bdev_backend {
 	int	(*bb_lockwrite)(struct bdev *bd);
 	void	(*bb_unlockwrite)(struct bdev *bd);
 	void	(*bb_destroy)(struct bdev *bd);	/* free the backend's part */
+	/* Start reading [off, off+len) ahead, asynchronously (NULL: nothing to do). */
+	void	(*bb_willneed)(struct bdev *bd, uint64_t off, uint64_t len);
 };
 
 #define BIO_RASTREAMS	8	/* sequential streams followed per device */

@@ -8,6 +8,16 @@ static bool bio_clusterable(const struct buf *bp);
 static int bio_gather(struct buf *bp, struct buf **bps);
 static void bio_requeue(struct buf *bp, int64_t now);
 
+static uint64_t
+bio_iolen(const struct iovec *iov, int n)
+{
+	uint64_t len = 0;
+
+	for (int i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	return len;
+}
+
 int
 bio_io_run(struct bdev *bd, int rw, struct buf **bps, int n)
 {
@@ -31,6 +41,13 @@ bio_io_run(struct bdev *bd, int rw, struct buf **bps, int n)
 	/* The buffers are busy, so they stay ours while the lock is dropped. */
 	mutex_exit(&bufcache.bc_lock);
 	error = bdev_io(bd, rw, iov, n, off);
+	/*
+	 * A long sequential read: have the host fetch what follows while we
+	 * hand this out.  Requests served at once reach the host out of order,
+	 * which its own read-ahead takes for random access.
+	 */
+	if (rw == BDEV_READ && error == 0 && bio_iolen(iov, n) >= BIO_HINTMIN)
+		bdev_willneed(bd, off + bio_iolen(iov, n), BIO_HINTLEN);
 	mutex_enter(&bufcache.bc_lock);
 	return error;
 }

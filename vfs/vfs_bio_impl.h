@@ -12,6 +12,8 @@
 #define BIO_MAXCLUSTER	256		/* buffers in one host I/O (iovec entries) */
 #define BIO_MAXIO	(1 << 20)	/* bytes in one host I/O */
 #define BIO_RAMIN	4		/* first read-ahead window, in buffers */
+#define BIO_HINTMIN	(256 << 10)	/* a host read this long asks the host to read on */
+#define BIO_HINTLEN	(4 << 20)	/* by this much */
 /* Largest window (and at most BIO_MAXIO bytes): a host read of 128 KiB keeps a virtual disk
    busy only a fraction of the time, 1 MiB keeps it streaming. */
 #define BIO_RAMAX	(BIO_MAXCLUSTER - 1)
