@@ -73,6 +73,8 @@ int	rumpuser_pwritev(int fd, const struct iovec *iov, int iovcnt, int64_t off, s
 int	rumpuser_fsync(int fd);
 /* Ask the host to start reading [off, off+len) of fd into its cache (a hint: no error). */
 void	rumpuser_willneed(int fd, int64_t off, int64_t len);
+/* Ask the host to start writing [off, off+len) of fd back to its disk now (a hint: no error). */
+void	rumpuser_writeback(int fd, int64_t off, int64_t len);
 /* Advisory lock on the whole host file (flock, exclusive or shared, never waiting); EWOULDBLOCK if held elsewhere. */
 int	rumpuser_flock(int fd, int exclusive);
 

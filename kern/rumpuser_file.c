@@ -231,6 +231,12 @@ iov_zero(struct iovec *v, int cnt, int idx)
 }
 
 void
+rumpuser_writeback(int fd, int64_t off, int64_t len)
+{
+	(void)sync_file_range(fd, off, len, SYNC_FILE_RANGE_WRITE);
+}
+
+void
 rumpuser_willneed(int fd, int64_t off, int64_t len)
 {
 	(void)posix_fadvise(fd, off, len, POSIX_FADV_WILLNEED);

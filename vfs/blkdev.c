@@ -201,6 +201,13 @@ bdev_willneed(struct bdev *bd, uint64_t off, uint64_t len)
 	bd->bd_be->bb_willneed(bd, off, MIN(len, bd->bd_size - off));
 }
 
+void
+bdev_writeback(struct bdev *bd, uint64_t off, uint64_t len)
+{
+	if (bd->bd_be->bb_writeback != NULL && off < bd->bd_size)
+		bd->bd_be->bb_writeback(bd, off, MIN(len, bd->bd_size - off));
+}
+
 int
 bdev_io(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64_t off)
 {

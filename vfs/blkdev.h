@@ -35,6 +35,8 @@ int	bdev_io(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64
 int	bdev_sync(struct bdev *bd);
 /* Hint that [off, off+len) will be read soon (clipped to the device; a backend may ignore it). */
 void	bdev_willneed(struct bdev *bd, uint64_t off, uint64_t len);
+/* Hint that [off, off+len), just written, should go to stable storage soon. */
+void	bdev_writeback(struct bdev *bd, uint64_t off, uint64_t len);
 uint64_t bdev_size(const struct bdev *bd);	/* bytes */
 unsigned bdev_secsize(const struct bdev *bd);
 bool	bdev_readonly(const struct bdev *bd);

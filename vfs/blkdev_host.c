@@ -32,6 +32,7 @@ static int host_lockwrite(struct bdev *bd);
 static void host_unlockwrite(struct bdev *bd);
 static void host_destroy(struct bdev *bd);
 static void host_willneed(struct bdev *bd, uint64_t off, uint64_t len);
+static void host_writeback(struct bdev *bd, uint64_t off, uint64_t len);
 
 static const struct bdev_backend host_backend = {
 	.bb_io = host_io,
@@ -40,6 +41,7 @@ static const struct bdev_backend host_backend = {
 	.bb_unlockwrite = host_unlockwrite,
 	.bb_destroy = host_destroy,
 	.bb_willneed = host_willneed,
+	.bb_writeback = host_writeback,
 };
 
 /* The device size for window [begin, begin+size) of path; EINVAL when outside the file. */
@@ -154,6 +156,16 @@ host_willneed(struct bdev *bd, uint64_t off, uint64_t len)
 
 	rump_unschedule_cpu(l);
 	rumpuser_willneed(bd->bd_fd, (int64_t)(bd->bd_begin + off), (int64_t)len);
+	rump_schedule_cpu(l);
+}
+
+static void
+host_writeback(struct bdev *bd, uint64_t off, uint64_t len)
+{
+	struct lwp *l = curlwp;
+
+	rump_unschedule_cpu(l);
+	rumpuser_writeback(bd->bd_fd, (int64_t)(bd->bd_begin + off), (int64_t)len);
 	rump_schedule_cpu(l);
 }
 

@@ -22,6 +22,8 @@ struct bdev_backend {
 	void	(*bb_destroy)(struct bdev *bd);	/* free the backend's part */
 	/* Start reading [off, off+len) ahead, asynchronously (NULL: nothing to do). */
 	void	(*bb_willneed)(struct bdev *bd, uint64_t off, uint64_t len);
+	/* Start writing [off, off+len) to stable storage, asynchronously (NULL: nothing to do). */
+	void	(*bb_writeback)(struct bdev *bd, uint64_t off, uint64_t len);
 };
 
 #define BIO_RASTREAMS	8	/* sequential streams followed per device */

@@ -48,6 +48,9 @@ bio_io_run(struct bdev *bd, int rw, struct buf **bps, int n)
 	 */
 	if (rw == BDEV_READ && error == 0 && bio_iolen(iov, n) >= BIO_HINTMIN)
 		bdev_willneed(bd, off + bio_iolen(iov, n), BIO_HINTLEN);
+	/* A long write: the host starts it to its disk now rather than all at the next fsync. */
+	if (rw == BDEV_WRITE && error == 0 && bio_iolen(iov, n) >= BIO_HINTMIN)
+		bdev_writeback(bd, off, bio_iolen(iov, n));
 	mutex_enter(&bufcache.bc_lock);
 	return error;
 }

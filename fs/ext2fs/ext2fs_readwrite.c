@@ -11,6 +11,7 @@ static const char zeroes[1 << EXT2_MAX_BSHIFT];
  * interleaved and read a block at a time.
  */
 #define E2_READ_CLUSTER	128
+#define E2_WRITE_BEHIND	(1u << 20)	/* bytes of a file written before they are pushed out */
 
 struct e2_readrun {
 	uint64_t	rr_lbn;			/* file block of rr_bno[0] */
@@ -143,6 +144,15 @@ write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cr
 		if (sync) {
 			if ((error = bwrite(bp)) != 0)
 				break;
+		} else if (boff + n == e2m->e2m_bsize &&
+		    ((lbn + 1) << e2m->e2m_bshift) % E2_WRITE_BEHIND == 0) {
+			/*
+			 * Write-behind: the end of each full megabyte of a file goes out
+			 * soon, with its dirty neighbours in one cluster, from the syncer
+			 * thread, while the writer sends the next; an fsync at the end then
+			 * finds little left to write.
+			 */
+			bawrite(bp);
 		} else
 			bdwrite(bp);
 		/*

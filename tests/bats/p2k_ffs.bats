@@ -88,12 +88,9 @@ ffs_fsck() {
 	mkdir "$T/src/pub" && chmod 777 "$T/src/pub"
 	makefs -t ffs -o version=2,density=4096 -B le -s 64m "$T/ffs.img" "$T/src" >/dev/null
 	p2k_start rump_ffs -o allow_other "$T/ffs.img" "$M"
-	as_user() { setpriv --reuid=1000 --regid=1000 --clear-groups sh -c "$1"; }
-	run as_user "echo x >>'$M/sub/b4095'"
-	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
-	run as_user "touch '$M/new'"
-	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
-	as_user "echo mine >'$M/pub/mine' && mkdir '$M/pub/d'"
+	p2k_denied "echo x >>'$M/sub/b4095'"
+	p2k_denied "touch '$M/new'"
+	p2k_as_user "echo mine >'$M/pub/mine' && mkdir '$M/pub/d'"
 	[ "$(stat -c %u:%g "$M/pub/mine")" = 1000:1000 ]
 	p2k_stop
 	ffs_fsck

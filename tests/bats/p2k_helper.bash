@@ -58,6 +58,17 @@ p2k_stop() {
 	return "$st"
 }
 
+# p2k_as_user CMD: a shell command as uid and gid 1000, without supplementary groups.
+p2k_as_user() {
+	setpriv --reuid=1000 --regid=1000 --clear-groups sh -c "$1"
+}
+
+# p2k_denied CMD: CMD as p2k_as_user fails with "Permission denied".
+p2k_denied() {
+	run p2k_as_user "$1"
+	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
+}
+
 # p2k_tree DIR: a tree with every kind of file: sizes around block edges, a sparse
 # file, hard links, symlinks, a fifo, devices, odd modes, old times, a 255-byte name.
 p2k_tree() {
