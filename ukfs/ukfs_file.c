@@ -1,6 +1,7 @@
 /* ukfs_file.c: ukfs calls on files by path: open/read/write/close, create, mknod, links, remove, rename, readlink. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "ukfs_impl.h"
@@ -18,6 +19,22 @@ ukfs_open(struct ukfs *fs, const char *filename, int flags)
 
 	UKFS_PATH(fs, filename, follow, kpath);
 	return rump_sys_open(kpath, flags | O_CLOEXEC, 0);
+}
+
+/*
+ * One component, nothing followed: whatever the directory (a hostile
+ * image) holds, the open stays inside it.
+ */
+int
+ukfs_openat(struct ukfs *fs, int dirfd, const char *name, int flags)
+{
+	(void)fs;
+	if (name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0 || (flags & O_CREAT)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return rump_sys_openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
 }
 
 ssize_t

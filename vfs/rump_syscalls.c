@@ -117,6 +117,22 @@ rump_sys_open(const char *path, int flags, ...)
 }
 
 int
+rump_sys_openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+	int error, fd = -1;
+
+	if (flags & (O_CREAT | __O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	PATHCALL(path, sys_openat(dirfd, kpath, flags, mode, &fd));
+	return sys_ret(error, fd);
+}
+
+int
 rump_sys_close(int fd)
 {
 	int error;

@@ -14,6 +14,7 @@
  * its device nodes; ukfs and p2k use VOPs or these.
  */
 int	sys_open(const char *path, int flags, mode_t mode, int *fdp);
+int	sys_openat(int dirfd, const char *path, int flags, mode_t mode, int *fdp);
 int	sys_close(int fd);
 int	sys_mkdir(const char *path, mode_t mode);
 int	sys_mknod(const char *path, mode_t mode, dev_t dev);

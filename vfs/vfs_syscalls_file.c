@@ -20,15 +20,31 @@ static int sys_fcntl_fl(int fd, int cmd, int arg, int *retp);
 int
 sys_open(const char *path, int flags, mode_t mode, int *fdp)
 {
-	struct vnode *vp;
-	struct file *fp;
+	return sys_openat(AT_FDCWD, path, flags, mode, fdp);
+}
+
+/* A relative path starts at directory dirfd (AT_FDCWD: the working directory). */
+int
+sys_openat(int dirfd, const char *path, int flags, mode_t mode, int *fdp)
+{
+	struct vnode *vp, *atdir = NULL;
+	struct file *fp, *dfp = NULL;
 	int error, fd, fflag;
 
+	if (dirfd != AT_FDCWD && path[0] != '/') {
+		if ((error = fd_getfile(dirfd, &dfp)) != 0)
+			return error;
+		atdir = dfp->f_vp;
+		if (atdir == NULL || atdir->v_type != VDIR) {
+			fd_putfile(dfp);
+			return ENOTDIR;
+		}
+	}
 	/* The descriptor first: at EMFILE, open() creates nothing (as Linux). */
 	error = fd_reserve(0, &fd);
 	if (error != 0)
-		return error;
-	error = vn_open(NULL, path, flags, mode, &vp, &fflag);
+		goto out_dir;
+	error = vn_open(atdir, path, flags, mode, &vp, &fflag);
 	if (error != 0)
 		goto out_unreserve;
 	error = file_create(vp, fflag, kauth_cred_get(), &fp);
@@ -38,10 +54,15 @@ sys_open(const char *path, int flags, mode_t mode, int *fdp)
 	}
 	fd_install(fd, fp, (flags & O_CLOEXEC) != 0);
 	*fdp = fd;
+	if (dfp != NULL)
+		fd_putfile(dfp);
 	return 0;
 
 out_unreserve:
 	fd_unreserve(fd);
+out_dir:
+	if (dfp != NULL)
+		fd_putfile(dfp);
 	return error;
 }
 

@@ -22,6 +22,8 @@ extern "C" {
  * never the host's.
  */
 int	rump_sys_open(const char *path, int flags, ...);
+/* openat(2): a relative path starts at directory dirfd (or the working directory for AT_FDCWD). */
+int	rump_sys_openat(int dirfd, const char *path, int flags, ...);
 int	rump_sys_close(int fd);
 ssize_t	rump_sys_read(int fd, void *buf, size_t n);
 ssize_t	rump_sys_write(int fd, const void *buf, size_t n);

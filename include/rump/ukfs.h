@@ -124,6 +124,13 @@ int		ukfs_open(struct ukfs *ukfs, const char *filename, int flags);
 ssize_t		ukfs_read_fd(struct ukfs *ukfs, int fd, off_t off, uint8_t *buf, size_t bufsize);
 /* The attributes of an open ukfs descriptor (extension: open once, no second lookup). */
 int		ukfs_fstat(struct ukfs *ukfs, int fd, struct stat *st);
+/*
+ * Open the existing entry name of the directory open as dirfd (from
+ * ukfs_open with O_DIRECTORY), never following a symlink (extension: a
+ * walk of a tree looks each name up once).  name is one component: "",
+ * ".", ".." or a name with '/' is EINVAL, and so is O_CREAT.
+ */
+int		ukfs_openat(struct ukfs *ukfs, int dirfd, const char *name, int flags);
 ssize_t		ukfs_write_fd(struct ukfs *ukfs, int fd, off_t off, uint8_t *buf,
 		    size_t bufsize, int dosync);
 int		ukfs_close(struct ukfs *ukfs, int fd);

@@ -139,6 +139,48 @@ T_CASE(read_write)
 	done(fs);
 }
 
+/* ukfs_openat (extension): one name of an open directory, nothing followed, nothing else. */
+T_CASE(openat)
+{
+	struct ukfs *fs = mkfs(0);
+	uint8_t buf[16];
+	int dfd, fd, ffd;
+
+	CHECK(ukfs_mkdir(fs, "/d", 0755) == 0);
+	CHECK(ukfs_mkdir(fs, "/d/sub", 0755) == 0);
+	CHECK(ukfs_create(fs, "/d/f", 0644) == 0);
+	CHECK_EQ(ukfs_write(fs, "/d/f", 0, (uint8_t *)"inside", 6), 6);
+	CHECK(ukfs_create(fs, "/outside", 0644) == 0);
+	CHECK(ukfs_symlink(fs, "/outside", "/d/abs") == 0);
+	CHECK(ukfs_symlink(fs, "f", "/d/rel") == 0);
+	CHECK((dfd = ukfs_open(fs, "/d", O_RDONLY | O_DIRECTORY)) >= 0);
+	CHECK((fd = ukfs_openat(fs, dfd, "f", O_RDONLY)) >= 0);
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(ukfs_read_fd(fs, fd, 0, buf, sizeof(buf)), 6);
+	CHECK_STREQ((char *)buf, "inside");
+	CHECK(ukfs_close(fs, fd) == 0);
+	CHECK((fd = ukfs_openat(fs, dfd, "sub", O_RDONLY | O_DIRECTORY)) >= 0);
+	CHECK(ukfs_close(fs, fd) == 0);
+	/* symlinks are never followed, whatever they point at */
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "abs", O_RDONLY), ELOOP);
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "rel", O_RDONLY), ELOOP);
+	/* one component only; no creation */
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "..", O_RDONLY), EINVAL);
+	CHECK_ERRNO(ukfs_openat(fs, dfd, ".", O_RDONLY), EINVAL);
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "", O_RDONLY), EINVAL);
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "sub/../f", O_RDONLY), EINVAL);
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "/outside", O_RDONLY), EINVAL);
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "new", O_RDWR | O_CREAT), EINVAL);
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "none", O_RDONLY), ENOENT);
+	/* the directory descriptor must be an open directory */
+	CHECK((ffd = ukfs_open(fs, "/d/f", O_RDONLY)) >= 0);
+	CHECK_ERRNO(ukfs_openat(fs, ffd, "f", O_RDONLY), ENOTDIR);
+	CHECK(ukfs_close(fs, ffd) == 0);
+	CHECK(ukfs_close(fs, dfd) == 0);
+	CHECK_ERRNO(ukfs_openat(fs, dfd, "f", O_RDONLY), EBADF);
+	done(fs);
+}
+
 T_CASE(nodes)
 {
 	struct ukfs *fs = mkfs(0);

@@ -51,7 +51,8 @@ static int get_link_find(struct get_ctx *g, const struct stat *st, int dfd, cons
 static void get_link_add(struct get_ctx *g, const struct stat *st, int fd, const char *name);
 static void get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
     const struct stat *st, int ifd);
-static bool get_file_byname(struct get_ctx *g, const char *imgpath, int dfd, const char *name);
+static bool get_file_byname(struct get_ctx *g, int idfd, const char *imgpath, int dfd,
+    const char *name);
 static void get_symlink(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
     const struct stat *st);
 static void get_special(struct get_ctx *g, const char *imgpath, int dfd, const char *name,
@@ -249,13 +250,16 @@ get_file(struct get_ctx *g, const char *imgpath, int dfd, const char *name, cons
  * general path.  false: not done, use get_node.
  */
 static bool
-get_file_byname(struct get_ctx *g, const char *imgpath, int dfd, const char *name)
+get_file_byname(struct get_ctx *g, int idfd, const char *imgpath, int dfd, const char *name)
 {
 	struct ukfs *fs = g->g_c->c_fs;
 	struct stat st;
 	int ifd;
 
-	if ((ifd = ukfs_open(fs, imgpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)) == -1)
+	/* By name in the open image directory when there is one: one component to look up. */
+	ifd = idfd >= 0 ? ukfs_openat(fs, idfd, name, O_RDONLY | O_NONBLOCK) :
+	    ukfs_open(fs, imgpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+	if (ifd == -1)
 		return false;
 	if (ukfs_fstat(fs, ifd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		ukfs_close(fs, ifd);
@@ -393,11 +397,14 @@ get_tree(struct get_ctx *g, const char *imgdir, int dfd)
 	struct cli_names names;
 	char path[PATH_MAX];
 	size_t i;
+	int idfd;
 
 	if (cli_readdir(g->g_c, imgdir, false, &names) == -1) {
 		get_fail(g, imgdir, errno);
 		return;
 	}
+	/* The directory stays open while its files are copied (-1: each is found by path). */
+	idfd = ukfs_open(g->g_c->c_fs, imgdir, O_RDONLY | O_DIRECTORY);
 	for (i = 0; i < names.n_count; i++) {
 		const char *name = names.n_names[i];
 
@@ -410,10 +417,12 @@ get_tree(struct get_ctx *g, const char *imgdir, int dfd)
 			get_fail(g, name, ENAMETOOLONG);
 			continue;
 		}
-		if (cli_names_type(name) == DT_REG && get_file_byname(g, path, dfd, name))
+		if (cli_names_type(name) == DT_REG && get_file_byname(g, idfd, path, dfd, name))
 			continue;
 		get_node(g, path, dfd, name);
 	}
+	if (idfd >= 0)
+		ukfs_close(g->g_c->c_fs, idfd);
 	cli_names_free(&names);
 }
 
