@@ -149,24 +149,27 @@ host_io(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64_t o
 	return bdev_host_unscheduled_io(bd->bd_fd, rw, iov, iovcnt, (int64_t)(bd->bd_begin + off));
 }
 
+/* A hint to the host about part of the device, given with the virtual CPU released. */
 static void
-host_willneed(struct bdev *bd, uint64_t off, uint64_t len)
+host_hint(struct bdev *bd, uint64_t off, uint64_t len, void (*hint)(int, int64_t, int64_t))
 {
 	struct lwp *l = curlwp;
 
 	rump_unschedule_cpu(l);
-	rumpuser_willneed(bd->bd_fd, (int64_t)(bd->bd_begin + off), (int64_t)len);
+	hint(bd->bd_fd, (int64_t)(bd->bd_begin + off), (int64_t)len);
 	rump_schedule_cpu(l);
+}
+
+static void
+host_willneed(struct bdev *bd, uint64_t off, uint64_t len)
+{
+	host_hint(bd, off, len, rumpuser_willneed);
 }
 
 static void
 host_writeback(struct bdev *bd, uint64_t off, uint64_t len)
 {
-	struct lwp *l = curlwp;
-
-	rump_unschedule_cpu(l);
-	rumpuser_writeback(bd->bd_fd, (int64_t)(bd->bd_begin + off), (int64_t)len);
-	rump_schedule_cpu(l);
+	host_hint(bd, off, len, rumpuser_writeback);
 }
 
 static int

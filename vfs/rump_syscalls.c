@@ -105,15 +105,13 @@ rump_sys_open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	va_list ap;
-	int error, fd = -1;
 
 	if (flags & (O_CREAT | __O_TMPFILE)) {
 		va_start(ap, flags);
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
 	}
-	PATHCALL(path, sys_open(kpath, flags, mode, &fd));
-	return sys_ret(error, fd);
+	return rump_sys_openat(AT_FDCWD, path, flags, mode);
 }
 
 int

@@ -124,11 +124,7 @@ e2_fsck() {
 }
 
 @test "rump_ext2fs: a second user gets EACCES where the image's modes say so (allow_other)" {
-	chmod 755 "$T/src"
-	mkdir "$T/src/priv" "$T/src/pub"
-	echo s >"$T/src/priv/s"
-	chmod 700 "$T/src/priv"
-	chmod 777 "$T/src/pub"
+	p2k_perm_tree "$T/src"
 	mke2fs -q -t ext2 -d "$T/src" "$T/e2.img" 32M
 	p2k_start rump_ext2fs -o allow_other "$T/e2.img" "$M"
 	p2k_denied "cat '$M/priv/s'"

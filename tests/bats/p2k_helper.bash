@@ -69,6 +69,15 @@ p2k_denied() {
 	[ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
 }
 
+# p2k_perm_tree DIR: add priv/ (0700, holding s) and pub/ (0777) to a tree others may enter.
+p2k_perm_tree() {
+	chmod 755 "$1"
+	mkdir "$1/priv" "$1/pub"
+	echo s >"$1/priv/s"
+	chmod 700 "$1/priv"
+	chmod 777 "$1/pub"
+}
+
 # p2k_tree DIR: a tree with every kind of file: sizes around block edges, a sparse
 # file, hard links, symlinks, a fifo, devices, odd modes, old times, a 255-byte name.
 p2k_tree() {
