@@ -78,11 +78,10 @@ struct p2k_mount {
 	struct p2k_file	*pm_files;	/* pm_filelock */
 };
 
-/* p2k_uring.c: take over the session's I/O (at mount); stop the rings (u NULL: pm's); requests they served. */
+/* p2k_uring.c: take over the session's I/O (at mount); stop the rings (u NULL: pm's). */
 struct p2k_uring;
 int	p2k_uring_hook(struct p2k_mount *pm);
 void	p2k_uring_stop(struct p2k_mount *pm, struct p2k_uring *u);
-unsigned long p2k_uring_served(const struct p2k_mount *pm);
 
 /* Raise the host's read-ahead once INIT is through (first call after it does it). */
 void	p2k_readahead_set(struct p2k_mount *pm);

@@ -100,13 +100,13 @@ static unsigned
 p2k_uring_ncpu(void)
 {
 	unsigned lo, hi, n = 0;
-	char buf[256], *p;
+	char buf[256], *p, *save;
 	FILE *f;
 
 	if ((f = fopen("/sys/devices/system/cpu/possible", "r")) == NULL)
 		return (unsigned)sysconf(_SC_NPROCESSORS_CONF);
 	if (fgets(buf, sizeof buf, f) != NULL) {
-		for (p = strtok(buf, ",\n"); p != NULL; p = strtok(NULL, ",\n")) {
+		for (p = strtok_r(buf, ",\n", &save); p != NULL; p = strtok_r(NULL, ",\n", &save)) {
 			if (sscanf(p, "%u-%u", &lo, &hi) == 2 || (sscanf(p, "%u", &lo) == 1 && (hi = lo, 1)))
 				n = hi + 1 > n ? hi + 1 : n;
 		}
@@ -362,12 +362,6 @@ p2k_uring_stop(struct p2k_mount *pm, struct p2k_uring *u)
 	if (pm->pm_uring == u)
 		pm->pm_uring = NULL;
 	p2k_uring_free(u);
-}
-
-unsigned long
-p2k_uring_served(const struct p2k_mount *pm)
-{
-	return pm->pm_uring == NULL ? 0 : __atomic_load_n(&pm->pm_uring->u_served, __ATOMIC_RELAXED);
 }
 
 /*
