@@ -125,12 +125,16 @@ int	vfs_statvfs(struct mount *mp, struct statvfs *sv);
  * ENAMETOOLONG), and opening that device: namei, VBLK check (ENOTBLK),
  * bdev_open for writing unless rdonly (EROFS on a read-only device or
  * image, EBUSY if another writer holds it).  *devvpp is referenced and
- * is what the file system passes to bread().  vfs_closedev drops the
- * device's buffers (flush them first), closes and releases it.
+ * is what the file system passes to bread().  vfs_upgradedev: a mount
+ * that opened the device read-only and becomes read-write opens it for
+ * writing too (*wbdp, once; nothing when it was opened for writing).
+ * vfs_closedev drops the device's buffers (flush them first), closes
+ * both opens (wbd may be NULL) and releases it.
  */
 struct bdev;
 int	vfs_mountargs_fspec(const void *data, size_t len, const char **fspecp);
 int	vfs_opendev(const char *fspec, bool rdonly, struct vnode **devvpp, struct bdev **bdp);
-void	vfs_closedev(struct vnode *devvp, struct bdev *bd, bool rdonly);
+int	vfs_upgradedev(struct vnode *devvp, bool rdonly, struct bdev **wbdp);
+void	vfs_closedev(struct vnode *devvp, struct bdev *bd, bool rdonly, struct bdev *wbd);
 
 #endif /* VFS_MOUNT_H */

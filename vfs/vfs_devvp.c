@@ -46,10 +46,20 @@ out_vrele:
 	return error;
 }
 
+int
+vfs_upgradedev(struct vnode *devvp, bool rdonly, struct bdev **wbdp)
+{
+	if (!rdonly || *wbdp != NULL)
+		return 0;
+	return bdev_open(devvp, true, wbdp);
+}
+
 void
-vfs_closedev(struct vnode *devvp, struct bdev *bd, bool rdonly)
+vfs_closedev(struct vnode *devvp, struct bdev *bd, bool rdonly, struct bdev *wbd)
 {
 	vinvalbuf(devvp);
+	if (wbd != NULL)
+		bdev_close(wbd, true);
 	bdev_close(bd, !rdonly);
 	vrele(devvp);
 }

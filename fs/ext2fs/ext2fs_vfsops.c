@@ -69,8 +69,7 @@ mount_update_rw(struct ext2fs_mount *e2m, int mntflags)
 
 	if ((error = ext2fs_sb_check_rw(e2m, mntflags)) != 0)
 		return error;
-	if (e2m->e2m_devronly && e2m->e2m_wbdev == NULL &&
-	    (error = bdev_open(e2m->e2m_devvp, true, &e2m->e2m_wbdev)) != 0)
+	if ((error = vfs_upgradedev(e2m->e2m_devvp, e2m->e2m_devronly, &e2m->e2m_wbdev)) != 0)
 		return error;
 	e2m->e2m_ronly = false;
 	if ((error = mark_mounted(e2m)) != 0)
@@ -153,7 +152,7 @@ ext2fs_mount(struct mount *mp, void *data, size_t len)
 
 out_closedev:
 	mp->mnt_data = NULL;
-	vfs_closedev(e2m->e2m_devvp, e2m->e2m_bdev, ronly);
+	vfs_closedev(e2m->e2m_devvp, e2m->e2m_bdev, ronly, NULL);
 out_free:
 	e2m_free(e2m);
 	return error;
@@ -168,9 +167,7 @@ ext2fs_unmount(struct mount *mp, int mntflags)
 	/* Unforced, a failed last write keeps the mount whole (the VFS keeps it listed): retry or force. */
 	if (!e2m->e2m_ronly && (error = mark_unmounted(e2m)) != 0 && !(mntflags & MNT_FORCE))
 		return error;
-	if (e2m->e2m_wbdev != NULL)
-		bdev_close(e2m->e2m_wbdev, true);
-	vfs_closedev(e2m->e2m_devvp, e2m->e2m_bdev, e2m->e2m_devronly);
+	vfs_closedev(e2m->e2m_devvp, e2m->e2m_bdev, e2m->e2m_devronly, e2m->e2m_wbdev);
 	e2m_free(e2m);
 	mp->mnt_data = NULL;
 	return error;

@@ -144,7 +144,7 @@ ffs_check(const char *fspec, unsigned *nproblemsp)
 out_teardown:
 	chk_teardown(ck);
 out_dev:
-	vfs_closedev(ck->fm.fm_devvp, ck->fm.fm_bd, true);
+	vfs_closedev(ck->fm.fm_devvp, ck->fm.fm_bd, true, NULL);
 out_ck:
 	kmem_free(ck, sizeof(*ck));
 	return error;

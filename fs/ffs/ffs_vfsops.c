@@ -38,8 +38,7 @@ ffs_upgrade(struct ffs_mount *fm, int mntflags)
 {
 	int error;
 
-	if (!fm->fm_devrw && fm->fm_wbdev == NULL &&
-	    (error = bdev_open(fm->fm_devvp, true, &fm->fm_wbdev)) != 0)
+	if ((error = vfs_upgradedev(fm->fm_devvp, !fm->fm_devrw, &fm->fm_wbdev)) != 0)
 		return error;
 	if ((error = ffs_mount_rw(fm, mntflags)) != 0)
 		return error;
@@ -128,7 +127,7 @@ ffs_mount(struct mount *mp, void *data, size_t len)
 	return 0;
 
 out_dev:
-	vfs_closedev(fm->fm_devvp, fm->fm_bd, ronly);
+	vfs_closedev(fm->fm_devvp, fm->fm_bd, ronly, NULL);
 out_fm:
 	mutex_destroy(&fm->fm_lock);
 	kmem_free(fm, sizeof(*fm));
@@ -144,9 +143,7 @@ ffs_unmount(struct mount *mp, int mntflags)
 	/* Unforced, a failed last write keeps the mount whole (the VFS keeps it listed): retry or force. */
 	if (!fm->fm_ronly && (error = ffs_downgrade(fm)) != 0 && !(mntflags & MNT_FORCE))
 		return error;
-	if (fm->fm_wbdev != NULL)
-		bdev_close(fm->fm_wbdev, true);
-	vfs_closedev(fm->fm_devvp, fm->fm_bd, !fm->fm_devrw);
+	vfs_closedev(fm->fm_devvp, fm->fm_bd, !fm->fm_devrw, fm->fm_wbdev);
 	ffs_cs_free(fm);
 	mutex_destroy(&fm->fm_lock);
 	kmem_free(fm, sizeof(*fm));

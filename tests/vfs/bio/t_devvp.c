@@ -34,11 +34,30 @@ T_CASE(opendev)
 	struct vnode *vp2;
 	struct bdev *bd2;
 	CHECK_ERR(vfs_opendev("/dev/m0", false, &vp2, &bd2), EBUSY);
-	vfs_closedev(devvp, bd, false);
+	vfs_closedev(devvp, bd, false, NULL);
+
+	/* Opened read-only, then upgraded (ro -> rw mount): the write open is taken once. */
+	struct bdev *wbd = NULL, *wbd1;
+	CHECK_ERR(vfs_opendev("/dev/m0", true, &devvp, &bd), 0);
+	CHECK_ERR(vfs_upgradedev(devvp, true, &wbd), 0);
+	CHECK(wbd != NULL);
+	wbd1 = wbd;
+	CHECK_ERR(vfs_upgradedev(devvp, true, &wbd), 0);
+	CHECK(wbd == wbd1);
+	CHECK_ERR(vfs_opendev("/dev/m0", false, &vp2, &bd2), EBUSY);	/* it is the writer now */
+	vfs_closedev(devvp, bd, true, wbd);
+	CHECK_ERR(vfs_opendev("/dev/m0", false, &devvp, &bd), 0);	/* both opens were closed */
+	wbd = NULL;
+	CHECK_ERR(vfs_upgradedev(devvp, false, &wbd), 0);		/* already a writer: nothing */
+	CHECK(wbd == NULL);
+	vfs_closedev(devvp, bd, false, NULL);
 
 	CHECK_ERR(vfs_opendev("/dev/ro0", false, &devvp, &bd), EROFS);
 	CHECK_ERR(vfs_opendev("/dev/ro0", true, &devvp, &bd), 0);
-	vfs_closedev(devvp, bd, true);
+	wbd = NULL;
+	CHECK_ERR(vfs_upgradedev(devvp, true, &wbd), EROFS);		/* a read-only image stays so */
+	CHECK(wbd == NULL);
+	vfs_closedev(devvp, bd, true, NULL);
 	CHECK_ERR(vfs_opendev("/dev/plain", true, &devvp, &bd), ENOTBLK);
 	CHECK_ERR(vfs_opendev("/dev/missing", true, &devvp, &bd), ENOENT);
 	rump_unschedule();
