@@ -66,9 +66,11 @@ struct buf {
 #define B_INVAL		0x0008	/* drop on release */
 #define B_ERROR		0x0010	/* last I/O failed (b_error) */
 #define B_READAHEAD	0x0020	/* filled by read-ahead, not yet used */
+#define B_AGE		0x0040	/* brelse: read for the last time, drop it unless dirty */
 
 /* brelse set flags */
 #define BC_INVAL	B_INVAL
+#define BC_AGE		B_AGE
 
 /* getblk/bread flags */
 #define B_MODIFY	0x1000	/* the caller will change it (bread: nothing special here) */
@@ -102,7 +104,10 @@ int	bwrite(struct buf *bp);
 void	bawrite(struct buf *bp);
 /* Mark dirty and release; written by the syncer, sync, or memory pressure. */
 void	bdwrite(struct buf *bp);
-/* Release unchanged (set BC_INVAL to drop it from the cache). */
+/*
+ * Release unchanged: set BC_INVAL to drop it from the cache, BC_AGE when
+ * the caller read it for the last time (dropped unless it is dirty).
+ */
 void	brelse(struct buf *bp, int set);
 
 /*

@@ -82,17 +82,22 @@ bio_acquire(struct buf *bp)
 	bp->b_owner = curlwp;
 }
 
-/* Give a busy buffer back: to the LRU tail, or freed when invalid or failed. */
+/*
+ * Give a busy buffer back: to the LRU tail, or freed when invalid or
+ * failed, or clean and aged (its memory then serves the next block, so a
+ * file read once goes through a few buffers instead of filling the cache).
+ */
 void
 bio_release(struct buf *bp)
 {
 	KASSERT(bp->b_flags & B_BUSY);
 	cv_broadcast(&bufcache.bc_cv);
-	if (bp->b_flags & (B_INVAL | B_ERROR)) {
+	if ((bp->b_flags & (B_INVAL | B_ERROR)) ||
+	    (bp->b_flags & (B_AGE | B_DELWRI)) == B_AGE) {
 		bio_destroy(bp);
 		return;
 	}
-	bp->b_flags &= ~B_BUSY;
+	bp->b_flags &= ~(B_BUSY | B_AGE);
 	bp->b_owner = NULL;
 	if (bp->b_flags & B_DELWRI)
 		TAILQ_INSERT_TAIL(&bufcache.bc_lrudirty, bp, b_freelist);
@@ -361,7 +366,7 @@ void
 brelse(struct buf *bp, int set)
 {
 	mutex_enter(&bufcache.bc_lock);
-	bp->b_flags |= set & B_INVAL;
+	bp->b_flags |= set & (B_INVAL | B_AGE);
 	bio_release(bp);
 	mutex_exit(&bufcache.bc_lock);
 }

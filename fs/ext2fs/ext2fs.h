@@ -187,7 +187,8 @@ bool	ext2fs_ino_ok(const struct ext2fs_mount *e2m, uint64_t ino);
 /* ext2fs_readwrite.c */
 int	ext2fs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
 int	ext2fs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
-int	ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio);
+/* relflags: brelse flags for each block read to its end (BC_AGE: file data read once). */
+int	ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio, int relflags);
 int	ext2fs_rdwr_kernel(struct ext2fs_inode *ip, enum uio_rw rw, void *buf,
 	    size_t len, uint64_t off, kauth_cred_t cred);
 

@@ -39,7 +39,7 @@ read_list(struct ext2fs_inode *ip, uint64_t lbn, uint64_t last, struct e2_readru
 }
 
 int
-ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio)
+ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio, int relflags)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
 	struct e2_readrun rr = { .rr_n = 0 };
@@ -75,7 +75,8 @@ ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio)
 		if (error != 0)
 			break;
 		uiomove((char *)bp->b_data + boff, n, uio);
-		brelse(bp, 0);
+		/* Read to its end: the caller will not want the block again soon. */
+		brelse(bp, boff + n == e2m->e2m_bsize || off + n == ip->i_size ? relflags : 0);
 	}
 	return error;
 }
@@ -91,7 +92,8 @@ ext2fs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		return EISDIR;
 	if (!S_ISREG(ip->i_mode))
 		return EINVAL;
-	error = ext2fs_read_core(ip, uio);
+	/* File data read through: the host caches it too (the image's pages, a mount's page cache). */
+	error = ext2fs_read_core(ip, uio, BC_AGE);
 	if (!(ioflag & IO_NOATIME) && !(vp->v_mount->mnt_flag & (MNT_NOATIME | MNT_RDONLY))) {
 		ext2fs_itimes(ip, E2_ATIME);
 		int e = ext2fs_iupdate(ip, false);
@@ -211,7 +213,7 @@ ext2fs_rdwr_kernel(struct ext2fs_inode *ip, enum uio_rw rw, void *buf, size_t le
 	int error;
 
 	uio_setup(&uio, &iov, buf, len, (off_t)off, rw);
-	error = rw == UIO_READ ? ext2fs_read_core(ip, &uio) : write_core(ip, &uio, 0, cred);
+	error = rw == UIO_READ ? ext2fs_read_core(ip, &uio, 0) : write_core(ip, &uio, 0, cred);
 	if (error == 0 && uio.uio_resid != 0)
 		error = EIO;
 	return error;

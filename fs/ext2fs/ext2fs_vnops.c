@@ -367,7 +367,7 @@ ext2fs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred)
 	/* The target starts at offset 0, whatever the caller's uio offset says. */
 	saved = uio->uio_offset;
 	uio->uio_offset = 0;
-	error = ext2fs_read_core(ip, uio);
+	error = ext2fs_read_core(ip, uio, 0);
 	uio->uio_offset += saved;
 	return error;
 }

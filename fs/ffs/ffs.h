@@ -138,7 +138,8 @@ int	ffs_blksize(const struct ffs_inode *ip, int64_t lbn);
 int	ffs_extblksize(const struct ffs_inode *ip, int lbn);
 
 /* ffs_readwrite.c */
-int	ffs_read_inode(struct ffs_inode *ip, struct uio *uio);
+/* relflags: brelse flags for each whole block read to its end (BC_AGE: file data read once). */
+int	ffs_read_inode(struct ffs_inode *ip, struct uio *uio, int relflags);
 int	ffs_write_inode(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred);
 int	ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
 int	ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);

@@ -2,7 +2,7 @@
 #include "ffs.h"
 
 static int
-read_block(struct ffs_inode *ip, int64_t lbn, size_t boff, size_t n, struct uio *uio)
+read_block(struct ffs_inode *ip, int64_t lbn, size_t boff, size_t n, struct uio *uio, int relflags)
 {
 	struct ffs_mount *fm = ip->i_fm;
 	static const char zeros[4096];
@@ -29,13 +29,16 @@ read_block(struct ffs_inode *ip, int64_t lbn, size_t boff, size_t n, struct uio 
 		return EIO;
 	}
 	uiomove((char *)bp->b_data + off + boff, n, uio);
-	brelse(bp, 0);
+	/* Aged only when the block is all this file's and read to its end: fragments are shared. */
+	if (off != 0 || boff + n != (size_t)fm->fm_bsize || bp->b_bcount != fm->fm_bsize)
+		relflags = 0;
+	brelse(bp, relflags);
 	return 0;
 }
 
 /* Copy from uio_offset up to the end of file. */
 int
-ffs_read_inode(struct ffs_inode *ip, struct uio *uio)
+ffs_read_inode(struct ffs_inode *ip, struct uio *uio, int relflags)
 {
 	struct ffs_mount *fm = ip->i_fm;
 	int error = 0;
@@ -49,7 +52,7 @@ ffs_read_inode(struct ffs_inode *ip, struct uio *uio)
 		size_t n = MIN((size_t)fm->fm_bsize - boff, uio->uio_resid);
 
 		n = MIN((uint64_t)n, ip->i_size - off);
-		if ((error = read_block(ip, lbn, boff, n, uio)) != 0)
+		if ((error = read_block(ip, lbn, boff, n, uio, relflags)) != 0)
 			break;
 	}
 	return error;
@@ -127,7 +130,8 @@ ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		return EISDIR;
 	if (vp->v_type != VREG && vp->v_type != VLNK)
 		return EOPNOTSUPP;
-	error = ffs_read_inode(ip, uio);
+	/* File data read through: the host caches it too (the image's pages, a mount's page cache). */
+	error = ffs_read_inode(ip, uio, vp->v_type == VREG ? BC_AGE : 0);
 	ffs_mark_access(vp, ioflag);
 	return error;
 }

@@ -65,7 +65,7 @@ ffs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred)
 	if (ffs_isshortlink(ip))
 		return uiomove(ip->i_shortlink, MIN((size_t)ip->i_size, uio->uio_resid), uio);
 	uio->uio_offset = 0;
-	return ffs_read_inode(ip, uio);
+	return ffs_read_inode(ip, uio, 0);
 }
 
 static int

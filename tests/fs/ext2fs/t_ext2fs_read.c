@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "t_ext2fs.h"
+#include "buf.h"
 
 static void
 host_file(const char *root, const char *name, uint64_t seed, off_t off, size_t len)
@@ -95,3 +96,50 @@ T_CASE(read_b4096_i256) { read_tree("-b 4096 -I 256"); }
 T_CASE(read_rev0) { read_tree("-r 0 -b 1024"); }
 T_CASE(read_rev0_b4096) { read_tree("-r 0 -b 4096"); }
 T_CASE(read_ext3_clean) { read_tree("-b 1024 -j"); }
+
+/*
+ * File data read through is not kept in the buffer cache (the host caches
+ * the image): a 4 MiB file read twice holds no more buffers than
+ * read-ahead has in flight, and reads back equal both times; blocks
+ * written and not yet flushed stay cached and dirty when read.
+ */
+T_CASE(read_once_not_cached)
+{
+	struct t_img t;
+	struct bufstats bs;
+	size_t len = 4 << 20;
+	char *buf = malloc(len), *want = malloc(len);
+	int fd, pass;
+
+	t_img_init(&t);
+	host_file(t.src, "big", 9, 0, len);
+	t_mkfs(&t, "-b 4096", true, "32M");
+	t_boot();
+	CHECK_EQ(t_mount(&t, 0), 0);
+	t_fill(want, len, 9, 0);
+	for (pass = 0; pass < 2; pass++) {
+		CHECK((fd = rump_sys_open(T_MNT "/big", O_RDONLY)) >= 0);
+		CHECK_EQ(rump_sys_read(fd, buf, len), (ssize_t)len);
+		CHECK(memcmp(buf, want, len) == 0);
+		rump_sys_close(fd);
+		bufcache_stats(&bs);
+		CHECK(bs.bs_nbufs < 300);	/* the file is 1024 blocks; read-ahead holds up to 255 */
+	}
+	/* Written, then read before any flush (under a megabyte: no write-behind): still dirty. */
+	CHECK((fd = rump_sys_open(T_MNT "/new", O_RDWR | O_CREAT, 0644)) >= 0);
+	CHECK_EQ(rump_sys_write(fd, want, 512 << 10), 512 << 10);
+	bufcache_stats(&bs);
+	unsigned dirty = bs.bs_ndirty;
+	CHECK(dirty >= 128);
+	CHECK_EQ(rump_sys_pread(fd, buf, 512 << 10, 0), 512 << 10);
+	CHECK(memcmp(buf, want, 512 << 10) == 0);
+	bufcache_stats(&bs);
+	CHECK_EQ(bs.bs_ndirty, dirty);
+	rump_sys_close(fd);
+	t_umount();
+	t_halt();
+	t_fsck(&t);
+	t_img_cleanup(&t);
+	free(buf);
+	free(want);
+}

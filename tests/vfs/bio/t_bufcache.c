@@ -597,3 +597,55 @@ T_CASE(readahead_across_hits)
 	tdev_done(&td);
 	t_halt();
 }
+
+/*
+ * BC_AGE: a clean buffer read for the last time goes at once, its memory
+ * serving the next block (a whole file read once holds a few buffers, not
+ * the file); a dirty one stays cached and dirty until written.
+ */
+T_CASE(age_release)
+{
+	struct tdev td;
+	struct bufstats bs0, bs;
+	struct buf *bp;
+	int64_t i;
+
+	setenv("RUMP_THREADS", "0", 1);
+	t_boot();
+	tdev_host(&td, 4 << 20, false);
+	for (i = 0; i < 64; i++)
+		dirty_block(&td, i, 7);
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
+	vinvalbuf(&td.td_vn);
+
+	t_stats(&bs0);
+	for (i = 0; i < 64; i++) {
+		CHECK_ERR(bread(&td.td_vn, i * BBLK, BSZ, 0, &bp), 0);
+		CHECK(t_check_pattern(bp->b_data, BSZ, 7, (uint64_t)i * BSZ));
+		brelse(bp, BC_AGE);
+	}
+	t_stats(&bs);
+	/* Read-ahead may hold the blocks it read beyond; nothing read stays. */
+	CHECK(bs.bs_nbufs <= bs.bs_readahead - bs0.bs_readahead);
+	CHECK_ERR(bread(&td.td_vn, 10 * BBLK, BSZ, 0, &bp), 0);	/* gone: read again */
+	brelse(bp, 0);
+	t_stats(&bs0);
+	CHECK_EQ(bs0.bs_misses, bs.bs_misses + 1);
+	CHECK_ERR(bread(&td.td_vn, 10 * BBLK, BSZ, 0, &bp), 0);	/* released plainly: kept */
+	CHECK(t_check_pattern(bp->b_data, BSZ, 7, 10 * BSZ));
+	brelse(bp, 0);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_misses, bs0.bs_misses);
+
+	/* Dirty: kept, and still written by the flush. */
+	dirty_block(&td, 100, 8);
+	CHECK_ERR(bread(&td.td_vn, 100 * BBLK, BSZ, 0, &bp), 0);
+	brelse(bp, BC_AGE);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_ndirty, 1u);
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
+	CHECK(host_has(&td, 100, 8));
+	vinvalbuf(&td.td_vn);
+	tdev_done(&td);
+	t_halt();
+}
