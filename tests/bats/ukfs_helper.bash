@@ -14,7 +14,10 @@ ukfs_setup() {
 }
 
 ukfs_teardown() {
-	[ -n "${T:-}" ] && rm -rf "$T"
+	[ -n "${T:-}" ] || return 0
+	# A test may have mounted something below $T (a small tmpfs).
+	grep -o " $T/[^ ]*" /proc/mounts | while read -r m; do umount "$m"; done
+	rm -rf "$T"
 }
 
 # A writable copy of image $1 at $T/$1.

@@ -138,6 +138,30 @@ check_tree_equal() {
 	diff -r "$IMGS/tree/usr/share" "$T/share"
 }
 
+@test "get -r on one CPU (the host side then runs inline, no thread) equals the source tree" {
+	for img in ext2.img ffs1.img; do
+		run taskset -c 0 "$UKFS" "$IMGS/$img" get -r / "$T/one.$img"
+		[ "$status" -eq 0 ]
+		check_tree_equal "$IMGS/tree" "$T/one.$img"
+	done
+}
+
+@test "get -r into a destination that fills up: exit 1, the image path and ENOSPC named, no hang" {
+	[ "$(id -u)" = 0 ] || { echo "needs root to mount a small tmpfs" >&2; return 1; }
+	mkdir "$T/small"
+	mount -t tmpfs -o size=256k tmpfs "$T/small"
+	for cpus in 0 0,1; do
+		rm -rf "$T/small/out"
+		run timeout 60 taskset -c "$cpus" "$UKFS" "$IMGS/ext2.img" get -r / "$T/small/out"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"ext2.img: /"*": No space left on device"* ]]
+		# Said once, not once per file left.
+		[[ "$output" == *"$T/small/out: No space left on device: get -r stopped"* ]]
+		[ "$(grep -c "No space left" <<<"$output")" -eq 2 ]
+	done
+	umount "$T/small"
+}
+
 @test "put -r into ext2, then e2fsck -fn is clean and the tree comes back equal" {
 	img_copy ext2.img
 	run "$UKFS" "$T/ext2.img" put -r "$IMGS/tree" /copy
