@@ -9,14 +9,19 @@ p2k_op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	struct p2k_mount *pm = userdata;
 	unsigned want = FUSE_CAP_ATOMIC_O_TRUNC | FUSE_CAP_READDIRPLUS |
-	    FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_PARALLEL_DIROPS | FUSE_CAP_ASYNC_READ |
-	    FUSE_CAP_CACHE_SYMLINKS;
+	    FUSE_CAP_PARALLEL_DIROPS | FUSE_CAP_ASYNC_READ | FUSE_CAP_CACHE_SYMLINKS;
 
 	/* The rump VFS drops set-id bits on writes and chown itself (vpol_killpriv). */
 	want |= FUSE_CAP_HANDLE_KILLPRIV;
 	if (pm->pm_wantwriteback)
 		want |= FUSE_CAP_WRITEBACK_CACHE;
 	conn->want |= want & conn->capable;
+	/*
+	 * READDIRPLUS for every chunk, not only the first: a name without
+	 * its attributes costs the host a LOOKUP round trip when it is
+	 * used (rm -r, find, tar), far more than loading the inode here.
+	 */
+	conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
 	pm->pm_writeback = (conn->want & FUSE_CAP_WRITEBACK_CACHE) != 0;
 	if (pm->pm_wantwriteback && !pm->pm_writeback)
 		p2k_log(pm, "the host kernel offers no writeback cache; writing through");

@@ -300,3 +300,22 @@ e2_fsck() {
 		grep -q "^ext2fs: inode [0-9]*: " "$T/log"
 	done
 }
+
+@test "rump_ext2fs: every directory chunk comes with attributes: find and rm -r of 600 names cost no LOOKUP" {
+	e2_image
+	p2k_start rump_ext2fs "$T/e2.img" "$M"
+	mkdir "$M/d"
+	for i in $(seq 600); do : >"$M/d/file-with-a-longish-name-$i"; done
+	p2k_stop
+	# -d: libfuse traces each request to the log; several READDIRPLUS chunks, no LOOKUP of a name.
+	p2k_start rump_ext2fs -d "$T/e2.img" "$M"
+	[ "$(find "$M/d" -printf '%s %m\n' | wc -l)" -eq 601 ]
+	rm -r "$M/d"
+	[ ! -e "$M/d" ]
+	p2k_stop
+	[ "$(grep -c 'opcode: READDIRPLUS' "$T/log")" -ge 2 ]
+	[ "$(grep -c 'opcode: UNLINK' "$T/log")" -eq 600 ]
+	# Only "d" itself is looked up (in the root, node 1), never a name inside it.
+	[ "$(grep 'opcode: LOOKUP' "$T/log" | grep -vc 'nodeid: 1,')" -eq 0 ]
+	e2_fsck
+}
