@@ -66,7 +66,7 @@ struct buf {
 #define B_INVAL		0x0008	/* drop on release */
 #define B_ERROR		0x0010	/* last I/O failed (b_error) */
 #define B_READAHEAD	0x0020	/* filled by read-ahead, not yet used */
-#define B_AGE		0x0040	/* brelse: read for the last time, drop it unless dirty */
+#define B_AGE		0x0040	/* drop once idle and clean (brelse BC_AGE, bsetage); getblk clears it */
 
 /* brelse set flags */
 #define BC_INVAL	B_INVAL
@@ -102,6 +102,12 @@ int	getblk(struct vnode *vp, daddr_t blkno, int size, int flags, struct buf **bp
 int	bwrite(struct buf *bp);
 /* Write soon (clustered with neighbours) and release. */
 void	bawrite(struct buf *bp);
+/*
+ * The busy buffer will not be wanted again soon (file data written
+ * once): once it is released and clean (after bdwrite/bawrite: when its
+ * write is done) it is dropped and its memory serves the next block.
+ */
+void	bsetage(struct buf *bp);
 /* Mark dirty and release; written by the syncer, sync, or memory pressure. */
 void	bdwrite(struct buf *bp);
 /*

@@ -97,7 +97,8 @@ bio_release(struct buf *bp)
 		bio_destroy(bp);
 		return;
 	}
-	bp->b_flags &= ~(B_BUSY | B_AGE);
+	/* An aged dirty buffer keeps the mark: it goes once its write makes it clean. */
+	bp->b_flags &= ~B_BUSY;
 	bp->b_owner = NULL;
 	if (bp->b_flags & B_DELWRI)
 		TAILQ_INSERT_TAIL(&bufcache.bc_lrudirty, bp, b_freelist);
@@ -311,6 +312,7 @@ again:
 			goto again;
 		}
 		bio_acquire(bp);
+		bp->b_flags &= ~B_AGE;	/* wanted again: the holder says anew how it releases it */
 		bp->b_vp = vp;
 		if (bp->b_bcount != size && (error = bio_resize(bp, size)) != 0) {
 			bio_release(bp);
@@ -368,6 +370,15 @@ brelse(struct buf *bp, int set)
 	mutex_enter(&bufcache.bc_lock);
 	bp->b_flags |= set & (B_INVAL | B_AGE);
 	bio_release(bp);
+	mutex_exit(&bufcache.bc_lock);
+}
+
+void
+bsetage(struct buf *bp)
+{
+	mutex_enter(&bufcache.bc_lock);
+	KASSERT(bp->b_flags & B_BUSY);
+	bp->b_flags |= B_AGE;
 	mutex_exit(&bufcache.bc_lock);
 }
 

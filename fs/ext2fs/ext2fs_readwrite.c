@@ -141,6 +141,9 @@ write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cr
 		if ((error = write_buf_get(e2m, bno, isnew, n, &bp)) != 0)
 			break;
 		uiomove((char *)bp->b_data + boff, n, uio);
+		/* A block written to its end is not read back soon: drop it once it is on the image. */
+		if (boff + n == e2m->e2m_bsize)
+			bsetage(bp);
 		if (off + n > ip->i_size)
 			ip->i_size = off + n;
 		if (sync) {

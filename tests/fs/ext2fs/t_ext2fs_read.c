@@ -101,7 +101,8 @@ T_CASE(read_ext3_clean) { read_tree("-b 1024 -j"); }
  * File data read through is not kept in the buffer cache (the host caches
  * the image): a 4 MiB file read twice holds no more buffers than
  * read-ahead has in flight, and reads back equal both times; blocks
- * written and not yet flushed stay cached and dirty when read.
+ * written and not yet flushed stay cached and dirty when read, and go
+ * once written to the image.
  */
 T_CASE(read_once_not_cached)
 {
@@ -135,6 +136,18 @@ T_CASE(read_once_not_cached)
 	CHECK(memcmp(buf, want, 512 << 10) == 0);
 	bufcache_stats(&bs);
 	CHECK_EQ(bs.bs_ndirty, dirty);
+	CHECK_EQ(rump_sys_fsync(fd), 0);
+	rump_sys_close(fd);
+	/* Written and not read: once on the image, the blocks written to their end go too. */
+	CHECK((fd = rump_sys_open(T_MNT "/new2", O_RDWR | O_CREAT, 0644)) >= 0);
+	CHECK_EQ(rump_sys_write(fd, want, 512 << 10), 512 << 10);
+	bufcache_stats(&bs);
+	unsigned held = bs.bs_nbufs;
+	CHECK_EQ(rump_sys_fsync(fd), 0);
+	bufcache_stats(&bs);
+	CHECK(bs.bs_nbufs + 120 <= held);
+	CHECK_EQ(rump_sys_pread(fd, buf, 512 << 10, 0), 512 << 10);
+	CHECK(memcmp(buf, want, 512 << 10) == 0);
 	rump_sys_close(fd);
 	t_umount();
 	t_halt();

@@ -601,7 +601,8 @@ T_CASE(readahead_across_hits)
 /*
  * BC_AGE: a clean buffer read for the last time goes at once, its memory
  * serving the next block (a whole file read once holds a few buffers, not
- * the file); a dirty one stays cached and dirty until written.
+ * the file); a dirty one stays cached and dirty until written, then goes.
+ * bsetage does the same for a buffer being written.
  */
 T_CASE(age_release)
 {
@@ -637,7 +638,7 @@ T_CASE(age_release)
 	t_stats(&bs);
 	CHECK_EQ(bs.bs_misses, bs0.bs_misses);
 
-	/* Dirty: kept, and still written by the flush. */
+	/* Dirty: kept, and still written by the flush; then, clean, it goes. */
 	dirty_block(&td, 100, 8);
 	CHECK_ERR(bread(&td.td_vn, 100 * BBLK, BSZ, 0, &bp), 0);
 	brelse(bp, BC_AGE);
@@ -645,6 +646,35 @@ T_CASE(age_release)
 	CHECK_EQ(bs.bs_ndirty, 1u);
 	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
 	CHECK(host_has(&td, 100, 8));
+	t_stats(&bs0);
+	CHECK_ERR(bread(&td.td_vn, 100 * BBLK, BSZ, 0, &bp), 0);
+	brelse(bp, 0);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_misses, bs0.bs_misses + 1);
+
+	/* bsetage before bdwrite: dropped once written; a getblk in between keeps it. */
+	CHECK_ERR(getblk(&td.td_vn, 200 * BBLK, BSZ, 0, &bp), 0);
+	t_pattern(bp->b_data, BSZ, 9, 200 * BSZ);
+	bsetage(bp);
+	bdwrite(bp);
+	CHECK_ERR(getblk(&td.td_vn, 201 * BBLK, BSZ, 0, &bp), 0);
+	t_pattern(bp->b_data, BSZ, 9, 201 * BSZ);
+	bsetage(bp);
+	bdwrite(bp);
+	CHECK_ERR(getblk(&td.td_vn, 201 * BBLK, BSZ, 0, &bp), 0);	/* wanted again */
+	bdwrite(bp);
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);
+	CHECK(host_has(&td, 200, 9) && host_has(&td, 201, 9));
+	t_stats(&bs0);
+	CHECK_ERR(bread(&td.td_vn, 201 * BBLK, BSZ, 0, &bp), 0);
+	brelse(bp, 0);
+	t_stats(&bs);
+	CHECK_EQ(bs.bs_misses, bs0.bs_misses);		/* kept */
+	CHECK_ERR(bread(&td.td_vn, 200 * BBLK, BSZ, 0, &bp), 0);
+	CHECK(t_check_pattern(bp->b_data, BSZ, 9, 200 * BSZ));
+	brelse(bp, 0);
+	t_stats(&bs0);
+	CHECK_EQ(bs0.bs_misses, bs.bs_misses + 1);	/* dropped after its write */
 	vinvalbuf(&td.td_vn);
 	tdev_done(&td);
 	t_halt();
