@@ -207,8 +207,8 @@ host_file_data(struct get_host *h, struct get_job *j)
 	ssize_t w;
 
 	while (!h->h_failed && left > 0) {
-		if ((w = write(h->h_fd, p, left)) == -1) {
-			host_fail(h, h->h_path, errno);
+		if ((w = write(h->h_fd, p, left)) <= 0) {
+			host_fail(h, h->h_path, w == 0 ? EIO : errno);
 			h->h_failed = true;
 			break;
 		}

@@ -131,6 +131,8 @@ get_pipe_reserve(struct get_pipe *p, size_t len)
 	size_t need = rec_size(len), off, skip;
 	struct pipe_rec *r;
 
+	if (len > GET_PIPE_MAXJOB)
+		abort();	/* a caller's bug: it could never fit, the wait would be forever */
 	pthread_mutex_lock(&p->p_lock);
 	for (;;) {
 		off = p->p_head % PIPE_RING;
