@@ -52,8 +52,10 @@ struct buf {
 	/*
 	 * The file system's own mark (e.g. "checked as a directory block"),
 	 * kept while the buffer holds the same contents: the cache sets it
-	 * to 0 whenever the contents come from the device, are written or
-	 * change size.  Read and set by the holder of the busy buffer.
+	 * to 0 whenever the contents come from the device, change size or
+	 * are handed back changed (bwrite, bawrite, bdwrite; bdwrite_fsmark
+	 * sets the mark its holder gives).  Read and set by the holder of
+	 * the busy buffer.
 	 */
 	unsigned	b_fsmark;
 	int64_t		b_dirtytime;	/* uptime (ms) when it became dirty; bufcache lock */
@@ -110,6 +112,12 @@ void	bawrite(struct buf *bp);
 void	bsetage(struct buf *bp);
 /* Mark dirty and release; written by the syncer, sync, or memory pressure. */
 void	bdwrite(struct buf *bp);
+/*
+ * bdwrite by a holder that vouches for what it wrote: the buffer keeps
+ * fsmark as its b_fsmark (a directory block the file system changed
+ * record by record stays "checked") instead of losing its mark.
+ */
+void	bdwrite_fsmark(struct buf *bp, unsigned fsmark);
 /*
  * Release unchanged: set BC_INVAL to drop it from the cache, BC_AGE when
  * the caller read it for the last time (dropped unless it is dirty).

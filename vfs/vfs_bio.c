@@ -383,14 +383,20 @@ bsetage(struct buf *bp)
 }
 
 void
-bdwrite(struct buf *bp)
+bdwrite_fsmark(struct buf *bp, unsigned fsmark)
 {
 	mutex_enter(&bufcache.bc_lock);
 	bp->b_flags = (bp->b_flags | B_DONE) & ~B_READAHEAD;
-	bp->b_fsmark = 0;	/* the holder changed the contents */
+	bp->b_fsmark = fsmark;
 	bio_setdirty(bp);
 	bio_release(bp);
 	mutex_exit(&bufcache.bc_lock);
+}
+
+void
+bdwrite(struct buf *bp)
+{
+	bdwrite_fsmark(bp, 0);	/* the holder changed the contents */
 }
 
 /* See buf.h: a failed write drops the buffer and returns the error. */

@@ -18,6 +18,7 @@ struct ext2fs_cg {
 	uint32_t	cg_nbfree;		/* free blocks */
 	uint32_t	cg_nifree;		/* free inodes */
 	uint32_t	cg_ndirs;		/* directories */
+	uint32_t	cg_ifree_from;		/* no free inode below this bit: where a search starts */
 };
 
 /*
@@ -166,14 +167,24 @@ int	ext2fs_di_find(struct ext2fs_inode *dp, const char *name, size_t len,
 	    struct ext2fs_dirpos *pos);
 /* Under the exclusive lock: block lbn may take a record of need bytes (true without an index). */
 bool	ext2fs_di_mayfit(struct ext2fs_inode *dp, uint64_t lbn, uint16_t need);
-/* Block lbn (now blk) gained (added) or lost the record name at off; name NULL: its room changed only. */
-void	ext2fs_di_changed(struct ext2fs_inode *dp, uint64_t lbn, const char *blk, const char *name,
+/*
+ * Block lbn gained (added) or lost the record name at off; name NULL: it
+ * only learnt its room.  room: added, the largest record the block can
+ * take now; removed, the slack of the record that took the freed bytes
+ * (the only one that changed: the block's room is the larger of the two).
+ */
+void	ext2fs_di_changed(struct ext2fs_inode *dp, uint64_t lbn, uint16_t room, const char *name,
 	    size_t len, uint64_t off, bool added);
 void	ext2fs_di_drop(struct ext2fs_inode *dp);
 void	ext2fs_dirent_get(const struct ext2fs_mount *e2m, const void *rec,
 	    uint32_t *inop, uint16_t *reclenp, uint16_t *namelenp, uint8_t *typep);
 int	ext2fs_dir_find(struct ext2fs_inode *dp, const char *name, size_t len,
 	    struct ext2fs_dirpos *pos);
+/*
+ * Changing a directory: the block goes out with bdwrite, the inode (its
+ * size, a cleared index flag) is the caller's to write with the times it
+ * sets anyway; dir_enter writes it itself only when it fails.
+ */
 int	ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len,
 	    ino_t ino, enum vtype type, kauth_cred_t cred);
 int	ext2fs_dir_remove(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos);

@@ -1,14 +1,19 @@
 /* ext2fs_alloc.c: block and inode allocation in the group bitmaps, keeping group and superblock counts exact. */
 #include "ext2fs.h"
 
-/* First clear bit in [from, to) of a bitmap, or -1. */
+/* First clear bit in [from, to) of a bitmap, or -1; a full 64-bit word is passed over at once. */
 static int64_t
 bit_find_clear(const uint8_t *map, uint32_t from, uint32_t to)
 {
+	uint64_t word;
+
 	for (uint32_t i = from; i < to; i++) {
-		if ((i & 7) == 0 && map[i >> 3] == 0xff && i + 8 <= to) {
-			i += 7;
-			continue;
+		if ((i & 63) == 0 && i + 64 <= to) {
+			memcpy(&word, map + (i >> 3), sizeof word);
+			if (word == UINT64_MAX) {
+				i += 63;
+				continue;
+			}
 		}
 		if (!(map[i >> 3] & (1u << (i & 7))))
 			return i;
@@ -181,10 +186,14 @@ ext2fs_ialloc(struct ext2fs_mount *e2m, ino_t near, bool isdir, ino_t *inop)
 		g = (g0 + i) % e2m->e2m_ngroups;
 		if (e2m->e2m_cg[g].cg_nifree == 0)
 			continue;
-		/* The reserved inodes of group 0 are never handed out. */
+		/*
+		 * The reserved inodes of group 0 are never handed out.  The
+		 * search starts at the group's hint (a wrong one on a corrupt
+		 * image only costs the wrap-around).
+		 */
 		first = g == 0 ? MIN(e2m->e2m_firstino - 1, e2m->e2m_ipg) : 0;
-		error = bitmap_take(e2m, e2m->e2m_cg[g].cg_inode_bitmap, first, first,
-		    e2m->e2m_ipg, &bit);
+		error = bitmap_take(e2m, e2m->e2m_cg[g].cg_inode_bitmap, first,
+		    MAX(first, e2m->e2m_cg[g].cg_ifree_from), e2m->e2m_ipg, &bit);
 		if (error == ENOSPC) {
 			ext2fs_corrupt(e2m, "ext2fs: group %u: free inode count %u but bitmap full\n",
 			    g, e2m->e2m_cg[g].cg_nifree);
@@ -194,6 +203,7 @@ ext2fs_ialloc(struct ext2fs_mount *e2m, ino_t near, bool isdir, ino_t *inop)
 			break;
 		e2m->e2m_cg[g].cg_nifree--;
 		e2m->e2m_nifree--;
+		e2m->e2m_cg[g].cg_ifree_from = bit + 1;
 		if (isdir)
 			e2m->e2m_cg[g].cg_ndirs++;
 		e2m->e2m_dirty = true;
@@ -207,12 +217,13 @@ ext2fs_ialloc(struct ext2fs_mount *e2m, ino_t near, bool isdir, ino_t *inop)
 int
 ext2fs_ifree(struct ext2fs_mount *e2m, ino_t ino, bool isdir)
 {
-	uint32_t g = (uint32_t)((ino - 1) / e2m->e2m_ipg);
+	uint32_t g = (uint32_t)((ino - 1) / e2m->e2m_ipg), bit = (uint32_t)((ino - 1) % e2m->e2m_ipg);
 	int error;
 
 	mutex_enter(&e2m->e2m_lock);
-	error = bitmap_put(e2m, e2m->e2m_cg[g].cg_inode_bitmap, (uint32_t)((ino - 1) % e2m->e2m_ipg));
+	error = bitmap_put(e2m, e2m->e2m_cg[g].cg_inode_bitmap, bit);
 	if (error == 0) {
+		e2m->e2m_cg[g].cg_ifree_from = MIN(e2m->e2m_cg[g].cg_ifree_from, bit);
 		e2m->e2m_cg[g].cg_nifree++;
 		e2m->e2m_nifree++;
 		if (isdir && e2m->e2m_cg[g].cg_ndirs > 0)

@@ -115,7 +115,8 @@ dir_write(struct ext2fs_inode *dp, struct buf *bp)
 	dp->i_flags &= ~EXT2_INDEX_FL;
 	if (dp->i_e2m->e2m_mp->mnt_flag & MNT_SYNCHRONOUS)
 		return bwrite(bp);
-	bdwrite(bp);
+	/* Changed here record by record: still well formed, no need to check it again. */
+	bdwrite_fsmark(bp, E2_BUF_DIROK);
 	return 0;
 }
 
@@ -220,33 +221,46 @@ ext2fs_dir_find(struct ext2fs_inode *dp, const char *name, size_t len, struct ex
 	return error < 0 ? EIO : error;
 }
 
-/* Room for a record of need bytes in this block: 0 with the record written at *offp, or ENOSPC. */
+/*
+ * Room for a record of need bytes in this block: 0 with the record
+ * written at *offp, or ENOSPC.  One pass: the first record with room
+ * takes the name, the slack of the others gives the room the block has
+ * left (*roomp, either way) without a second walk.
+ */
 static int
 enter_in_block(struct ext2fs_mount *e2m, char *blk, const char *name, size_t len,
-    ino_t ino, uint8_t type, uint32_t *offp)
+    ino_t ino, uint8_t type, uint32_t *offp, uint16_t *roomp)
 {
-	uint16_t need = EXT2_DIR_RECLEN(len), reclen, namelen, used;
-	uint32_t off, dino;
+	uint16_t need = EXT2_DIR_RECLEN(len), reclen, namelen, used, room = 0;
+	uint32_t off, dino, at = UINT32_MAX;
 	uint8_t dtype;
 
 	for (off = 0; off < e2m->e2m_bsize; off += reclen) {
 		ext2fs_dirent_get(e2m, blk + off, &dino, &reclen, &namelen, &dtype);
 		used = dino == 0 ? 0 : EXT2_DIR_RECLEN(namelen);
-		if (reclen - used < need)
-			continue;
-		if (used != 0) {
-			dirent_set(e2m, blk + off, dino, used, NULL, namelen, dtype);
-			off += used;
-			reclen -= used;
-		}
-		dirent_set(e2m, blk + off, (uint32_t)ino, reclen, name, len, type);
-		*offp = off;
-		return 0;
+		if (at == UINT32_MAX && reclen - used >= need)
+			at = off;
+		else if (reclen - used > room)
+			room = (uint16_t)(reclen - used);
 	}
-	return ENOSPC;
+	if (at == UINT32_MAX) {
+		*roomp = room;
+		return ENOSPC;
+	}
+	ext2fs_dirent_get(e2m, blk + at, &dino, &reclen, &namelen, &dtype);
+	used = dino == 0 ? 0 : EXT2_DIR_RECLEN(namelen);
+	if (used != 0) {
+		dirent_set(e2m, blk + at, dino, used, NULL, namelen, dtype);
+		at += used;
+		reclen -= used;
+	}
+	dirent_set(e2m, blk + at, (uint32_t)ino, reclen, name, len, type);
+	*offp = at;
+	*roomp = MAX(room, (uint16_t)(reclen - need));
+	return 0;
 }
 
-/* Add name -> ino to directory dp, growing it by a block when no block has room.  Writes dp. */
+/* Add name -> ino to directory dp, growing it by a block when no block has room. */
 int
 ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t ino,
     enum vtype vt, kauth_cred_t cred)
@@ -256,9 +270,10 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 	uint8_t type = ext2fs_vtype_to_ft(vt);
 	uint16_t need = EXT2_DIR_RECLEN(len);
 	uint32_t bno, off;
+	uint16_t room;
 	struct buf *bp;
 	bool isnew;
-	int error, e;
+	int error;
 
 	dirhint_set(dp, 0);	/* records may split: the hint's neighbour may change */
 	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
@@ -266,14 +281,12 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 			continue;
 		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
 			return error;
-		if (enter_in_block(e2m, bp->b_data, name, len, ino, type, &off) == 0) {
-			ext2fs_di_changed(dp, lbn, bp->b_data, name, len,
-			    (lbn << e2m->e2m_bshift) + off, true);
-			if ((error = dir_write(dp, bp)) == 0)
-				error = ext2fs_iupdate(dp, false);
-			return error;
+		if (enter_in_block(e2m, bp->b_data, name, len, ino, type, &off, &room) == 0) {
+			ext2fs_di_changed(dp, lbn, room, name, len, (lbn << e2m->e2m_bshift) + off,
+			    true);
+			return dir_write(dp, bp);
 		}
-		ext2fs_di_changed(dp, lbn, bp->b_data, NULL, 0, 0, false);
+		ext2fs_di_changed(dp, lbn, room, NULL, 0, 0, true);
 		brelse(bp, 0);
 	}
 	if ((error = ext2fs_balloc(dp, nblk, ext2fs_resok(e2m, cred), &bno, &isnew)) == 0 &&
@@ -281,16 +294,17 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 		memset(bp->b_data, 0, e2m->e2m_bsize);
 		dirent_set(e2m, bp->b_data, (uint32_t)ino, (uint16_t)e2m->e2m_bsize, name, len, type);
 		dp->i_size += e2m->e2m_bsize;
-		ext2fs_di_changed(dp, nblk, bp->b_data, name, len, nblk << e2m->e2m_bshift, true);
+		ext2fs_di_changed(dp, nblk, (uint16_t)(e2m->e2m_bsize - need), name, len,
+		    nblk << e2m->e2m_bshift, true);
 		error = dir_write(dp, bp);
 	}
-	/* On error, blocks allocated on the way past the size go again; the inode is written either way. */
+	/* On error, blocks allocated on the way past the size go again, and the inode is written. */
 	if (error) {
 		ext2fs_di_drop(dp);
 		(void)ext2fs_truncate(dp, dp->i_size);
+		(void)ext2fs_iupdate(dp, false);
 	}
-	e = ext2fs_iupdate(dp, false);
-	return error ? error : e;
+	return error;
 }
 
 /* Remove the entry at pos (found by ext2fs_dir_find under the same lock). */
@@ -300,7 +314,7 @@ ext2fs_dir_remove(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos)
 	struct ext2fs_mount *e2m = dp->i_e2m;
 	uint32_t off = (uint32_t)(pos->dp_offset & (e2m->e2m_bsize - 1));
 	uint32_t prev = (uint32_t)(pos->dp_prev & (e2m->e2m_bsize - 1)), ino, pino;
-	uint16_t reclen, preclen, namelen, plen;
+	uint16_t reclen, preclen, namelen, plen, freed;
 	uint8_t type;
 	struct buf *bp;
 	char *blk, name[EXT2_NAME_MAX];
@@ -313,6 +327,7 @@ ext2fs_dir_remove(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos)
 	memcpy(name, ((struct ext2fs_direct *)(void *)(blk + off))->d_name, namelen);
 	if (prev == off) {
 		((struct ext2fs_direct *)(void *)(blk + off))->d_ino = 0;
+		freed = reclen;
 	} else {
 		ext2fs_dirent_get(e2m, blk + prev, &pino, &preclen, &plen, &type);
 		if (prev + preclen != off) {	/* a stale position: our bug, but no reason to crash */
@@ -321,14 +336,13 @@ ext2fs_dir_remove(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos)
 		}
 		((struct ext2fs_direct *)(void *)(blk + prev))->d_reclen =
 		    e2_tole16((uint16_t)(preclen + reclen));
+		freed = (uint16_t)(preclen + reclen - EXT2_DIR_RECLEN(plen));
 	}
 	/* rm -r removes in directory order: the next search starts after this record. */
 	dirhint_set(dp, DIRHINT(pos->dp_offset + reclen, prev));
-	ext2fs_di_changed(dp, pos->dp_offset >> e2m->e2m_bshift, blk, name, namelen,
+	ext2fs_di_changed(dp, pos->dp_offset >> e2m->e2m_bshift, freed, name, namelen,
 	    pos->dp_offset, false);
-	if ((error = dir_write(dp, bp)) != 0)
-		return error;
-	return ext2fs_iupdate(dp, false);
+	return dir_write(dp, bp);
 }
 
 /* Point the entry at pos to ino (rename over a name, "..") */
@@ -347,9 +361,7 @@ ext2fs_dir_rewrite(struct ext2fs_inode *dp, const struct ext2fs_dirpos *pos, ino
 	d->d_ino = e2_tole32((uint32_t)ino);
 	if (E2M_HAS_FILETYPE(e2m))
 		d->d_type = ext2fs_vtype_to_ft(vt);
-	if ((error = dir_write(dp, bp)) != 0)
-		return error;
-	return ext2fs_iupdate(dp, false);
+	return dir_write(dp, bp);
 }
 
 /* Only "." and ".." left? */

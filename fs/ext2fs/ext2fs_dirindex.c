@@ -286,7 +286,7 @@ ext2fs_di_mayfit(struct ext2fs_inode *dp, uint64_t lbn, uint16_t need)
 }
 
 void
-ext2fs_di_changed(struct ext2fs_inode *dp, uint64_t lbn, const char *blk, const char *name,
+ext2fs_di_changed(struct ext2fs_inode *dp, uint64_t lbn, uint16_t room, const char *name,
     size_t len, uint64_t off, bool added)
 {
 	struct ext2fs_dirindex *di = di_mine(dp);
@@ -294,7 +294,12 @@ ext2fs_di_changed(struct ext2fs_inode *dp, uint64_t lbn, const char *blk, const 
 
 	if (di == NULL)
 		return;
-	if (di_setroom(di, lbn, di_blockroom(dp->i_e2m, blk)) != 0)
+	if (!added) {
+		if (lbn >= di->di_nblk)
+			goto drop;	/* a removal from a block it never had */
+		room = MAX(room, di->di_room[lbn]);
+	}
+	if (di_setroom(di, lbn, room) != 0)
 		goto drop;
 	if (name == NULL)
 		return;

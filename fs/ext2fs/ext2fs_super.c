@@ -324,6 +324,7 @@ gd_decode(struct ext2fs_mount *e2m, uint32_t g)
 	cg->cg_nbfree = e2_le16(gd->bg_free_blocks_count);
 	cg->cg_nifree = e2_le16(gd->bg_free_inodes_count);
 	cg->cg_ndirs = e2_le16(gd->bg_used_dirs_count);
+	cg->cg_ifree_from = 0;
 	/* Each group's metadata inside the group (no flex_bg): ext2fs_fileblk_ok relies on it. */
 	if (cg->cg_block_bitmap - gfirst >= gblocks || cg->cg_inode_bitmap - gfirst >= gblocks ||
 	    cg->cg_inode_table - gfirst >= gblocks ||

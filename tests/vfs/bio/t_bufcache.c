@@ -679,3 +679,43 @@ T_CASE(age_release)
 	tdev_done(&td);
 	t_halt();
 }
+
+/*
+ * b_fsmark: kept while the contents stay the same (a hit, the buffer's
+ * own write-back), 0 when they come from the device or a holder changes
+ * them with bdwrite; bdwrite_fsmark leaves the mark its holder vouches for.
+ */
+T_CASE(fsmark_rules)
+{
+	struct tdev td;
+	struct buf *bp;
+
+	setenv("RUMP_THREADS", "0", 1);
+	t_boot();
+	tdev_host(&td, 1 << 20, false);
+	CHECK_ERR(bread(&td.td_vn, 3 * BBLK, BSZ, 0, &bp), 0);
+	CHECK_EQ(bp->b_fsmark, 0u);
+	bp->b_fsmark = 5;
+	brelse(bp, 0);
+	CHECK_ERR(bread(&td.td_vn, 3 * BBLK, BSZ, 0, &bp), 0);
+	CHECK_EQ(bp->b_fsmark, 5u);			/* a hit: same contents */
+	t_pattern(bp->b_data, BSZ, 4, 3 * BSZ);
+	bdwrite(bp);
+	CHECK_ERR(bread(&td.td_vn, 3 * BBLK, BSZ, 0, &bp), 0);
+	CHECK_EQ(bp->b_fsmark, 0u);			/* changed by its holder */
+	t_pattern(bp->b_data, BSZ, 6, 3 * BSZ);
+	bdwrite_fsmark(bp, 9);
+	CHECK_ERR(vflushbuf(&td.td_vn, true), 0);	/* written back: the same contents */
+	CHECK(host_has(&td, 3, 6));
+	CHECK_ERR(bread(&td.td_vn, 3 * BBLK, BSZ, 0, &bp), 0);
+	CHECK_EQ(bp->b_fsmark, 9u);
+	brelse(bp, 0);
+	vinvalbuf(&td.td_vn);
+	CHECK_ERR(bread(&td.td_vn, 3 * BBLK, BSZ, 0, &bp), 0);
+	CHECK_EQ(bp->b_fsmark, 0u);			/* from the device again */
+	CHECK(t_check_pattern(bp->b_data, BSZ, 6, 3 * BSZ));
+	brelse(bp, 0);
+	vinvalbuf(&td.td_vn);
+	tdev_done(&td);
+	t_halt();
+}
