@@ -98,7 +98,7 @@ struct ext2fs_inode {
 	struct timespec	i_atime, i_mtime, i_ctime, i_crtime;	/* i_lock */
 	uint32_t	i_lastblk;		/* last block allocated: goal for the next */
 	uint64_t	i_dirhint;		/* atomic: where the next name search starts (ext2fs_dir.c) */
-	struct ext2fs_dirindex *i_dirindex;	/* names of a large directory (ext2fs_dirindex.c) */
+	struct dirindex *i_dirindex;	/* names of a large directory (ext2fs_dirindex.c) */
 };
 
 /* buf.b_fsmark: the block's records chain correctly (ext2fs_dir_readblk checked them). */
