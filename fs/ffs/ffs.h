@@ -83,6 +83,7 @@ struct ffs_inode {
 	uint8_t		i_shortlink[FFS_NDADDR * 8 + FFS_NIADDR * 8];	/* fast symlink text */
 	kmutex_t	i_lock;		/* i_atime and i_flag, changed under a shared vnode lock */
 	int		i_flag;		/* IN_* */
+	struct dirindex	*i_dirindex;	/* names of a large directory (ffs_dirindex.c) */
 };
 #define IN_ACCESS	0x01	/* atime changed, not yet written */
 
@@ -220,6 +221,17 @@ int	ffs_dir_parse(struct ffs_inode *dp, const uint8_t *chunk, unsigned off,
  * (its value is returned, with *offp at that entry) or at the end (0, *offp = size). */
 typedef int (*ffs_dir_fn)(void *arg, const struct ffs_dirent *de, uint64_t off);
 int	ffs_dir_walk(struct ffs_inode *dp, uint64_t start, ffs_dir_fn fn, void *arg);
+/* Copy the DIRBLKSIZ chunk at byte off of directory dp. */
+int	ffs_dir_read_chunk(struct ffs_inode *dp, uint64_t off, uint8_t *chunk);
+
+/*
+ * ffs_dirindex.c: where name is: the byte offset of its entry and its
+ * inode number; 0, ENOENT, or EIO for a damaged directory.  Large
+ * directories are searched through the in-memory index (vfs/dirindex.h,
+ * a chunk is DIRBLKSIZ bytes), which ffs_dirops.c keeps up to date.
+ */
+int	ffs_dir_locate(struct ffs_inode *dp, const char *name, size_t namelen,
+	    uint64_t *offp, uint32_t *inop);
 int	ffs_readdir(struct vnode *vp, struct uio *uio, kauth_cred_t cred, int *eofp);
 
 /* ffs_lookup.c */

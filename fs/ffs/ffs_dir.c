@@ -2,8 +2,6 @@
 #include "ffs.h"
 #include "dirent.h"
 
-static int	read_chunk(struct ffs_inode *dp, uint64_t off, uint8_t *chunk);
-
 static int
 bad_entry(struct ffs_inode *dp, unsigned off, const char *why)
 {
@@ -47,9 +45,8 @@ ffs_dir_parse(struct ffs_inode *dp, const uint8_t *chunk, unsigned off, struct f
 	return 0;
 }
 
-/* Copy the DIRBLKSIZ chunk at byte off of directory dp. */
-static int
-read_chunk(struct ffs_inode *dp, uint64_t off, uint8_t *chunk)
+int
+ffs_dir_read_chunk(struct ffs_inode *dp, uint64_t off, uint8_t *chunk)
 {
 	struct ffs_mount *fm = dp->i_fm;
 	int64_t lbn = (int64_t)(off >> fm->fm_bshift), d;
@@ -92,7 +89,7 @@ ffs_dir_walk(struct ffs_inode *dp, uint64_t start, ffs_dir_fn fn, void *arg)
 
 	for (base = start & ~(uint64_t)(FFS_DIRBLKSIZ - 1); base < dp->i_size;
 	    base += FFS_DIRBLKSIZ) {
-		if ((error = read_chunk(dp, base, chunk)) != 0)
+		if ((error = ffs_dir_read_chunk(dp, base, chunk)) != 0)
 			return error;
 		for (off = 0; off < FFS_DIRBLKSIZ; off += de.de_reclen) {
 			if ((error = ffs_dir_parse(dp, chunk, off, &de)) != 0)

@@ -1,5 +1,6 @@
 /* ffs_dirops.c: changing directories: adding, removing and retargeting entries, new directories, emptiness. */
 #include "ffs.h"
+#include "dirindex.h"
 
 uint8_t
 ffs_mode_to_dt(uint16_t mode)
@@ -84,13 +85,17 @@ dir_changed(struct ffs_inode *dp)
 	ffs_inode_touch(dp, true, true);
 }
 
-/* Put the entry in the first chunk with room; false in *donep when none has. */
+/*
+ * Put the entry in the first chunk with room; false in *donep when none
+ * has.  The index (if any) says which chunks may have room; one pass over
+ * a chunk finds the slot and the room it keeps for the index.
+ */
 static int
 enter_existing(struct ffs_inode *dp, const char *name, size_t namelen, ino_t ino, uint16_t mode,
     bool *donep)
 {
 	struct ffs_mount *fm = dp->i_fm;
-	unsigned need = FFS_DIRSIZ(namelen);
+	unsigned need = FFS_DIRSIZ(namelen), used, room, at, atused = 0, atreclen = 0;
 	struct ffs_dirent de;
 	struct buf *bp;
 	uint8_t *chunk;
@@ -98,29 +103,41 @@ enter_existing(struct ffs_inode *dp, const char *name, size_t namelen, ino_t ino
 
 	*donep = false;
 	for (uint64_t base = 0; base < dp->i_size; base += FFS_DIRBLKSIZ) {
+		if (!dirindex_mayfit(&dp->i_dirindex, base / FFS_DIRBLKSIZ, (uint16_t)need))
+			continue;
 		if ((error = chunk_get(dp, base, &bp, &chunk)) != 0)
 			return error;
+		room = 0;
+		at = FFS_DIRBLKSIZ;
 		for (unsigned off = 0; off < FFS_DIRBLKSIZ; off += de.de_reclen) {
-			unsigned used;
-
 			if ((error = ffs_dir_parse(dp, chunk, off, &de)) != 0) {
 				brelse(bp, 0);
 				return error;
 			}
 			used = de.de_ino == 0 ? 0 : FFS_DIRSIZ(de.de_namlen);
-			if (de.de_reclen - used < need)
-				continue;
-			if (used == 0) {
-				put_entry(fm, chunk, off, (uint32_t)ino, de.de_reclen, mode, name, namelen);
+			if (at == FFS_DIRBLKSIZ && de.de_reclen - used >= need) {
+				at = off;
+				atused = used;
+				atreclen = de.de_reclen;
 			} else {
-				set_reclen(fm, chunk, off, used);
-				put_entry(fm, chunk, off + used, (uint32_t)ino, de.de_reclen - used, mode,
-				    name, namelen);
+				room = MAX(room, de.de_reclen - used);
 			}
-			*donep = true;
-			return buf_done(fm, bp);
 		}
-		brelse(bp, 0);
+		if (at == FFS_DIRBLKSIZ) {
+			dirindex_changed(&dp->i_dirindex, base / FFS_DIRBLKSIZ, (uint16_t)room, NULL, 0,
+			    0, true);
+			brelse(bp, 0);
+			continue;
+		}
+		if (atused != 0)
+			set_reclen(fm, chunk, at, atused);
+		put_entry(fm, chunk, at + atused, (uint32_t)ino, atreclen - atused, mode, name,
+		    namelen);
+		room = MAX(room, atreclen - atused - need);
+		dirindex_changed(&dp->i_dirindex, base / FFS_DIRBLKSIZ, (uint16_t)room, name,
+		    namelen, base + at + atused, true);
+		*donep = true;
+		return buf_done(fm, bp);
 	}
 	return 0;
 }
@@ -150,6 +167,8 @@ ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen, ino_t ino,
 		goto out;
 	memset(chunk, 0, FFS_DIRBLKSIZ);
 	put_entry(fm, chunk, 0, (uint32_t)ino, FFS_DIRBLKSIZ, mode, name, namelen);
+	dirindex_changed(&dp->i_dirindex, base / FFS_DIRBLKSIZ,
+	    (uint16_t)(FFS_DIRBLKSIZ - FFS_DIRSIZ(namelen)), name, namelen, base, true);
 	error = buf_done(fm, bp);
 out:
 	if (error == 0)
@@ -158,8 +177,8 @@ out:
 }
 
 /* Find name; call fn on its chunk with the entry's and its predecessor's offsets (-1: none). */
-typedef void (*entry_fn)(struct ffs_inode *dp, uint8_t *chunk, unsigned off, int prev,
-    const struct ffs_dirent *de, void *arg);
+typedef void (*entry_fn)(struct ffs_inode *dp, uint8_t *chunk, uint64_t base, unsigned off,
+    int prev, const struct ffs_dirent *de, void *arg);
 
 static int
 modify_entry(struct ffs_inode *dp, const char *name, size_t namelen, entry_fn fn, void *arg)
@@ -167,46 +186,59 @@ modify_entry(struct ffs_inode *dp, const char *name, size_t namelen, entry_fn fn
 	struct ffs_dirent de;
 	struct buf *bp;
 	uint8_t *chunk;
-	int error;
+	uint64_t pos, base;
+	unsigned want, off;
+	uint32_t ino;
+	int error, prev = -1;
 
-	for (uint64_t base = 0; base < dp->i_size; base += FFS_DIRBLKSIZ) {
-		int prev = -1;
-
-		if ((error = chunk_get(dp, base, &bp, &chunk)) != 0)
-			return error;
-		for (unsigned off = 0; off < FFS_DIRBLKSIZ; prev = (int)off, off += de.de_reclen) {
-			if ((error = ffs_dir_parse(dp, chunk, off, &de)) != 0) {
-				brelse(bp, 0);
-				return error;
-			}
-			if (de.de_ino == 0 || de.de_namlen != namelen ||
-			    memcmp(de.de_name, name, namelen) != 0)
-				continue;
-			fn(dp, chunk, off, prev, &de, arg);
-			dir_changed(dp);
-			return buf_done(dp->i_fm, bp);
-		}
-		brelse(bp, 0);
+	if ((error = ffs_dir_locate(dp, name, namelen, &pos, &ino)) != 0)
+		return error;
+	base = pos & ~(uint64_t)(FFS_DIRBLKSIZ - 1);
+	want = (unsigned)(pos - base);
+	if ((error = chunk_get(dp, base, &bp, &chunk)) != 0)
+		return error;
+	/* Walk the chunk to the entry: its predecessor is wanted, and it must still be there. */
+	for (off = 0; off < want; prev = (int)off, off += de.de_reclen)
+		if ((error = ffs_dir_parse(dp, chunk, off, &de)) != 0)
+			goto bad;
+	if (off != want || (error = ffs_dir_parse(dp, chunk, off, &de)) != 0 || de.de_ino == 0 ||
+	    de.de_namlen != namelen || memcmp(de.de_name, name, namelen) != 0) {
+		error = EIO;
+		goto bad;
 	}
-	return ENOENT;
+	fn(dp, chunk, base, off, prev, &de, arg);
+	dir_changed(dp);
+	return buf_done(dp->i_fm, bp);
+bad:
+	brelse(bp, 0);
+	return error;
 }
 
-/* The predecessor absorbs the entry; the first entry of a chunk just becomes unused. */
+/*
+ * The predecessor absorbs the entry; the first entry of a chunk just
+ * becomes unused.  The index learns the room that record has now.
+ */
 static void
-remove_fn(struct ffs_inode *dp, uint8_t *chunk, unsigned off, int prev,
+remove_fn(struct ffs_inode *dp, uint8_t *chunk, uint64_t base, unsigned off, int prev,
     const struct ffs_dirent *de, void *arg)
 {
 	struct ffs_mount *fm = dp->i_fm;
 	struct ffs_dirent pde;
+	unsigned freed;
 
 	(void)arg;
 	if (prev < 0) {
 		uint32_t zero = 0;
 		memcpy(chunk + off, &zero, 4);
-		return;
+		freed = de->de_reclen;
+	} else {
+		(void)ffs_dir_parse(dp, chunk, (unsigned)prev, &pde);
+		set_reclen(fm, chunk, (unsigned)prev, pde.de_reclen + de->de_reclen);
+		freed = pde.de_reclen + de->de_reclen -
+		    (pde.de_ino == 0 ? 0 : FFS_DIRSIZ(pde.de_namlen));
 	}
-	(void)ffs_dir_parse(dp, chunk, (unsigned)prev, &pde);
-	set_reclen(fm, chunk, (unsigned)prev, pde.de_reclen + de->de_reclen);
+	dirindex_changed(&dp->i_dirindex, base / FFS_DIRBLKSIZ, (uint16_t)freed, de->de_name,
+	    de->de_namlen, base + off, false);
 }
 
 int
@@ -221,12 +253,13 @@ struct rewrite_arg {
 };
 
 static void
-rewrite_fn(struct ffs_inode *dp, uint8_t *chunk, unsigned off, int prev,
+rewrite_fn(struct ffs_inode *dp, uint8_t *chunk, uint64_t base, unsigned off, int prev,
     const struct ffs_dirent *de, void *arg)
 {
 	struct rewrite_arg *ra = arg;
 	uint32_t ino = ffs_put32(dp->i_fm->fm_swap, (uint32_t)ra->ra_ino);
 
+	(void)base;
 	(void)prev;
 	(void)de;
 	memcpy(chunk + off, &ino, 4);

@@ -2,39 +2,13 @@
 #include "ffs.h"
 #include "namei.h"
 
-struct find_state {
-	const char	*fs_name;
-	size_t		fs_namelen;
-	uint32_t	fs_ino;
-};
-
-#define FIND_FOUND	(-1)	/* internal: stop walking */
-
-static int
-find_one(void *arg, const struct ffs_dirent *de, uint64_t off)
-{
-	struct find_state *st = arg;
-
-	(void)off;
-	if (de->de_namlen != st->fs_namelen || memcmp(de->de_name, st->fs_name, st->fs_namelen))
-		return 0;
-	st->fs_ino = de->de_ino;
-	return FIND_FOUND;
-}
-
 /* The inode number of name in dp: 0, ENOENT, or EIO for a damaged directory. */
 int
 ffs_dir_find(struct ffs_inode *dp, const char *name, size_t namelen, uint32_t *inop)
 {
-	struct find_state st = { .fs_name = name, .fs_namelen = namelen, .fs_ino = 0 };
-	int error;
+	uint64_t off;
 
-	error = ffs_dir_walk(dp, 0, find_one, &st);
-	if (error == FIND_FOUND) {
-		*inop = st.fs_ino;
-		return 0;
-	}
-	return error ? error : ENOENT;
+	return ffs_dir_locate(dp, name, namelen, &off, inop);
 }
 
 int

@@ -1,5 +1,6 @@
 /* ffs_vnops.c: ffs vnode operations (attributes, symlinks, read, life cycle) and the ops table. */
 #include "ffs.h"
+#include "dirindex.h"
 #include "genfs.h"
 
 static int	ffs_getattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred);
@@ -152,6 +153,7 @@ ffs_reclaim(struct vnode *vp)
 	struct ffs_inode *ip = VTOI(vp);
 
 	if (ip != NULL) {
+		dirindex_drop(&ip->i_dirindex);
 		mutex_destroy(&ip->i_lock);
 		kmem_free(ip, sizeof(*ip));
 	}

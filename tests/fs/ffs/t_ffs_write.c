@@ -772,3 +772,186 @@ T_CASE(birthtime_and_generation)
 	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
+
+/* Large directories, through the name index: the ext2 case's shape (tests/fs/ext2fs/t_ext2fs_dirindex.c). */
+#define DI_NFILES	1500
+#define DI_NNEW		400
+
+static void
+di_name(char *p, size_t sz, int i)
+{
+	/* lengths vary, so records of several sizes share chunks */
+	snprintf(p, sz, "/mnt/d/%s%d", i % 3 == 0 ? "a_rather_longer_name_" : "n", i);
+}
+
+static void
+di_touch(const char *p)
+{
+	int fd = rump_sys_open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
+}
+
+/* Every name that should be there is (with the right inode), every other is not; readdir agrees. */
+static void
+di_check_names(const bool *present, const ino_t *inos, int n)
+{
+	char p[PATH_MAX], buf[4096];
+	struct stat st;
+	int i, want = 2, got = 0, fd;
+	ssize_t len;
+
+	for (i = 0; i < n; i++) {
+		int k = (int)(((long)i * 7919) % n);	/* not in directory order */
+
+		di_name(p, sizeof(p), k);
+		if (present[k]) {
+			CHECK_EQ(rump_sys_lstat(p, &st), 0);
+			CHECK_EQ(st.st_ino, inos[k]);
+			want++;
+		} else {
+			CHECK_ERRNO(rump_sys_lstat(p, &st), ENOENT);
+		}
+	}
+	CHECK((fd = rump_sys_open("/mnt/d", O_RDONLY | O_DIRECTORY)) >= 0);
+	while ((len = rump_sys_getdents(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < len; got++)
+			off += ((struct dent *)(void *)(buf + off))->d_reclen;
+	CHECK_EQ(len, 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(got, want);
+}
+
+static void
+dirindex_large(int version, const char *order)
+{
+	static bool present[DI_NFILES + DI_NNEW];
+	static ino_t inos[DI_NFILES + DI_NNEW];
+	char p[PATH_MAX], q[PATH_MAX];
+	struct stat st, st2;
+	struct ffs_t t;
+	int i;
+
+	memset(present, 0, sizeof(present));
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, version, order, 0, 0, "-s 16m -o density=4096");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt/d", 0755), 0);
+	for (i = 0; i < DI_NFILES; i++) {
+		di_name(p, sizeof(p), i);
+		di_touch(p);
+		CHECK_EQ(rump_sys_lstat(p, &st), 0);
+		inos[i] = st.st_ino;
+		present[i] = true;
+	}
+	CHECK_ERRNO(rump_sys_open("/mnt/d/n1", O_WRONLY | O_CREAT | O_EXCL, 0644), EEXIST);
+	di_check_names(present, inos, DI_NFILES + DI_NNEW);
+	for (i = 0; i < DI_NFILES; i += 3) {	/* every third: holes of each record size */
+		di_name(p, sizeof(p), i);
+		CHECK_EQ(rump_sys_unlink(p), 0);
+		present[i] = false;
+	}
+	di_check_names(present, inos, DI_NFILES + DI_NNEW);
+	/* New names go into the holes first: the directory must not grow for them. */
+	CHECK_EQ(rump_sys_stat("/mnt/d", &st), 0);
+	for (i = DI_NFILES; i < DI_NFILES + DI_NNEW; i++) {
+		di_name(p, sizeof(p), i);
+		di_touch(p);
+		CHECK_EQ(rump_sys_lstat(p, &st2), 0);
+		inos[i] = st2.st_ino;
+		present[i] = true;
+	}
+	CHECK_EQ(rump_sys_stat("/mnt/d", &st2), 0);
+	CHECK_EQ(st2.st_size, st.st_size);
+	/* rename onto an existing name, a hard link, and a directory moved out and back */
+	di_name(p, sizeof(p), 1);
+	di_name(q, sizeof(q), 4);
+	CHECK_EQ(rump_sys_rename(p, q), 0);
+	present[1] = false;
+	inos[4] = inos[1];
+	di_name(p, sizeof(p), 2);
+	di_name(q, sizeof(q), 0);
+	CHECK_EQ(rump_sys_link(p, q), 0);
+	present[0] = true;
+	inos[0] = inos[2];
+	CHECK_EQ(rump_sys_mkdir("/mnt/d/sub", 0755), 0);
+	CHECK_EQ(rump_sys_rename("/mnt/d/sub", "/mnt/sub"), 0);
+	CHECK_EQ(rump_sys_rename("/mnt/sub", "/mnt/d/sub2"), 0);
+	CHECK_EQ(rump_sys_rmdir("/mnt/d/sub2"), 0);
+	di_check_names(present, inos, DI_NFILES + DI_NNEW);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	di_check_names(present, inos, DI_NFILES + DI_NNEW);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_cleanup(&t);
+}
+
+T_CASE(dirindex_large_ufs1_be) { dirindex_large(1, "be"); }
+T_CASE(dirindex_large_ufs2_le) { dirindex_large(2, "le"); }
+
+/*
+ * Two directories made to share a block: one is indexed, the other
+ * changes the block under it.  Searches must stay inside the chunks and
+ * end in an answer (found, ENOENT or EIO), never a crash.
+ */
+T_CASE(dirindex_shared_block_hostile)
+{
+	struct ffs_t_geom g;
+	struct ffs_t t;
+	struct stat sa, sb;
+	char p[PATH_MAX];
+	uint64_t blk;
+	int i, e;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "le", 4096, 512, "-s 16m -o density=4096");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt/a", 0755), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt/b", 0755), 0);
+	for (i = 1; i <= 300; i++) {
+		snprintf(p, sizeof(p), "/mnt/a/file_a_with_a_long_name_%d", i);
+		di_touch(p);
+		snprintf(p, sizeof(p), "/mnt/b/file_b_with_a_long_name_%d", i);
+		di_touch(p);
+	}
+	CHECK_EQ(rump_sys_stat("/mnt/a", &sa), 0);
+	CHECK_EQ(rump_sys_stat("/mnt/b", &sb), 0);
+	CHECK(sa.st_size > 8192 && sb.st_size > 8192);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	/* b's second block becomes a's second block (UFS2: di_db[] at byte 112, 8 bytes each) */
+	ffs_t_geom(&t, &g);
+	ffs_t_peek(&t, ffs_t_inode_off(&g, sa.st_ino) + 112 + 8, &blk, sizeof(blk));
+	ffs_t_poke(&t, ffs_t_inode_off(&g, sb.st_ino) + 112 + 8, &blk, sizeof(blk));
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	/* the sharing took: b lost the names of its own second block */
+	for (i = 1, e = 0; i <= 300; i++) {
+		snprintf(p, sizeof(p), "/mnt/b/file_b_with_a_long_name_%d", i);
+		e += rump_sys_lstat(p, &sb) != 0;
+	}
+	CHECK(e > 0);
+	for (int round = 0; round < 3; round++) {
+		for (i = 1; i <= 300; i++) {
+			snprintf(p, sizeof(p), "/mnt/a/file_a_with_a_long_name_%d", i);
+			e = rump_sys_lstat(p, &sa) == 0 ? 0 : errno;
+			CHECK(e == 0 || e == ENOENT || e == EIO);
+			snprintf(p, sizeof(p), "/mnt/b/file_b_with_a_long_name_%d", i);
+			if (round == 0 && i % 2 == 0)
+				(void)rump_sys_unlink(p);
+			snprintf(p, sizeof(p), "/mnt/b/new_name_%d_%d", round, i);
+			if (i % 5 == 0) {
+				int fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644);
+
+				if (fd >= 0)
+					CHECK_EQ(rump_sys_close(fd), 0);
+			}
+		}
+	}
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_cleanup(&t);
+}
