@@ -62,6 +62,9 @@ VFSTOFFS(struct mount *mp)
 	return mp->mnt_data;
 }
 
+/* Bytes of a file written between two write-behinds (ffs_readwrite.c). */
+#define FFS_WRITE_BEHIND	(1u << 20)
+
 /* An in-core inode: host-order copies of the dinode's fields. v_data of its vnode. */
 struct ffs_inode {
 	struct ffs_mount *i_fm;

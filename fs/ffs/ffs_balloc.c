@@ -121,7 +121,7 @@ indir_slot(struct ffs_inode *ip, int64_t blk, uint64_t i, kauth_cred_t cred, int
 {
 	struct ffs_mount *fm = ip->i_fm;
 	struct buf *bp;
-	int64_t d;
+	int64_t d, pref;
 	int error;
 
 	if (!ffs_frags_ok(fm, blk, fm->fm_frag))
@@ -129,12 +129,19 @@ indir_slot(struct ffs_inode *ip, int64_t blk, uint64_t i, kauth_cred_t cred, int
 	if ((error = ffs_bread(fm, blk, &bp)) != 0)
 		return error;
 	d = ptr_get(fm, bp, i);
+	/*
+	 * The new block goes right after the one before it in this indirect
+	 * block (or after the indirect block): a file written in order stays
+	 * contiguous, and the search for a free block starts where one is.
+	 */
+	pref = i > 0 ? ptr_get(fm, bp, i - 1) : 0;
+	pref = pref > 0 && pref < fm->fm_size ? pref + fm->fm_frag : blk + fm->fm_frag;
 	brelse(bp, 0);
 	if (d != 0) {
 		*dp = d;
 		return 0;
 	}
-	if ((error = alloc_zeroed(ip, blk, fm->fm_frag, cred, &d)) != 0)
+	if ((error = alloc_zeroed(ip, pref, fm->fm_frag, cred, &d)) != 0)
 		return error;
 	if ((error = ffs_bread(fm, blk, &bp)) != 0)
 		return error;

@@ -69,6 +69,31 @@ bytes_needed(const struct ffs_mount *fm, int64_t lbn, uint64_t newsize)
 	return fm->fm_bsize;
 }
 
+/*
+ * The buffer for writing n bytes at boff of logical block lbn (at frag
+ * d): a whole block overwritten is not read first.
+ */
+static int
+write_buf_get(struct ffs_inode *ip, int64_t lbn, int64_t d, size_t boff, size_t n,
+    struct buf **bpp, size_t *bufoffp)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int error;
+
+	if (boff != 0 || n != (size_t)fm->fm_bsize || d % fm->fm_frag != 0 ||
+	    ffs_blksize(ip, lbn) != fm->fm_frag || !ffs_frags_ok(fm, d, fm->fm_frag))
+		return ffs_bread_frags(fm, d, ffs_blksize(ip, lbn), bpp, bufoffp);
+	if ((error = ffs_getblk(fm, d, bpp)) != 0)
+		return error;
+	if ((*bpp)->b_bcount != fm->fm_bsize) {
+		brelse(*bpp, BC_INVAL);
+		*bpp = NULL;
+		return EIO;
+	}
+	*bufoffp = 0;
+	return 0;
+}
+
 static int
 write_block(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred)
 {
@@ -78,6 +103,7 @@ write_block(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred
 	size_t boff = off & (uint64_t)(fm->fm_bsize - 1), bufoff;
 	size_t n = MIN((size_t)fm->fm_bsize - boff, uio->uio_resid);
 	uint64_t newsize = MAX(ip->i_size, off + n);
+	bool whole;
 	struct buf *bp;
 	int error;
 
@@ -86,12 +112,25 @@ write_block(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred
 	if (error)
 		return error;
 	ip->i_size = newsize;
-	if ((error = ffs_bread_frags(fm, d, ffs_blksize(ip, lbn), &bp, &bufoff)) != 0)
+	if ((error = write_buf_get(ip, lbn, d, boff, n, &bp, &bufoff)) != 0)
 		return error;
 	uiomove((char *)bp->b_data + bufoff + boff, n, uio);
 	if ((ioflag & (IO_SYNC | IO_DSYNC)) || ffs_syncmount(fm))
 		return bwrite(bp);
-	bdwrite(bp);
+	/* A block all this file's, written to its end, is not read back soon: dropped once on the image. */
+	whole = bufoff == 0 && boff + n == (size_t)fm->fm_bsize && bp->b_bcount == fm->fm_bsize;
+	if (whole)
+		bsetage(bp);
+	/*
+	 * Write-behind: the end of each full megabyte of a file goes out soon,
+	 * with its dirty neighbours in one cluster, from the syncer thread,
+	 * while the writer sends the next; an fsync at the end then finds
+	 * little left to write.
+	 */
+	if (whole && (((uint64_t)lbn + 1) << fm->fm_bshift) % FFS_WRITE_BEHIND == 0)
+		bawrite(bp);
+	else
+		bdwrite(bp);
 	return 0;
 }
 

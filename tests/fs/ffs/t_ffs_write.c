@@ -16,6 +16,8 @@
 #include "ffs_check.h"
 #include "namei.h"
 #include "vnode_if.h"
+#include "buf.h"
+#include "ffs.h"
 
 static unsigned
 check_image(const char *img)
@@ -953,5 +955,68 @@ T_CASE(dirindex_shared_block_hostile)
 	}
 	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
 	t_halt();
+	ffs_t_cleanup(&t);
+}
+
+static void
+fill_mib(char *buf, size_t len, unsigned seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)((i * 31 + seed * 7 + i / 4093) & 0xff);
+}
+
+/*
+ * A file written in whole blocks: no block is read before it is
+ * overwritten, none stays cached once written (16 MiB of 16 KiB blocks),
+ * and the blocks follow each other on the image, past the indirect block.
+ */
+T_CASE(whole_blocks_written)
+{
+	static char buf[1 << 20], back[1 << 20];
+	struct bufstats b0, b1;
+	struct nameidata nd;
+	struct ffs_t t;
+	int64_t d, prev = 0;
+	int fd, i, breaks = 0;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "le", 16384, 2048, "-s 64m");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK((fd = rump_sys_open("/mnt/big", O_CREAT | O_WRONLY, 0644)) >= 0);
+	bufcache_stats(&b0);
+	for (i = 0; i < 16; i++) {
+		fill_mib(buf, sizeof(buf), (unsigned)i);
+		CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	}
+	bufcache_stats(&b1);
+	CHECK(b1.bs_reads - b0.bs_reads < 16);	/* 1024 blocks written: a few maps read, no data */
+	CHECK_EQ(rump_sys_fsync(fd), 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	bufcache_stats(&b1);
+	CHECK(b1.bs_nbufs < 200);
+	rump_schedule();
+	NDINIT(&nd, LOOKUP, NOFOLLOW, "/mnt/big");
+	CHECK_EQ(namei(&nd), 0);
+	for (int64_t lbn = 0; lbn < 1024; lbn++) {
+		CHECK_EQ(ffs_bmap(VTOI(nd.ni_vp), lbn, &d), 0);
+		CHECK(d != 0);
+		breaks += lbn > 0 && d != prev + VTOI(nd.ni_vp)->i_fm->fm_frag;
+		prev = d;
+	}
+	vrele(nd.ni_vp);
+	nd.ni_vp = NULL;
+	namei_done(&nd);
+	rump_unschedule();
+	CHECK(breaks <= 4);	/* the indirect blocks, a cylinder group's end */
+	CHECK((fd = rump_sys_open("/mnt/big", O_RDONLY)) >= 0);
+	for (i = 0; i < 16; i++) {
+		fill_mib(buf, sizeof(buf), (unsigned)i);
+		CHECK_EQ(rump_sys_read(fd, back, sizeof(back)), (ssize_t)sizeof(back));
+		CHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	}
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
