@@ -35,6 +35,13 @@ void		dirindex_free(struct dirindex *di);
 int		dirindex_insert(struct dirindex *di, const char *name, size_t len, uint64_t off);
 int		dirindex_setroom(struct dirindex *di, uint64_t chunk, uint16_t room);
 
+/*
+ * Build an index of nchunks chunks chunk by chunk: fill(arg, di, c) reads
+ * chunk c, inserts its names and sets its room; NULL when one fails.
+ */
+typedef int (*dirindex_fill_fn)(void *arg, struct dirindex *di, uint64_t chunk);
+struct dirindex	*dirindex_build(uint64_t nchunks, uint64_t expect, dirindex_fill_fn fill, void *arg);
+
 /* Build a new index (NULL: the directory is too small, damaged, or memory is short). */
 typedef struct dirindex *(*dirindex_build_fn)(void *arg);
 /* Check the record at byte off against name: 1 it is name, 0 it is not, -1 it is no record. */

@@ -135,6 +135,20 @@ dirindex_setroom(struct dirindex *di, uint64_t chunk, uint16_t room)
 	return 0;
 }
 
+struct dirindex *
+dirindex_build(uint64_t nchunks, uint64_t expect, dirindex_fill_fn fill, void *arg)
+{
+	struct dirindex *di = dirindex_alloc(nchunks, expect);
+
+	for (uint64_t c = 0; di != NULL && c < nchunks; c++) {
+		if (fill(arg, di, c) != 0) {
+			dirindex_free(di);
+			di = NULL;
+		}
+	}
+	return di;
+}
+
 /* The usable index of *slot, built if there is none; NULL: search the directory. */
 static struct dirindex *
 di_get(struct dirindex **slot, dirindex_build_fn build, void *arg)

@@ -34,42 +34,41 @@ di_blockroom(const struct ext2fs_mount *e2m, const char *blk)
 	return room;
 }
 
-/* Read the whole directory into a new index; NULL when it cannot be had. */
-static struct dirindex *
-di_build(void *arg)
+/* Block lbn of the directory searched into di: its names and its room. */
+static int
+di_fill(void *arg, struct dirindex *di, uint64_t lbn)
 {
 	struct ext2fs_inode *dp = ((struct di_search *)arg)->ds_dp;
 	struct ext2fs_mount *e2m = dp->i_e2m;
-	uint64_t nblk = dp->i_size >> e2m->e2m_bshift;
-	struct dirindex *di;
 	uint32_t off, ino;
 	uint16_t reclen, namelen;
 	uint8_t type;
 	struct buf *bp;
-	int error = 0;
+	int error;
 
-	/* a guess: ~16 names a block */
-	if (nblk < DI_MINBLKS || (di = dirindex_alloc(nblk, nblk * 16)) == NULL)
-		return NULL;
-	for (uint64_t lbn = 0; lbn < nblk && error == 0; lbn++) {
-		if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
-			break;
-		for (off = 0; off < e2m->e2m_bsize && error == 0; off += reclen) {
-			const struct ext2fs_direct *d = (const void *)((char *)bp->b_data + off);
+	if ((error = ext2fs_dir_readblk(dp, lbn, &bp)) != 0)
+		return error;
+	for (off = 0; off < e2m->e2m_bsize && error == 0; off += reclen) {
+		const struct ext2fs_direct *d = (const void *)((char *)bp->b_data + off);
 
-			ext2fs_dirent_get(e2m, d, &ino, &reclen, &namelen, &type);
-			if (ino != 0)
-				error = dirindex_insert(di, d->d_name, namelen, (lbn << e2m->e2m_bshift) + off);
-		}
-		if (error == 0)
-			error = dirindex_setroom(di, lbn, di_blockroom(e2m, bp->b_data));
-		brelse(bp, 0);
+		ext2fs_dirent_get(e2m, d, &ino, &reclen, &namelen, &type);
+		if (ino != 0)
+			error = dirindex_insert(di, d->d_name, namelen, (lbn << e2m->e2m_bshift) + off);
 	}
-	if (error != 0) {
-		dirindex_free(di);
-		return NULL;
-	}
-	return di;
+	if (error == 0)
+		error = dirindex_setroom(di, lbn, di_blockroom(e2m, bp->b_data));
+	brelse(bp, 0);
+	return error;
+}
+
+/* Read the whole directory into a new index (a guess: ~16 names a block); NULL when it cannot be had. */
+static struct dirindex *
+di_build(void *arg)
+{
+	struct ext2fs_inode *dp = ((struct di_search *)arg)->ds_dp;
+	uint64_t nblk = dp->i_size >> dp->i_e2m->e2m_bshift;
+
+	return nblk < DI_MINBLKS ? NULL : dirindex_build(nblk, nblk * 16, di_fill, arg);
 }
 
 /* Check a candidate record at off against the name searched; fills its pos.  1 match, 0 not, -1 inconsistent. */

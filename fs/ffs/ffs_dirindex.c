@@ -18,42 +18,38 @@ struct di_search {
 	uint32_t	ds_ino;
 };
 
-/* Read and check the whole directory into a new index; NULL when it cannot be had. */
+/* Chunk c of the directory searched, read and checked, into di: its names and its room. */
+static int
+di_fill(void *arg, struct dirindex *di, uint64_t c)
+{
+	struct ffs_inode *dp = ((struct di_search *)arg)->ds_dp;
+	uint8_t chunk[FFS_DIRBLKSIZ];
+	struct ffs_dirent de;
+	unsigned off, used, room = 0;
+	int error;
+
+	if ((error = ffs_dir_read_chunk(dp, c * FFS_DIRBLKSIZ, chunk)) != 0)
+		return error;
+	for (off = 0; off < FFS_DIRBLKSIZ; off += de.de_reclen) {
+		if ((error = ffs_dir_parse(dp, chunk, off, &de)) != 0)
+			return error;
+		used = de.de_ino == 0 ? 0 : FFS_DIRSIZ(de.de_namlen);
+		room = MAX(room, de.de_reclen - used);
+		if (de.de_ino != 0 &&
+		    (error = dirindex_insert(di, de.de_name, de.de_namlen, c * FFS_DIRBLKSIZ + off)) != 0)
+			return error;
+	}
+	return dirindex_setroom(di, c, (uint16_t)room);
+}
+
+/* Read the whole directory into a new index (a guess: ~16 names a chunk); NULL when it cannot be had. */
 static struct dirindex *
 di_build(void *arg)
 {
 	struct ffs_inode *dp = ((struct di_search *)arg)->ds_dp;
 	uint64_t nchunks = dp->i_size / FFS_DIRBLKSIZ;
-	uint8_t chunk[FFS_DIRBLKSIZ];
-	struct ffs_dirent de;
-	struct dirindex *di;
-	unsigned off, used, room;
-	int error = 0;
 
-	/* a guess: ~16 names a chunk */
-	if (nchunks < DI_MINCHUNKS || (di = dirindex_alloc(nchunks, nchunks * 16)) == NULL)
-		return NULL;
-	for (uint64_t c = 0; c < nchunks && error == 0; c++) {
-		if ((error = ffs_dir_read_chunk(dp, c * FFS_DIRBLKSIZ, chunk)) != 0)
-			break;
-		room = 0;
-		for (off = 0; off < FFS_DIRBLKSIZ && error == 0; off += de.de_reclen) {
-			if ((error = ffs_dir_parse(dp, chunk, off, &de)) != 0)
-				break;
-			used = de.de_ino == 0 ? 0 : FFS_DIRSIZ(de.de_namlen);
-			room = MAX(room, de.de_reclen - used);
-			if (de.de_ino != 0)
-				error = dirindex_insert(di, de.de_name, de.de_namlen,
-				    c * FFS_DIRBLKSIZ + off);
-		}
-		if (error == 0)
-			error = dirindex_setroom(di, c, (uint16_t)room);
-	}
-	if (error != 0) {
-		dirindex_free(di);
-		return NULL;
-	}
-	return di;
+	return nchunks < DI_MINCHUNKS ? NULL : dirindex_build(nchunks, nchunks * 16, di_fill, arg);
 }
 
 /* Is the entry at byte off the name searched?  1 yes, 0 no, -1 no entry starts there. */
