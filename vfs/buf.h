@@ -84,6 +84,8 @@ struct buf {
  * device fail with EIO.
  */
 int	bread(struct vnode *vp, daddr_t blkno, int size, int flags, struct buf **bpp);
+/* Is the buffer for (vp, blkno) cached now?  A hint: it may go or come at once. */
+bool	bincore(struct vnode *vp, daddr_t blkno);
 /* bread plus asynchronous-or-clustered read-ahead of the listed blocks. */
 int	breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
 	    const int *rasizes, int nrablks, int flags, struct buf **bpp);

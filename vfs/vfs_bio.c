@@ -70,6 +70,21 @@ bio_lookup(struct bdev *bd, daddr_t blkno)
 	return NULL;
 }
 
+bool
+bincore(struct vnode *vp, daddr_t blkno)
+{
+	struct bdev *bd;
+	struct buf *bp;
+	bool in;
+
+	if (bio_devof(vp, &bd) != 0)
+		return false;
+	mutex_enter(&bufcache.bc_lock);
+	in = (bp = bio_lookup(bd, blkno)) != NULL && (bp->b_flags & B_DONE);
+	mutex_exit(&bufcache.bc_lock);
+	return in;
+}
+
 void
 bio_acquire(struct buf *bp)
 {

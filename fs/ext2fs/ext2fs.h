@@ -21,6 +21,9 @@ struct ext2fs_cg {
 	uint32_t	cg_ifree_from;		/* no free inode below this bit: where a search starts */
 };
 
+/* Inode table blocks read along with one that is missed (ext2fs_inode.c). */
+#define E2_INODE_READALONG	7
+
 /*
  * A mounted ext2 file system.  The constants are decoded and checked at
  * mount and never change.  e2m_lock protects the allocation state: the

@@ -20,6 +20,35 @@ inode_where(struct ext2fs_mount *e2m, ino_t ino, uint32_t *bnop, uint32_t *offp)
 	return 0;
 }
 
+/*
+ * The block holding inode ino, busy, and the inode's offset in it.  On a
+ * miss the next blocks of the group's inode table are read along (in one
+ * host read): files made together have neighbouring inodes and are
+ * mostly wanted together (ls -l, rm -r, find, a tree copied out), so a
+ * cold walk of a directory costs a read per E2_INODE_READALONG blocks, not
+ * one per block.
+ */
+static int
+inode_bread(struct ext2fs_mount *e2m, ino_t ino, struct buf **bpp, uint32_t *offp)
+{
+	daddr_t ra[E2_INODE_READALONG];
+	int rasz[E2_INODE_READALONG], n = 0;
+	uint32_t bno, end;
+	int error;
+
+	if ((error = inode_where(e2m, ino, &bno, offp)) != 0)
+		return error;
+	if (!ext2fs_bno_ok(e2m, bno) ||
+	    bincore(e2m->e2m_devvp, (daddr_t)bno << e2m->e2m_fsbtodb))
+		return ext2fs_bread(e2m, bno, bpp);
+	end = e2m->e2m_cg[(ino - 1) / e2m->e2m_ipg].cg_inode_table + e2m->e2m_itblocks;
+	for (uint32_t b = bno + 1; b < end && n < E2_INODE_READALONG; b++, n++) {
+		ra[n] = (daddr_t)b << e2m->e2m_fsbtodb;
+		rasz[n] = (int)e2m->e2m_bsize;
+	}
+	return ext2fs_breadn(e2m, bno, ra, rasz, n, bpp);
+}
+
 /* Times: seconds plus, in large inodes, nanoseconds << 2 and two epoch bits. */
 static void
 time_decode(uint32_t sec, const uint32_t *extra, struct timespec *ts)
@@ -168,7 +197,7 @@ ext2fs_iread(struct ext2fs_mount *e2m, ino_t ino, struct ext2fs_inode *ip)
 		ext2fs_corrupt(e2m, "ext2fs: inode %ju out of range\n", (uintmax_t)ino);
 		return error;
 	}
-	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+	if ((error = inode_bread(e2m, ino, &bp, &off)) != 0)
 		return error;
 	memcpy(&ip->i_din, (char *)bp->b_data + off, e2m->e2m_isize);
 	brelse(bp, 0);
@@ -188,15 +217,13 @@ int
 ext2fs_iupdate(struct ext2fs_inode *ip, bool wait)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint32_t bno, off;
+	uint32_t off;
 	struct buf *bp;
 	int error;
 
 	if (e2m->e2m_ronly)
 		return 0;
-	if ((error = inode_where(e2m, ip->i_number, &bno, &off)) != 0)
-		return error;
-	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+	if ((error = inode_bread(e2m, ip->i_number, &bp, &off)) != 0)
 		return error;
 	mutex_enter(&ip->i_lock);
 	inode_encode(ip);

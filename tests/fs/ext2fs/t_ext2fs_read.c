@@ -156,3 +156,36 @@ T_CASE(read_once_not_cached)
 	free(buf);
 	free(want);
 }
+
+/*
+ * Inodes made together are read together: stat of 640 files (40 inode
+ * table blocks) in a cold cache costs a few host reads, not one each.
+ */
+T_CASE(inode_table_read_along)
+{
+	struct t_img t;
+	struct bufstats b0, b1;
+	struct stat st;
+	char p[PATH_MAX];
+	int i;
+
+	t_img_init(&t);
+	CHECK_EQ(t_sh("mkdir -p '%s/d' && for i in $(seq 0 639); do : >\"%s/d/f$i\"; done", t.src,
+	    t.src), 0);
+	t_mkfs(&t, "-b 4096 -I 256", true, "32M");
+	t_boot();
+	CHECK_EQ(t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_EQ(rump_sys_stat(T_MNT "/d", &st), 0);
+	CHECK_EQ(rump_sys_stat(T_MNT "/d/f0", &st), 0);	/* the directory, read */
+	bufcache_stats(&b0);
+	for (i = 1; i < 640; i++) {
+		snprintf(p, sizeof(p), T_MNT "/d/f%d", i);
+		CHECK_EQ(rump_sys_stat(p, &st), 0);
+		CHECK(S_ISREG(st.st_mode));
+	}
+	bufcache_stats(&b1);
+	CHECK(b1.bs_reads - b0.bs_reads <= 12);
+	t_umount();
+	t_halt();
+	t_img_cleanup(&t);
+}

@@ -684,6 +684,7 @@ T_CASE(age_release)
  * b_fsmark: kept while the contents stay the same (a hit, the buffer's
  * own write-back), 0 when they come from the device or a holder changes
  * them with bdwrite; bdwrite_fsmark leaves the mark its holder vouches for.
+ * (And bincore: cached or not.)
  */
 T_CASE(fsmark_rules)
 {
@@ -710,7 +711,9 @@ T_CASE(fsmark_rules)
 	CHECK_ERR(bread(&td.td_vn, 3 * BBLK, BSZ, 0, &bp), 0);
 	CHECK_EQ(bp->b_fsmark, 9u);
 	brelse(bp, 0);
+	CHECK(bincore(&td.td_vn, 3 * BBLK) && !bincore(&td.td_vn, 4 * BBLK));
 	vinvalbuf(&td.td_vn);
+	CHECK(!bincore(&td.td_vn, 3 * BBLK));
 	CHECK_ERR(bread(&td.td_vn, 3 * BBLK, BSZ, 0, &bp), 0);
 	CHECK_EQ(bp->b_fsmark, 0u);			/* from the device again */
 	CHECK(t_check_pattern(bp->b_data, BSZ, 6, 3 * BSZ));
