@@ -181,14 +181,37 @@ find_block(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, int64_t prefb)
 	return -1;
 }
 
-/* First fit: n free frags in a block that is already broken up; cg-relative frag or -1. */
+/* Does the group's summary count a free run of n or more frags in a broken-up block? */
+static bool
+frsum_has(const struct ffs_mount *fm, const struct ffs_cg *cg, int n)
+{
+	for (int k = n; k < fm->fm_frag && k < FFS_MAXFRAG; k++)
+		if (ffs_get32(fm->fm_swap, cg->cg_frsum[k]) != 0)
+			return true;
+	return false;
+}
+
+/*
+ * First fit: n free frags in a block that is already broken up;
+ * cg-relative frag or -1.  The search starts at the block of the group's
+ * last fragment allocation (cg_frotor) and wraps: a file's tail goes
+ * next to the previous file's, and a group full of small files is not
+ * scanned from its start for each one.  Nothing is scanned when the
+ * summary counts no run long enough.
+ */
 static int64_t
 find_run(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, int n)
 {
-	int64_t ndblk = cg_ndblk(fm, c);
+	int64_t ndblk = cg_ndblk(fm, c), nblk = howmany(ndblk, fm->fm_frag), start;
 	const uint8_t *map = ffs_cg_blksfree(fm, cg);
 
-	for (int64_t b = 0; b < howmany(ndblk, fm->fm_frag); b++) {
+	if (nblk == 0 || !frsum_has(fm, cg, n))
+		return -1;
+	start = (int64_t)ffs_get32(fm->fm_swap, cg->cg_frotor) / fm->fm_frag;
+	if (start >= nblk)
+		start = 0;
+	for (int64_t k = 0; k < nblk; k++) {
+		int64_t b = (start + k) % nblk;
 		int run = 0;
 
 		if (blk_free(fm, map, b, ndblk))
@@ -248,6 +271,8 @@ alloc_in_cg(struct ffs_mount *fm, uint32_t c, int64_t pref, int nfrags, int64_t 
 	}
 	modify_frags(fm, c, cg, f, nfrags, false, &d);
 	apply_delta(fm, c, cg, &d);
+	if (nfrags < fm->fm_frag)
+		cg->cg_frotor = ffs_put32(fm->fm_swap, (uint32_t)f);
 	*dp = ffs_cgbase(fm, c) + f;
 	return cg_done(fm, bp);
 }

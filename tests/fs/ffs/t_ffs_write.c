@@ -1020,3 +1020,77 @@ T_CASE(whole_blocks_written)
 	CHECK_EQ(check_image(t.ft_img), 0);
 	ffs_t_cleanup(&t);
 }
+
+/* The blocks holding the first frag of each of files /mnt/s<from>..<to-1>: how many distinct. */
+static int
+blocks_of(int from, int to)
+{
+	int64_t blk[256];
+	struct nameidata nd;
+	char p[64];
+	int n = 0;
+
+	for (int i = from; i < to; i++) {
+		struct stat st;
+		int64_t d;
+		bool seen = false;
+
+		snprintf(p, sizeof(p), "/mnt/s%d", i);
+		if (rump_sys_lstat(p, &st) != 0)
+			continue;	/* removed */
+		rump_schedule();
+		NDINIT(&nd, LOOKUP, NOFOLLOW, p);
+		CHECK_EQ(namei(&nd), 0);
+		CHECK_EQ(ffs_bmap(VTOI(nd.ni_vp), 0, &d), 0);
+		d -= d % VTOI(nd.ni_vp)->i_fm->fm_frag;
+		for (int k = 0; k < n; k++)
+			seen |= blk[k] == d;
+		if (!seen && n < 256)
+			blk[n++] = d;
+		vrele(nd.ni_vp);
+		nd.ni_vp = NULL;
+		namei_done(&nd);
+		rump_unschedule();
+	}
+	return n;
+}
+
+/*
+ * Small files share blocks: each one-fragment file goes into a block
+ * already broken up (found from the group's last fragment allocation,
+ * wrapping), a new block only when none has room; freed fragments are
+ * used again.
+ */
+T_CASE(small_files_pack)
+{
+	char p[64], buf[2048];
+	struct ffs_t t;
+	int fd, i;
+
+	memset(buf, 'f', sizeof(buf));
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, 2, "le", 16384, 2048, "-s 32m -o density=4096");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	for (i = 0; i < 64; i++) {
+		snprintf(p, sizeof(p), "/mnt/s%d", i);
+		CHECK((fd = rump_sys_open(p, O_CREAT | O_WRONLY, 0644)) >= 0);
+		CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+		CHECK_EQ(rump_sys_close(fd), 0);
+	}
+	CHECK(blocks_of(0, 64) <= 9);	/* 8 a block; the directory's frag may share one */
+	for (i = 0; i < 64; i += 8) {	/* a hole in every block */
+		snprintf(p, sizeof(p), "/mnt/s%d", i);
+		CHECK_EQ(rump_sys_unlink(p), 0);
+	}
+	for (i = 64; i < 72; i++) {
+		snprintf(p, sizeof(p), "/mnt/s%d", i);
+		CHECK((fd = rump_sys_open(p, O_CREAT | O_WRONLY, 0644)) >= 0);
+		CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+		CHECK_EQ(rump_sys_close(fd), 0);
+	}
+	CHECK(blocks_of(1, 72) <= 9);	/* the holes took them: no new block */
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	ffs_t_cleanup(&t);
+}
