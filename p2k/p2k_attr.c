@@ -151,7 +151,12 @@ p2k_setattr_va(const struct stat *attr, int to_set, bool viafd, struct vattr *va
 	bool mtime = to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW);
 	bool explicit = (atime && !(to_set & FUSE_SET_ATTR_ATIME_NOW)) ||
 	    (mtime && !(to_set & FUSE_SET_ATTR_MTIME_NOW));
-	if ((atime || mtime) && !explicit)
+	/*
+	 * With the writeback cache the host keeps mtime itself and sends it
+	 * along with a truncate: part of the size change, which already
+	 * needs write access, not a utimes(2) only the owner may do.
+	 */
+	if ((atime || mtime) && (!explicit || (to_set & FUSE_SET_ATTR_SIZE)))
 		va->va_vaflags |= VA_UTIMES_NULL;
 }
 

@@ -232,6 +232,17 @@ out:
 		fuse_reply_buf(req, buf, size - uio.uio_resid);
 }
 
+/* Whether a write by cred drops set-id bits of vp (vpol_killpriv): a caller other than root, a set-id file. */
+static bool
+p2k_write_killpriv(struct vnode *vp, kauth_cred_t cred)
+{
+	struct vattr va;
+
+	if (vp->v_type != VREG || kauth_cred_issuser(cred))
+		return false;
+	return VOP_GETATTR(vp, &va, cred) == 0 && (va.va_mode & (S_ISUID | S_ISGID)) != 0;
+}
+
 void
 p2k_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
     struct fuse_file_info *fi)
@@ -242,8 +253,8 @@ p2k_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t
 	kauth_cred_t cred;
 	struct iovec iov;
 	struct uio uio;
+	bool killpriv;
 
-	(void)ino;
 	/* Without the writeback cache the host's idea of the end may be stale. */
 	if ((pf->pf_fflag & O_APPEND) && !pm->pm_writeback)
 		ioflag |= IO_APPEND;
@@ -253,9 +264,17 @@ p2k_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t
 		ioflag |= IO_DSYNC;
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
+	killpriv = p2k_write_killpriv(pf->pf_vp, cred);
 	uio_setup(&uio, &iov, (void *)(uintptr_t)buf, size, off, UIO_WRITE);
 	error = VOP_WRITE(pf->pf_vp, &uio, ioflag, cred);
 	p2k_leave();
+	/*
+	 * The rump kernel dropped the set-id bits; the host would go on
+	 * showing them from its cache (a stat asking for the mode alone is
+	 * answered from it), so its attributes are invalidated now.
+	 */
+	if (killpriv && uio.uio_resid < size)
+		(void)fuse_lowlevel_notify_inval_inode(pm->pm_se, ino, -1, 0);
 	/* ENOSPC after a part was written: report the part, as write(2) does. */
 	if (error != 0 && uio.uio_resid < size)
 		error = 0;

@@ -52,7 +52,7 @@ struct p2k_mount {
 	int		pm_error;	/* first error of sync/unmount */
 	bool		pm_writeback;	/* writeback_cache asked and granted */
 	bool		pm_wantwriteback;
-	bool		pm_allow_other, pm_default_permissions;	/* FUSE options given */
+	bool		pm_default_permissions;	/* given, or added at mount (p2k_host_permissions) */
 	bool		pm_has_fsname, pm_has_subtype;
 	bool		pm_nonempty;	/* -o nonempty: may cover a directory's files */
 	double		pm_entry_timeout, pm_attr_timeout, pm_negative_timeout;
@@ -67,6 +67,8 @@ struct p2k_mount {
 	bool		pm_want_uring;	/* -o io_uring (default) / no_io_uring */
 	bool		pm_uring_offered;	/* the kernel's INIT offered it */
 	uint64_t	pm_init_unique;	/* of the INIT request, to find its reply */
+	uint32_t	pm_init_offered;	/* the INIT request's flags (FUSE_*) */
+	unsigned	pm_conn_want;	/* FUSE_CAP_* chosen in p2k_op_init */
 	size_t		pm_max_payload;	/* largest request or reply body, from INIT */
 	struct p2k_uring *pm_uring;	/* serving, or NULL */
 	bool		pm_uring_lazy;	/* atomic: /dev/fuse is read now and then (p2k_uring.c) */
@@ -82,6 +84,9 @@ struct p2k_mount {
 struct p2k_uring;
 int	p2k_uring_hook(struct p2k_mount *pm);
 void	p2k_uring_stop(struct p2k_mount *pm, struct p2k_uring *u);
+/* p2k_ops.c: what the INIT reply must say that libfuse leaves out. */
+struct fuse_init_out;
+void	p2k_init_reply_flags(struct p2k_mount *pm, struct fuse_init_out *init);
 
 /* Raise the host's read-ahead once INIT is through (first call after it does it). */
 void	p2k_readahead_set(struct p2k_mount *pm);

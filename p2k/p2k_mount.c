@@ -3,7 +3,6 @@
 #include "p2k_host.h"
 
 #include <fcntl.h>
-#include <math.h>
 #include <rump/rump_fsargs.h>
 #include <rump/rump_syscalls.h>
 #include <stdio.h>
@@ -104,10 +103,9 @@ p2k_init(uint32_t flags)
 		flags |= P2K_FOREGROUND;
 	pm->pm_flags = flags;
 	pm->pm_readyfd = -1;
-	pm->pm_entry_timeout = NAN;	/* not given: decided at setup */
 	pm->pm_want_uring = true;
 	pm->pm_init_unique = UINT64_MAX;
-	pm->pm_attr_timeout = pm->pm_negative_timeout = 1.0;
+	pm->pm_entry_timeout = pm->pm_attr_timeout = pm->pm_negative_timeout = 1.0;
 	pthread_mutex_init(&pm->pm_nodelock, NULL);
 	pthread_mutex_init(&pm->pm_filelock, NULL);
 	if (fuse_opt_add_arg(&pm->pm_args, program_invocation_short_name) != 0 ||
@@ -133,7 +131,7 @@ out_free:
 enum {
 	P2K_KEY_WRITEBACK, P2K_KEY_NOWRITEBACK, P2K_KEY_NONEMPTY, P2K_KEY_URING, P2K_KEY_NOURING,
 	/* libfuse's, kept for it; p2k notes that they were given */
-	P2K_KEY_ALLOW_OTHER, P2K_KEY_DEFAULT_PERMISSIONS, P2K_KEY_FSNAME, P2K_KEY_SUBTYPE,
+	P2K_KEY_DEFAULT_PERMISSIONS, P2K_KEY_FSNAME, P2K_KEY_SUBTYPE,
 };
 
 static const struct fuse_opt p2k_opts[] = {
@@ -145,7 +143,6 @@ static const struct fuse_opt p2k_opts[] = {
 	FUSE_OPT_KEY("nonempty", P2K_KEY_NONEMPTY),
 	FUSE_OPT_KEY("io_uring", P2K_KEY_URING),
 	FUSE_OPT_KEY("no_io_uring", P2K_KEY_NOURING),
-	FUSE_OPT_KEY("allow_other", P2K_KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("default_permissions", P2K_KEY_DEFAULT_PERMISSIONS),
 	FUSE_OPT_KEY("fsname=", P2K_KEY_FSNAME),
 	FUSE_OPT_KEY("subtype=", P2K_KEY_SUBTYPE),
@@ -170,9 +167,6 @@ p2k_opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 	case P2K_KEY_NOURING:
 		pm->pm_want_uring = key == P2K_KEY_URING;
 		return 0;
-	case P2K_KEY_ALLOW_OTHER:
-		pm->pm_allow_other = true;
-		return 1;
 	case P2K_KEY_DEFAULT_PERMISSIONS:
 		pm->pm_default_permissions = true;
 		return 1;
@@ -325,20 +319,22 @@ p2k_root(struct p2k_mount *pm)
 }
 
 /*
- * The host walks cached names without asking us, and without
- * default_permissions it checks no search permission on the way; so
- * when other users may enter (allow_other), names are not cached unless
- * the host checks permissions itself or entry_timeout= says otherwise.
+ * The host checks permissions itself (default_permissions), always:
+ * FUSE sends no OPEN for a FIFO or a device node, so that check is the
+ * only one an open of one gets, and without it the host would also walk
+ * cached names without asking whether the caller may search the
+ * directories.  The attributes it checks are ours and only this daemon
+ * changes them; the rump kernel checks every request again.
  */
-static void
-p2k_entry_timeout(struct p2k_mount *pm)
+static int
+p2k_host_permissions(struct p2k_mount *pm)
 {
-	if (!isnan(pm->pm_entry_timeout))
-		return;
-	if (pm->pm_allow_other && !pm->pm_default_permissions)
-		pm->pm_entry_timeout = 0;
-	else
-		pm->pm_entry_timeout = 1.0;
+	if (pm->pm_default_permissions)
+		return 0;
+	if (fuse_opt_add_arg(&pm->pm_args, "-odefault_permissions") != 0)
+		return ENOMEM;
+	pm->pm_default_permissions = true;
+	return 0;
 }
 
 static int
@@ -366,9 +362,8 @@ p2k_mount_fuse(struct p2k_mount *pm, const char *type, const char *devpath,
 		error = fuse_opt_add_arg(&pm->pm_args, opt) != 0 ? ENOMEM : 0;
 		free(opt);
 	}
-	if (error != 0)
+	if (error != 0 || (error = p2k_host_permissions(pm)) != 0)
 		return error;
-	p2k_entry_timeout(pm);
 	pm->pm_se = fuse_session_new(&pm->pm_args, &p2k_ops, sizeof(p2k_ops), pm);
 	if (pm->pm_se == NULL) {
 		p2k_log(pm, "bad FUSE options");

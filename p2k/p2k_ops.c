@@ -1,6 +1,8 @@
 /* p2k_ops.c: session start and end (init, destroy) and the FUSE lowlevel ops table. */
 #include "p2k_impl.h"
 
+#include <linux/fuse.h>
+
 #define P2K_MAX_WRITE	(1u << 20)
 
 /* What the host kernel may do for us: each only where it stays correct for an fs this daemon alone changes. */
@@ -26,6 +28,25 @@ p2k_op_init(void *userdata, struct fuse_conn_info *conn)
 	if (pm->pm_wantwriteback && !pm->pm_writeback)
 		p2k_log(pm, "the host kernel offers no writeback cache; writing through");
 	conn->max_write = P2K_MAX_WRITE;
+	pm->pm_conn_want = conn->want;
+}
+
+/*
+ * libfuse 3.14 leaves FUSE_HANDLE_KILLPRIV out of its INIT reply even
+ * when it was wanted and offered.  Without it the host drops set-id
+ * bits itself, as a chmod sent with the writer's credential, which the
+ * rump kernel must refuse for a non-owner: a world-writable set-id
+ * file could then be written by its owner only.  The second version
+ * matters with the writeback cache: the host then writes a set-id
+ * file through, with the writer's credential, instead of caching the
+ * write and sending it later as its own.
+ */
+void
+p2k_init_reply_flags(struct p2k_mount *pm, struct fuse_init_out *init)
+{
+	if ((pm->pm_conn_want & FUSE_CAP_HANDLE_KILLPRIV) == 0)
+		return;
+	init->flags |= pm->pm_init_offered & (FUSE_HANDLE_KILLPRIV | FUSE_HANDLE_KILLPRIV_V2);
 }
 
 /* The host unmounted us (or the session ends): sync and unmount the rump fs now. */

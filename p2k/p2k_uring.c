@@ -409,6 +409,7 @@ p2k_io_read(int fd, void *buf, size_t len, void *userdata)
 	if (n >= (ssize_t)(sizeof *in + sizeof *init) && in->opcode == FUSE_INIT) {
 		init = (const void *)(in + 1);
 		pm->pm_init_unique = in->unique;
+		pm->pm_init_offered = init->flags;
 		pm->pm_uring_offered = (init->flags & FUSE_INIT_EXT) &&
 		    ((uint64_t)init->flags2 << 32 & P2K_FUSE_OVER_IO_URING);
 	}
@@ -429,8 +430,12 @@ p2k_io_writev(int fd, struct iovec *iov, int count, void *userdata)
 	bool init_reply = false;
 	ssize_t n;
 
-	if (p2k_uring_cur != NULL)
+	/* (A notification, unique 0, sent while serving a ring entry goes to /dev/fuse.) */
+	if (p2k_uring_cur != NULL && !(iov[0].iov_len == sizeof *out && out->unique == 0))
 		return p2k_uring_reply(p2k_uring_cur, iov, count);
+	if (count == 2 && iov[0].iov_len == sizeof *out && out->unique == pm->pm_init_unique &&
+	    out->error == 0 && iov[1].iov_len >= offsetof(struct fuse_init_out, flags) + sizeof init->flags)
+		p2k_init_reply_flags(pm, iov[1].iov_base);
 	if (count == 2 && iov[0].iov_len == sizeof *out && out->unique == pm->pm_init_unique &&
 	    out->error == 0 && iov[1].iov_len >= offsetof(struct fuse_init_out, flags2) + sizeof init->flags2 &&
 	    pm->pm_uring_offered && pm->pm_want_uring) {
