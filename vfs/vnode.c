@@ -20,6 +20,7 @@ void
 vrele(struct vnode *vp)
 {
 	bool recycle = false;
+	int error;
 
 	mutex_enter(&vp->v_interlock);
 	KASSERT(vp->v_usecount > 0);
@@ -39,7 +40,13 @@ vrele(struct vnode *vp)
 	mutex_exit(&vp->v_interlock);
 
 	rw_enter(&vp->v_lock, RW_WRITER);
-	(void)vp->v_op->vop_inactive(vp, &recycle);
+	/*
+	 * Nobody is left to take the error: say it.  The file system has
+	 * marked itself for checking where the image was left inconsistent.
+	 */
+	if ((error = vp->v_op->vop_inactive(vp, &recycle)) != 0)
+		kprintf("vfs: %s: releasing a vnode failed (error %d)\n",
+		    vp->v_op->vop_fsname != NULL ? vp->v_op->vop_fsname : "?", error);
 	rw_exit(&vp->v_lock);
 	vcache_release_last(vp, recycle);
 }

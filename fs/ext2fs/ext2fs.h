@@ -114,6 +114,8 @@ struct ext2fs_inode {
 
 /* ext2fs_super.c */
 /* Say what is corrupt (a console line) and remember it for s_state; the caller returns EIO. */
+/* An undo that failed (error != 0) leaves what it undoes on disk: mark the file system. */
+void	ext2fs_undone(struct ext2fs_inode *ip, int error);
 void	ext2fs_corrupt(struct ext2fs_mount *e2m, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	ext2fs_sb_load(struct ext2fs_mount *e2m, int mntflags);

@@ -301,8 +301,8 @@ ext2fs_dir_enter(struct ext2fs_inode *dp, const char *name, size_t len, ino_t in
 	/* On error, blocks allocated on the way past the size go again, and the inode is written. */
 	if (error) {
 		ext2fs_di_drop(dp);
-		(void)ext2fs_truncate(dp, dp->i_size);
-		(void)ext2fs_iupdate(dp, false);
+		ext2fs_undone(dp, ext2fs_truncate(dp, dp->i_size));
+		ext2fs_undone(dp, ext2fs_iupdate(dp, false));
 	}
 	return error;
 }

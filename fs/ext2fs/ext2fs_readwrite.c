@@ -171,7 +171,7 @@ write_core(struct ext2fs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cr
 	}
 	/* Blocks allocated past the end by a failed step go again (e2fsck wants none there). */
 	if (error)
-		(void)ext2fs_truncate(ip, ip->i_size);
+		ext2fs_undone(ip, ext2fs_truncate(ip, ip->i_size));
 	return error;
 }
 

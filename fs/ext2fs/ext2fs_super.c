@@ -74,6 +74,14 @@ ext2fs_corrupt(struct ext2fs_mount *e2m, const char *fmt, ...)
 	__atomic_store_n(&e2m->e2m_errors, true, __ATOMIC_RELAXED);
 }
 
+void
+ext2fs_undone(struct ext2fs_inode *ip, int error)
+{
+	if (error != 0)
+		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: undoing a failed change failed (error %d)\n",
+		    (uintmax_t)ip->i_number, error);
+}
+
 bool
 ext2fs_bno_ok(const struct ext2fs_mount *e2m, uint32_t bno)
 {

@@ -135,7 +135,7 @@ make_node(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp
 
 out_unmake:
 	ip->i_nlink = 0;	/* inactive frees it */
-	(void)ext2fs_iupdate(ip, false);
+	ext2fs_undone(ip, ext2fs_iupdate(ip, false));
 	vrele(vp);
 	return error;
 }
@@ -238,7 +238,7 @@ ext2fs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred)
 		if (vap->va_size < 0)
 			return EINVAL;
 		if ((error = ext2fs_truncate(ip, (uint64_t)vap->va_size)) != 0) {
-			(void)ext2fs_iupdate(ip, false);
+			ext2fs_undone(ip, ext2fs_iupdate(ip, false));
 			return error;
 		}
 		ext2fs_itimes(ip, E2_MTIME);
@@ -320,7 +320,7 @@ ext2fs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp
 
 out_unlink:
 	ip->i_nlink--;
-	(void)ext2fs_iupdate(ip, false);
+	ext2fs_undone(ip, ext2fs_iupdate(ip, false));
 	return error;
 }
 
@@ -395,6 +395,10 @@ ext2fs_inactive(struct vnode *vp, bool *recyclep)
 		error = ext2fs_iupdate(ip, false);
 	if (error == 0)
 		error = ext2fs_ifree(e2m, ip->i_number, S_ISDIR(ip->i_mode));
+	/* An inode with no links left allocated (or blocks with it) is e2fsck's to finish. */
+	if (error != 0)
+		ext2fs_corrupt(e2m, "ext2fs: inode %ju: not freed (error %d)\n",
+		    (uintmax_t)ip->i_number, error);
 	return error;
 }
 

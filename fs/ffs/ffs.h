@@ -53,6 +53,7 @@ struct ffs_mount {
 	kmutex_t	fm_lock;	/* allocation: cg buffers, fm_cs, fm_cstotal, fm_nextgen */
 	struct ffs_csum	*fm_cs;		/* per-cg summaries, host order (rw mounts); fm_lock */
 	bool		fm_wasclean;	/* clean at mount: write it back clean at unmount */
+	bool		fm_errors;	/* damage or a lost update seen: never written clean; atomic */
 	uint32_t	fm_nextgen;	/* next inode generation number; fm_lock */
 };
 
@@ -206,6 +207,8 @@ int	ffs_rw_check_flags(struct ffs_mount *fm, int mntflags);
 int	ffs_cs_load(struct ffs_mount *fm);
 void	ffs_cs_free(struct ffs_mount *fm);
 int	ffs_sbupdate(struct ffs_mount *fm, bool clean, bool wait);
+/* Say what is wrong on the console and keep the superblock from being written clean, so fsck runs. */
+void	ffs_corrupt(struct ffs_mount *fm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Free frags for statvfs and the minfree reserve. */
 int64_t	ffs_freefrags(struct ffs_mount *fm);
 

@@ -264,7 +264,7 @@ alloc_in_cg(struct ffs_mount *fm, uint32_t c, int64_t pref, int nfrags, int64_t 
 		return ENOSPC;
 	}
 	if (!ffs_frags_ok(fm, ffs_cgbase(fm, c) + f, nfrags)) {
-		kprintf("ffs: cylinder group %u: metadata marked free at %jd\n", c,
+		ffs_corrupt(fm, "ffs: cylinder group %u: metadata marked free at %jd\n", c,
 		    (intmax_t)(ffs_cgbase(fm, c) + f));
 		brelse(bp, 0);
 		return EIO;
@@ -313,27 +313,32 @@ ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags)
 	uint32_t c = ffs_dtog(fm, d);
 	struct ffs_cg *cg;
 	struct buf *bp;
+	int error;
 
 	if (!ffs_frags_ok(fm, d, nfrags)) {
-		kprintf("ffs: freeing bad block %jd (%d frags)\n", (intmax_t)d, nfrags);
+		ffs_corrupt(fm, "ffs: freeing bad block %jd (%d frags)\n", (intmax_t)d, nfrags);
 		return;
 	}
 	mutex_enter(&fm->fm_lock);
-	if (ffs_cg_read(fm, c, &bp, &cg) == 0) {
+	if ((error = ffs_cg_read(fm, c, &bp, &cg)) != 0) {
+		ffs_corrupt(fm, "ffs: frags at %jd not freed: cylinder group %u unreadable (error %d)\n",
+		    (intmax_t)d, c, error);
+	} else {
 		int64_t f = d - ffs_cgbase(fm, c);
-
 		bool twice = false;
 
 		for (int i = 0; i < nfrags; i++)
 			twice |= ffs_isset(ffs_cg_blksfree(fm, cg), (uint64_t)(f + i));
 		if (twice) {
 			/* Damage (a block claimed twice): the maps stay as they are. */
-			kprintf("ffs: freeing free frags at %jd\n", (intmax_t)d);
+			ffs_corrupt(fm, "ffs: freeing free frags at %jd\n", (intmax_t)d);
 			brelse(bp, 0);
 		} else {
 			modify_frags(fm, c, cg, f, nfrags, true, &delta);
 			apply_delta(fm, c, cg, &delta);
-			(void)cg_done(fm, bp);
+			if ((error = cg_done(fm, bp)) != 0)
+				ffs_corrupt(fm, "ffs: frags at %jd freed, but cylinder group %u not written (error %d)\n",
+				    (intmax_t)d, c, error);
 		}
 	}
 	mutex_exit(&fm->fm_lock);

@@ -34,7 +34,7 @@ indir_get(struct ffs_inode *ip, int64_t blk, uint64_t i, int64_t *dp)
 	int error;
 
 	if (!ffs_frags_ok(fm, blk, fm->fm_frag)) {
-		kprintf("ffs: inode %ju: indirect block %jd out of range\n",
+		ffs_corrupt(ip->i_fm, "ffs: inode %ju: indirect block %jd out of range\n",
 		    (uintmax_t)ip->i_number, (intmax_t)blk);
 		return EIO;
 	}
@@ -88,7 +88,7 @@ ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *dp)
 		}
 	}
 	if (d != 0 && !ffs_frags_ok(fm, d, ffs_blksize(ip, lbn))) {
-		kprintf("ffs: inode %ju: block %jd at %jd out of range\n",
+		ffs_corrupt(ip->i_fm, "ffs: inode %ju: block %jd at %jd out of range\n",
 		    (uintmax_t)ip->i_number, (intmax_t)lbn, (intmax_t)d);
 		return EIO;
 	}

@@ -44,7 +44,7 @@ ffs_cg_read(struct ffs_mount *fm, uint32_t c, struct buf **bpp, struct ffs_cg **
 		return error;
 	*cgpp = (*bpp)->b_data;
 	if ((why = ffs_cg_validate(fm, c, *cgpp)) != NULL) {
-		kprintf("ffs: cylinder group %u: %s\n", c, why);
+		ffs_corrupt(fm, "ffs: cylinder group %u: %s\n", c, why);
 		brelse(*bpp, 0);
 		*bpp = NULL;
 		return EIO;

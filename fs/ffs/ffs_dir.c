@@ -5,7 +5,7 @@
 static int
 bad_entry(struct ffs_inode *dp, unsigned off, const char *why)
 {
-	kprintf("ffs: directory inode %ju: entry at %u of its block: %s\n",
+	ffs_corrupt(dp->i_fm, "ffs: directory inode %ju: entry at %u of its block: %s\n",
 	    (uintmax_t)dp->i_number, off, why);
 	return EIO;
 }
@@ -57,7 +57,7 @@ ffs_dir_read_chunk(struct ffs_inode *dp, uint64_t off, uint8_t *chunk)
 	if ((error = ffs_bmap(dp, lbn, &d)) != 0)
 		return error;
 	if (d == 0) {
-		kprintf("ffs: directory inode %ju: hole at %ju\n", (uintmax_t)dp->i_number,
+		ffs_corrupt(dp->i_fm, "ffs: directory inode %ju: hole at %ju\n", (uintmax_t)dp->i_number,
 		    (uintmax_t)off);
 		return EIO;
 	}

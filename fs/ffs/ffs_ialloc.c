@@ -67,7 +67,7 @@ ialloc_cg(struct ffs_mount *fm, uint32_t c, bool isdir, ino_t *inop)
 		return ffs_cg_write(fm, bp);
 	}
 	brelse(bp, 0);
-	kprintf("ffs: cylinder group %u: free inode count wrong\n", c);
+	ffs_corrupt(fm, "ffs: cylinder group %u: free inode count wrong\n", c);
 	return ENOSPC;
 }
 
@@ -98,18 +98,24 @@ ffs_ifree(struct ffs_mount *fm, ino_t ino, bool isdir)
 	uint32_t c = (uint32_t)(ino / fm->fm_ipg), i = (uint32_t)(ino % fm->fm_ipg);
 	struct ffs_cg *cg;
 	struct buf *bp;
+	int error;
 
 	mutex_enter(&fm->fm_lock);
-	if (ffs_cg_read(fm, c, &bp, &cg) == 0) {
+	if ((error = ffs_cg_read(fm, c, &bp, &cg)) != 0) {
+		ffs_corrupt(fm, "ffs: inode %ju: not freed: cylinder group %u unreadable (error %d)\n",
+		    (uintmax_t)ino, c, error);
+	} else {
 		uint8_t *map = ffs_cg_inosused(fm, cg);
 
 		if (!ffs_isset(map, i)) {
-			kprintf("ffs: freeing free inode %ju\n", (uintmax_t)ino);
+			ffs_corrupt(fm, "ffs: freeing free inode %ju\n", (uintmax_t)ino);
 			brelse(bp, 0);
 		} else {
 			ffs_clrbit(map, i);
 			ffs_cg_apply(fm, c, cg, isdir ? -1 : 0, 1);
-			(void)ffs_cg_write(fm, bp);
+			if ((error = ffs_cg_write(fm, bp)) != 0)
+				ffs_corrupt(fm, "ffs: inode %ju: freed, but its cylinder group not written (error %d)\n",
+				    (uintmax_t)ino, error);
 		}
 	}
 	mutex_exit(&fm->fm_lock);

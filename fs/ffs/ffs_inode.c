@@ -140,7 +140,7 @@ check_inode(struct ffs_mount *fm, struct ffs_inode *ip)
 		why = "short symlink longer than the inode holds";
 	if (why == NULL)
 		return 0;
-	kprintf("ffs: inode %ju: %s\n", (uintmax_t)ip->i_number, why);
+	ffs_corrupt(ip->i_fm, "ffs: inode %ju: %s\n", (uintmax_t)ip->i_number, why);
 	return EIO;
 }
 

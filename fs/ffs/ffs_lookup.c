@@ -38,7 +38,7 @@ ffs_lookup(struct vnode *dvp, struct vnode **vpp, const struct componentname *cn
 	}
 	if (ino == dp->i_number) {
 		/* Only "." may name the directory itself; anything else is damage. */
-		kprintf("ffs: directory inode %ju: entry names the directory itself\n",
+		ffs_corrupt(dp->i_fm, "ffs: directory inode %ju: entry names the directory itself\n",
 		    (uintmax_t)dp->i_number);
 		return EIO;
 	}

@@ -125,7 +125,7 @@ int
 ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp)
 {
 	struct ffs_inode *dp = VTOI(dvp), *ip = VTOI(vp);
-	int error;
+	int error, undo;
 
 	if (vp->v_type == VDIR)
 		return EPERM;
@@ -146,7 +146,9 @@ ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp)
 	return ffs_update(dp, false);
 out_undo:
 	ip->i_nlink--;
-	(void)ffs_update(ip, false);
+	if ((undo = ffs_update(ip, false)) != 0)
+		ffs_corrupt(ip->i_fm, "ffs: inode %ju: link count not restored (error %d)\n",
+		    (uintmax_t)ip->i_number, undo);
 	return error;
 }
 

@@ -1,4 +1,6 @@
 /* ffs_sbupdate.c: read-write mounts: flags we cannot honour, the clean flag, the summary area and superblock writes. */
+#include <stdarg.h>
+
 #include "ffs.h"
 
 #define S32(f)	((int32_t)ffs_get32(fm->fm_swap, (uint32_t)(f)))
@@ -109,7 +111,7 @@ ffs_cs_load(struct ffs_mount *fm)
 	memset(t, 0, sizeof(*t));
 	for (uint32_t c = 0; c < fm->fm_ncg; c++) {
 		if (!csum_ok(fm, &fm->fm_cs[c])) {
-			kprintf("ffs: summary of cylinder group %u out of range\n", c);
+			ffs_corrupt(fm, "ffs: summary of cylinder group %u out of range\n", c);
 			error = EINVAL;
 			goto out_free;
 		}
@@ -132,7 +134,19 @@ ffs_cs_free(struct ffs_mount *fm)
 	fm->fm_cs = NULL;
 }
 
-/* Totals, time and clean flag into the raw superblock (disk order). */
+void
+ffs_corrupt(struct ffs_mount *fm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+	if (!__atomic_exchange_n(&fm->fm_errors, true, __ATOMIC_RELAXED) && !fm->fm_ronly)
+		kprintf("ffs: the file system has errors: it will not be marked clean (run fsck_ffs)\n");
+}
+
+/* Totals, time and clean flag into the raw superblock (disk order); never clean after errors. */
 static void
 fill_super(struct ffs_mount *fm, bool clean)
 {
@@ -154,6 +168,8 @@ fill_super(struct ffs_mount *fm, bool clean)
 		fs->fs_old_cstotal.cs_nffree = (int32_t)ffs_put32(sw, (uint32_t)t->cs_nffree);
 		fs->fs_old_time = (int32_t)ffs_put32(sw, (uint32_t)now.tv_sec);
 	}
+	if (__atomic_load_n(&fm->fm_errors, __ATOMIC_RELAXED))
+		clean = false;
 	fs->fs_clean = clean ? FFS_ISCLEAN : 0;
 	fs->fs_fmod = 0;
 	fs->fs_ronly = 0;

@@ -21,30 +21,47 @@ span_of(const struct ffs_mount *fm, int level)
 	return s;
 }
 
+/* Write back an indirect block that lost pointers; a failure leaves it naming freed blocks. */
+static int
+indir_write(struct ffs_inode *ip, struct buf *bp, int64_t d)
+{
+	int error;
+
+	if (!ffs_syncmount(ip->i_fm)) {
+		bdwrite(bp);
+		return 0;
+	}
+	if ((error = bwrite(bp)) != 0)
+		ffs_corrupt(ip->i_fm, "ffs: inode %ju: indirect block %jd not written (error %d)\n",
+		    (uintmax_t)ip->i_number, (intmax_t)d, error);
+	return error;
+}
+
 /*
  * Free what indirect block d (at level, mapping logical blocks from base)
- * maps at or past logical block keep.  Returns true when d itself was
- * freed (nothing in it was kept).
+ * maps at or past logical block keep; *freedp when d itself was freed
+ * (nothing in it was kept).  A damaged pointer is dropped, its blocks
+ * left to fsck (the file system is marked), and the walk goes on: EIO
+ * at the end.
  */
-static bool
+static int
 free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t keep,
-    const int64_t *up, int nup)
+    const int64_t *up, int nup, bool *freedp)
 {
 	struct ffs_mount *fm = ip->i_fm;
 	uint64_t span = span_of(fm, level);
-	bool all = base >= keep, dirty = false;
+	bool all = base >= keep, dirty = false, sub;
 	int64_t path[FFS_NIADDR];
 	struct buf *bp;
+	int error = 0, e;
 
+	*freedp = false;
 	/* A damaged tree may point back at a block we hold busy: leave it alone. */
 	for (int k = 0; k < nup; k++)
 		if (up[k] == d)
-			return false;
-	if (!ffs_frags_ok(fm, d, fm->fm_frag) || ffs_bread(fm, d, &bp) != 0) {
-		kprintf("ffs: inode %ju: indirect block %jd unusable, its blocks leak\n",
-		    (uintmax_t)ip->i_number, (intmax_t)d);
-		return all;
-	}
+			goto bad;
+	if (!ffs_frags_ok(fm, d, fm->fm_frag) || ffs_bread(fm, d, &bp) != 0)
+		goto bad;
 	if (nup > 0)
 		memcpy(path, up, sizeof(*up) * (size_t)nup);
 	path[nup] = d;
@@ -57,11 +74,17 @@ free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t kee
 		    (int32_t)ffs_get32(fm->fm_swap, ((uint32_t *)bp->b_data)[i]);
 		if (p == 0)
 			continue;
-		if (level == 0) {
-			if (ffs_frags_ok(fm, p, fm->fm_frag))
-				free_counted(ip, p, fm->fm_frag);
-		} else if (!free_indir(ip, p, level - 1, cb, keep, path, nup + 1)) {
-			continue;
+		if (level > 0) {
+			if ((e = free_indir(ip, p, level - 1, cb, keep, path, nup + 1, &sub)) != 0)
+				error = e;
+			if (!sub)
+				continue;
+		} else if (ffs_frags_ok(fm, p, fm->fm_frag)) {
+			free_counted(ip, p, fm->fm_frag);
+		} else {
+			ffs_corrupt(fm, "ffs: inode %ju: block pointer %jd out of range, dropped\n",
+			    (uintmax_t)ip->i_number, (intmax_t)p);
+			error = EIO;
 		}
 		if (fm->fm_ufs2)
 			((uint64_t *)bp->b_data)[i] = 0;
@@ -72,15 +95,20 @@ free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t kee
 	if (all) {
 		brelse(bp, 0);
 		free_counted(ip, d, fm->fm_frag);
-		return true;
+		*freedp = true;
+		return error;
 	}
 	if (!dirty)
 		brelse(bp, 0);
-	else if (ffs_syncmount(fm))
-		(void)bwrite(bp);
-	else
-		bdwrite(bp);
-	return false;
+	else if ((e = indir_write(ip, bp, d)) != 0)
+		error = e;
+	return error;
+
+bad:
+	ffs_corrupt(fm, "ffs: inode %ju: indirect block %jd unusable, dropped with what it maps\n",
+	    (uintmax_t)ip->i_number, (intmax_t)d);
+	*freedp = all;
+	return EIO;
 }
 
 /* Zero the new last block past length, so a later extension reads zeros. */
@@ -112,7 +140,7 @@ shrink(struct ffs_inode *ip, uint64_t length)
 {
 	struct ffs_mount *fm = ip->i_fm;
 	int64_t keep = (int64_t)howmany(length, (uint64_t)fm->fm_bsize), base = FFS_NDADDR;
-	int error;
+	int error, e;
 
 	if ((error = zero_past(ip, length)) != 0)
 		return error;
@@ -133,13 +161,19 @@ shrink(struct ffs_inode *ip, uint64_t length)
 		}
 	}
 	for (int level = 0; level < FFS_NIADDR; level++) {
-		if (ip->i_ib[level] != 0 && free_indir(ip, ip->i_ib[level], level, base, keep,
-		    NULL, 0))
-			ip->i_ib[level] = 0;
+		bool freed;
+
+		if (ip->i_ib[level] != 0) {
+			if ((e = free_indir(ip, ip->i_ib[level], level, base, keep, NULL, 0,
+			    &freed)) != 0)
+				error = e;
+			if (freed)
+				ip->i_ib[level] = 0;
+		}
 		base += (int64_t)span_of(fm, level + 1);
 	}
 	ip->i_size = length;
-	return 0;
+	return error;
 }
 
 int

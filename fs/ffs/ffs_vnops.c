@@ -144,6 +144,10 @@ ffs_inactive(struct vnode *vp, bool *recyclep)
 		error = ffs_update(ip, false);
 	ffs_ifree(fm, ip->i_number, isdir);
 	*recyclep = true;
+	/* The inode is free now, whatever could not be given back with it. */
+	if (error != 0)
+		ffs_corrupt(fm, "ffs: inode %ju: not freed cleanly (error %d)\n",
+		    (uintmax_t)ip->i_number, error);
 	return error;
 }
 
