@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# p2k_sparse.bats: holes through rump_ext2fs and rump_ffs mounts: SEEK_DATA/SEEK_HOLE, cp --sparse, tar -S, rsync -S.
+# p2k_sparse.bats: holes through rump_ext2fs, rump_ffs and rump_tmpfs mounts: SEEK_DATA/SEEK_HOLE, cp --sparse, tar -S, rsync -S.
 
 load p2k_helper
 
@@ -131,5 +131,11 @@ sparse_roundtrip() {
 	[ "$(kib "$T/f")" -lt 100 ]
 	[ "$(head -c 5 "$T/f")" = data ]
 	[ "$(seek_at "$M/g" 0 SEEK_DATA)" = EIO ]
+	p2k_stop
+}
+
+@test "rump_tmpfs: holes by 4 KiB chunk; cp --sparse, tar -S, rsync -S keep them" {
+	p2k_start rump_tmpfs "$M"
+	sparse_roundtrip
 	p2k_stop
 }
