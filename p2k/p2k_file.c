@@ -321,6 +321,31 @@ out:
 	fuse_reply_err(req, error);
 }
 
+/*
+ * From the block map, so cp --sparse, tar -S and rsync -S see the holes.
+ * The host kernel writes its dirty pages back before asking, so the map
+ * is current.
+ */
+void
+p2k_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence, struct fuse_file_info *fi)
+{
+	struct p2k_file *pf = p2k_fh(fi);
+	kauth_cred_t cred;
+	off_t found = 0;
+	int error;
+
+	(void)ino;
+	if ((error = p2k_enter(req, &cred)) != 0)
+		goto out;
+	error = VOP_SEEKDATA(pf->pf_vp, off, whence, cred, &found);
+	p2k_leave();
+out:
+	if (error != 0)
+		fuse_reply_err(req, error);
+	else
+		fuse_reply_lseek(req, found);
+}
+
 void
 p2k_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {

@@ -172,6 +172,9 @@ void	p2k_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, 
 void	p2k_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void	p2k_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void	p2k_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi);
+/* SEEK_DATA/SEEK_HOLE (the host kernel does the other whences itself). */
+void	p2k_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+	    struct fuse_file_info *fi);
 void	p2k_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void	p2k_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);
 void	p2k_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,

@@ -74,6 +74,7 @@ const struct fuse_lowlevel_ops p2k_ops = {
 	.link		= p2k_op_link,
 	.open		= p2k_op_open,
 	.read		= p2k_op_read,
+	.lseek		= p2k_op_lseek,
 	.write		= p2k_op_write,
 	.flush		= p2k_op_flush,
 	.release	= p2k_op_release,

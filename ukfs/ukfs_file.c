@@ -63,6 +63,20 @@ ukfs_fstat(struct ukfs *fs, int fd, struct stat *st)
 	return rump_sys_fstat(fd, st);
 }
 
+off_t
+ukfs_lseek(struct ukfs *fs, int fd, off_t off, int whence)
+{
+	(void)fs;
+	return rump_sys_lseek(fd, off, whence);
+}
+
+int
+ukfs_ftruncate(struct ukfs *fs, int fd, off_t len)
+{
+	(void)fs;
+	return rump_sys_ftruncate(fd, len);
+}
+
 int
 ukfs_close(struct ukfs *fs, int fd)
 {

@@ -26,4 +26,38 @@ int genfs_nullop_fsync(struct vnode *, kauth_cred_t, int);
 /* VOP_ACCESS from getattr + vaccess, EROFS for VWRITE on a read-only mount (regular files, dirs, links). */
 int genfs_access(struct vnode *vp, int mode, kauth_cred_t cred);
 
+/* ---- holes (genfs_extent.c) ---- */
+
+/* vop_extent of a file system without holes: all data, to the end. */
+int genfs_extent_alldata(struct vnode *vp, off_t off, bool *datap, off_t *endp);
+/* VOP_SEEKDATA's walk over vop_extent (vp S, size its size; non-regular files are all data). */
+int genfs_seekdata(struct vnode *vp, off_t off, int whence, off_t size, off_t *resultp);
+
+/*
+ * The block map of a UFS-like inode: bm_ndaddr direct pointers, then
+ * bm_niaddr trees of indirect blocks of depth 1, 2, ... with bm_nindir
+ * pointers per block; a zero pointer is a hole (a whole subtree of them
+ * when it is an indirect one).
+ */
+struct genfs_blkmap {
+	unsigned	bm_ndaddr;
+	unsigned	bm_niaddr;
+	uint64_t	bm_nindir;
+	unsigned	bm_bshift;	/* log2 of the block size */
+	void		*bm_arg;	/* the inode, for the hooks */
+	/* Inode pointer i: direct i (< bm_ndaddr), else the root of tree i - bm_ndaddr + 1. */
+	int64_t		(*bm_root)(void *arg, unsigned i);
+	/*
+	 * In the indirect block at blk (from bm_root or an earlier scan), from
+	 * pointer i: *valp its value and *runp (>= 1) how many pointers from
+	 * i on are alike zero or alike nonzero.  EIO (said on the console)
+	 * when blk cannot be an indirect block of this file.
+	 */
+	int		(*bm_scan)(void *arg, int64_t blk, uint64_t i, int64_t *valp,
+			    uint64_t *runp);
+};
+
+/* A vop_extent from a block map: one indirect block read per level, holes skipped by subtree. */
+int genfs_blkmap_extent(const struct genfs_blkmap *bm, off_t off, bool *datap, off_t *endp);
+
 #endif /* VFS_GENFS_H */

@@ -157,6 +157,8 @@ int	rumpfs_dir_readdir(struct rumpfs_node *dn, struct uio *uio, int *eofp);
 /* rumpfs_data.c: regular file contents. */
 int	rumpfs_data_read(struct rumpfs_node *rn, struct uio *uio);
 int	rumpfs_data_write(struct rumpfs_mount *rm, struct rumpfs_node *rn, struct uio *uio);
+/* vop_extent: data or hole at off, and where that run ends. */
+void	rumpfs_data_extent(const struct rumpfs_node *rn, off_t off, bool *datap, off_t *endp);
 void	rumpfs_data_truncate(struct rumpfs_mount *rm, struct rumpfs_node *rn, off_t size);
 void	rumpfs_data_free(struct rumpfs_mount *rm, struct rumpfs_file *file);
 

@@ -148,6 +148,45 @@ rumpfs_data_write(struct rumpfs_mount *rm, struct rumpfs_node *rn, struct uio *u
 	return error;
 }
 
+/*
+ * vop_extent's answer for byte off: the run of chunks of its kind in the
+ * index block where the walk toward it stops, so a missing subtree is
+ * one step.
+ */
+void
+rumpfs_data_extent(const struct rumpfs_node *rn, off_t off, bool *datap, off_t *endp)
+{
+	const struct rumpfs_file *file = &rn->rn_file;
+	uint64_t idx = (uint64_t)off >> RUMPFS_CHUNKSHIFT, base = 0, span, end = UINT64_MAX;
+	void **ix = file->file_root;
+	unsigned h, s, j;
+
+	*datap = false;
+	if (ix == NULL || idx >= capacity(file->file_height)) {
+		*endp = INT64_MAX;	/* nothing held from here on */
+		return;
+	}
+	if (file->file_height == 0) {
+		*datap = true;	/* the root is chunk 0 itself */
+		end = 1;
+	}
+	for (h = file->file_height; h > 0; h--) {
+		span = capacity(h - 1);
+		s = slot_of(idx, h);
+		for (j = s + 1; j < RUMPFS_FANOUT && (ix[j] != NULL) == (ix[s] != NULL); j++)
+			continue;
+		if (ix[s] == NULL || h == 1) {
+			*datap = ix[s] != NULL;
+			end = base + j * span;
+			break;
+		}
+		base += s * span;
+		ix = ix[s];
+	}
+	*endp = end > ((uint64_t)INT64_MAX >> RUMPFS_CHUNKSHIFT) ? INT64_MAX :
+	    (off_t)(end << RUMPFS_CHUNKSHIFT);
+}
+
 static void
 subtree_free(struct rumpfs_mount *rm, struct rumpfs_file *file, void *p, unsigned height)
 {

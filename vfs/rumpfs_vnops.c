@@ -26,6 +26,7 @@ static int	rumpfs_rename(struct vnode *fdvp, struct vnode *fvp, const struct com
 static int	rumpfs_rmdir(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp);
 static int	rumpfs_readdir(struct vnode *vp, struct uio *uio, kauth_cred_t cred, int *eofp);
 static int	rumpfs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
+static int	rumpfs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp);
 static int	rumpfs_inactive(struct vnode *vp, bool *recyclep);
 static int	rumpfs_reclaim(struct vnode *vp);
 
@@ -460,6 +461,13 @@ rumpfs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred)
 
 /* A file with no links left gives its memory back at once and asks to be reclaimed. */
 static int
+rumpfs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp)
+{
+	rumpfs_data_extent(VTORN(vp), off, datap, endp);
+	return 0;
+}
+
+static int
 rumpfs_inactive(struct vnode *vp, bool *recyclep)
 {
 	struct rumpfs_node *rn = VTORN(vp);
@@ -505,6 +513,7 @@ const struct vnodeops rumpfs_vnodeops = {
 	.vop_rmdir = rumpfs_rmdir,
 	.vop_readdir = rumpfs_readdir,
 	.vop_readlink = rumpfs_readlink,
+	.vop_extent = rumpfs_extent,
 	.vop_inactive = rumpfs_inactive,
 	.vop_reclaim = rumpfs_reclaim,
 };

@@ -190,34 +190,25 @@ sys_pwrite(int fd, const void *buf, size_t n, off_t off, ssize_t *donep)
 
 /* ---- offsets ---- */
 
-/* The base offset of whence (f_lock held); SEEK_DATA/SEEK_HOLE: the whole answer. */
+/* The base offset of whence (f_lock held); SEEK_DATA/SEEK_HOLE: the whole answer, less off. */
 static int
 sys_lseek_end(struct file *fp, off_t off, int whence, off_t *basep)
 {
 	struct vattr va;
+	off_t found;
 	int error;
 
-	error = VOP_GETATTR(fp->f_vp, &va, fp->f_cred);
-	if (error != 0)
-		return error;
 	switch (whence) {
 	case SEEK_END:
+		if ((error = VOP_GETATTR(fp->f_vp, &va, fp->f_cred)) != 0)
+			return error;
 		*basep = va.va_size;
 		return 0;
 	case SEEK_DATA:
-		/* No holes are reported: all of the file is data. */
-		if (off < 0)
-			return EINVAL;
-		if (off >= va.va_size)
-			return ENXIO;
-		*basep = 0;
-		return 0;
 	case SEEK_HOLE:
-		if (off < 0)
-			return EINVAL;
-		if (off >= va.va_size)
-			return ENXIO;
-		*basep = va.va_size - off;	/* off + base == size */
+		if ((error = VOP_SEEKDATA(fp->f_vp, off, whence, fp->f_cred, &found)) != 0)
+			return error;
+		*basep = found - off;	/* off + base == found */
 		return 0;
 	}
 	return EINVAL;

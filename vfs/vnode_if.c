@@ -1,5 +1,8 @@
 /* vnode_if.c: the VOP_* calls: vnode locks, read-only and dead checks, permission policy, name cache upkeep. */
+#include <unistd.h>	/* SEEK_DATA, SEEK_HOLE: constants only */
+
 #include "vcore_impl.h"
+#include "genfs.h"
 
 static bool vdead(struct vnode *vp);
 static int vop_create_prep(struct vnode *dvp, const struct componentname *cnp,
@@ -244,6 +247,24 @@ VOP_READ(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 }
 
 int
+VOP_SEEKDATA(struct vnode *vp, off_t off, int whence, kauth_cred_t cred, off_t *resultp)
+{
+	struct vattr va;
+	int error;
+
+	if (off < 0 || (whence != SEEK_DATA && whence != SEEK_HOLE))
+		return EINVAL;
+	rw_enter(&vp->v_lock, RW_READER);
+	vattr_null(&va);
+	if (vdead(vp))
+		error = EIO;
+	else if ((error = vp->v_op->vop_getattr(vp, &va, cred)) == 0)
+		error = genfs_seekdata(vp, off, whence, va.va_size, resultp);
+	rw_exit(&vp->v_lock);
+	return error;
+}
+
+int
 VOP_WRITE(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 {
 	int error;
@@ -385,6 +406,7 @@ vnodeops_check(const struct vnodeops *ops)
 		VOPSLOT(getattr), VOPSLOT(setattr), VOPSLOT(read), VOPSLOT(write),
 		VOPSLOT(fsync), VOPSLOT(remove), VOPSLOT(link), VOPSLOT(rename),
 		VOPSLOT(rmdir), VOPSLOT(readdir), VOPSLOT(readlink),
+		VOPSLOT(extent),
 		VOPSLOT(inactive), VOPSLOT(reclaim),
 	};
 	const char *fs = ops->vop_fsname != NULL ? ops->vop_fsname : "(unnamed)";

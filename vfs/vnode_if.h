@@ -127,6 +127,15 @@ struct vnodeops {
 	/* vp S.  Copy the symlink's target (no NUL) into uio. */
 	int (*vop_readlink)(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
 	/*
+	 * vp S, a regular file, 0 <= off < its size.  The extent of the file
+	 * holding byte off, as the block map says: *datap true for stored
+	 * data, false for a hole, and *endp (> off) the first byte past it.
+	 * It may end early (the caller asks again at *endp), never late; one
+	 * call should skip a whole unmapped subtree.  File systems that keep
+	 * no holes use genfs_extent_alldata.
+	 */
+	int (*vop_extent)(struct vnode *vp, off_t off, bool *datap, off_t *endp);
+	/*
 	 * vp E, no references left.  Release what an unreferenced file need
 	 * not keep; if the file is gone (link count 0) free its storage and
 	 * set *recyclep so the vnode is reclaimed at once.
@@ -153,6 +162,13 @@ int VOP_ACCESS(struct vnode *vp, int mode, kauth_cred_t cred);
 int VOP_GETATTR(struct vnode *vp, struct vattr *vap, kauth_cred_t cred);
 int VOP_SETATTR(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred);
 int VOP_READ(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
+/*
+ * lseek's SEEK_DATA/SEEK_HOLE (whence) from off, as Linux: *resultp is
+ * the first data (hole) at or after off; every file has a hole at its
+ * end.  EINVAL for off < 0 or another whence, ENXIO when off >= the size
+ * (and for SEEK_DATA when only a hole follows).  Takes vp S.
+ */
+int VOP_SEEKDATA(struct vnode *vp, off_t off, int whence, kauth_cred_t cred, off_t *resultp);
 int VOP_WRITE(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
 int VOP_FSYNC(struct vnode *vp, kauth_cred_t cred, int flags);
 int VOP_REMOVE(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp);

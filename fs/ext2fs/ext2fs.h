@@ -147,6 +147,7 @@ int	ext2fs_bmap(struct ext2fs_inode *ip, uint64_t lbn, uint32_t *pbnp);
 int	ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok,
 	    uint32_t *pbnp, bool *newp);
 uint64_t ext2fs_maxlbn(const struct ext2fs_mount *e2m);
+int	ext2fs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp);
 
 /* ext2fs_truncate.c */
 int	ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size);

@@ -1,5 +1,6 @@
 /* ext2fs_bmap.c: file block to device block through direct, single, double and triple indirect blocks. */
 #include "ext2fs.h"
+#include "genfs.h"
 
 /*
  * The route to logical block lbn: idx[0] indexes i_db, idx[1..depth]
@@ -89,6 +90,53 @@ ext2fs_bmap(struct ext2fs_inode *ip, uint64_t lbn, uint32_t *pbnp)
 		return bad_block(ip, bno);
 	*pbnp = bno;
 	return 0;
+}
+
+/* ---- extents for SEEK_DATA/SEEK_HOLE (genfs_blkmap_extent's hooks) ---- */
+
+static int64_t
+extent_root(void *arg, unsigned i)
+{
+	const struct ext2fs_inode *ip = arg;
+
+	return ip->i_db[i];
+}
+
+static int
+extent_scan(void *arg, int64_t blk, uint64_t i, int64_t *valp, uint64_t *runp)
+{
+	struct ext2fs_inode *ip = arg;
+	struct ext2fs_mount *e2m = ip->i_e2m;
+	const uint32_t *ptr;
+	struct buf *bp;
+	uint64_t j;
+	int error;
+
+	if (!ext2fs_fileblk_ok(e2m, (uint32_t)blk))
+		return bad_block(ip, (uint32_t)blk);
+	if ((error = ext2fs_bread(e2m, (uint32_t)blk, &bp)) != 0)
+		return error;
+	ptr = (const uint32_t *)bp->b_data;
+	*valp = e2_le32(ptr[i]);
+	for (j = i + 1; j < e2m->e2m_nindir && (ptr[j] != 0) == (*valp != 0); j++)
+		continue;
+	*runp = j - i;
+	brelse(bp, 0);
+	return 0;
+}
+
+/* vop_extent: the block map's view of byte off (vp S). */
+int
+ext2fs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+	struct genfs_blkmap bm = {
+		.bm_ndaddr = EXT2_NDADDR, .bm_niaddr = EXT2_NIADDR,
+		.bm_nindir = ip->i_e2m->e2m_nindir, .bm_bshift = ip->i_e2m->e2m_bshift,
+		.bm_arg = ip, .bm_root = extent_root, .bm_scan = extent_scan,
+	};
+
+	return genfs_blkmap_extent(&bm, off, datap, endp);
 }
 
 /* A new block near goal, zeroed when it is an indirect block; counted in i_nblocks. */

@@ -141,6 +141,8 @@ int	ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *dp);
 int	ffs_blksize(const struct ffs_inode *ip, int64_t lbn);
 /* Frags held by extended-attribute block lbn (UFS2). */
 int	ffs_extblksize(const struct ffs_inode *ip, int lbn);
+/* vop_extent: data or hole at byte off, from the block map. */
+int	ffs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp);
 
 /* ffs_readwrite.c */
 /* relflags: brelse flags for each whole block read to its end (BC_AGE: file data read once). */

@@ -1,5 +1,6 @@
 /* ffs_bmap.c: mapping a file's logical blocks to frag addresses through the direct and indirect pointers. */
 #include "ffs.h"
+#include "genfs.h"
 
 /* Frags held by logical block lbn: a whole block, except a short last block among the direct ones. */
 int
@@ -94,4 +95,68 @@ ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *dp)
 	}
 	*dp = d;
 	return 0;
+}
+
+/* ---- extents for SEEK_DATA/SEEK_HOLE (genfs_blkmap_extent's hooks) ---- */
+
+static int64_t
+extent_root(void *arg, unsigned i)
+{
+	const struct ffs_inode *ip = arg;
+
+	return i < FFS_NDADDR ? ip->i_db[i] : ip->i_ib[i - FFS_NDADDR];
+}
+
+/* Pointer i of an indirect block's data, in host order. */
+static int64_t
+indir_ptr(const struct ffs_mount *fm, const void *data, uint64_t i)
+{
+	if (fm->fm_ufs2)
+		return (int64_t)ffs_get64(fm->fm_swap, ((const uint64_t *)data)[i]);
+	return (int32_t)ffs_get32(fm->fm_swap, ((const uint32_t *)data)[i]);
+}
+
+static int
+extent_scan(void *arg, int64_t blk, uint64_t i, int64_t *valp, uint64_t *runp)
+{
+	struct ffs_inode *ip = arg;
+	struct ffs_mount *fm = ip->i_fm;
+	uint64_t j, n;
+	struct buf *bp;
+	int error;
+
+	if (!ffs_frags_ok(fm, blk, fm->fm_frag)) {
+		kprintf("ffs: inode %ju: indirect block %jd out of range\n",
+		    (uintmax_t)ip->i_number, (intmax_t)blk);
+		return EIO;
+	}
+	if ((error = ffs_bread(fm, blk, &bp)) != 0)
+		return error;
+	n = (uint64_t)bp->b_bcount / (fm->fm_ufs2 ? 8 : 4);
+	if (n > fm->fm_nindir)
+		n = fm->fm_nindir;
+	if (i >= n) {
+		brelse(bp, 0);
+		return EIO;
+	}
+	*valp = indir_ptr(fm, bp->b_data, i);
+	for (j = i + 1; j < n && (indir_ptr(fm, bp->b_data, j) != 0) == (*valp != 0); j++)
+		continue;
+	*runp = j - i;
+	brelse(bp, 0);
+	return 0;
+}
+
+/* vop_extent: the block map's view of byte off (vp S). */
+int
+ffs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp)
+{
+	struct ffs_inode *ip = VTOI(vp);
+	struct genfs_blkmap bm = {
+		.bm_ndaddr = FFS_NDADDR, .bm_niaddr = FFS_NIADDR,
+		.bm_nindir = ip->i_fm->fm_nindir, .bm_bshift = (unsigned)ip->i_fm->fm_bshift,
+		.bm_arg = ip, .bm_root = extent_root, .bm_scan = extent_scan,
+	};
+
+	return genfs_blkmap_extent(&bm, off, datap, endp);
 }

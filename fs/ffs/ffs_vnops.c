@@ -198,6 +198,7 @@ const struct vnodeops ffs_vnodeops = {
 	.vop_rmdir = ffs_rmdir,
 	.vop_readdir = ffs_readdir,
 	.vop_readlink = ffs_readlink,
+	.vop_extent = ffs_extent,
 	.vop_inactive = ffs_inactive,
 	.vop_reclaim = ffs_reclaim,
 };

@@ -125,6 +125,14 @@ ssize_t		ukfs_read_fd(struct ukfs *ukfs, int fd, off_t off, uint8_t *buf, size_t
 /* The attributes of an open ukfs descriptor (extension: open once, no second lookup). */
 int		ukfs_fstat(struct ukfs *ukfs, int fd, struct stat *st);
 /*
+ * lseek(2) on a ukfs descriptor (extension): SEEK_DATA and SEEK_HOLE
+ * find the holes from the file system's block map, as on Linux (ENXIO
+ * at or past the end).  ukfs_ftruncate sets a descriptor's file size
+ * (a copy that ends in a hole).
+ */
+off_t		ukfs_lseek(struct ukfs *ukfs, int fd, off_t off, int whence);
+int		ukfs_ftruncate(struct ukfs *ukfs, int fd, off_t len);
+/*
  * Open the existing entry name of the directory open as dirfd (from
  * ukfs_open with O_DIRECTORY), never following a symlink (extension: a
  * walk of a tree looks each name up once).  name is one component: "",

@@ -139,6 +139,33 @@ T_CASE(read_write)
 	done(fs);
 }
 
+/* ukfs_lseek and ukfs_ftruncate (extensions): holes by SEEK_DATA/SEEK_HOLE, Linux's errors. */
+T_CASE(seek_holes)
+{
+	struct ukfs *fs = mkfs(0);
+	int fd, rfd;
+
+	fd = ukfs_open(fs, "/s", O_RDWR | O_CREAT);
+	CHECK(fd >= 0);
+	CHECK_EQ(ukfs_write_fd(fs, fd, 1 << 20, (uint8_t *)"data", 4, 0), 4);
+	CHECK_EQ(ukfs_ftruncate(fs, fd, 8 << 20), 0);
+	CHECK_EQ(ukfs_lseek(fs, fd, 0, SEEK_DATA), 1 << 20);
+	CHECK_EQ(ukfs_lseek(fs, fd, 1 << 20, SEEK_HOLE), (1 << 20) + 4096);
+	CHECK_ERRNO(ukfs_lseek(fs, fd, (1 << 20) + 4096, SEEK_DATA), ENXIO);
+	CHECK_EQ(ukfs_lseek(fs, fd, (1 << 20) + 4096, SEEK_HOLE), (1 << 20) + 4096);
+	CHECK_ERRNO(ukfs_lseek(fs, fd, 8 << 20, SEEK_HOLE), ENXIO);
+	CHECK_ERRNO(ukfs_lseek(fs, fd, -1, SEEK_DATA), EINVAL);
+	CHECK_EQ(ukfs_lseek(fs, fd, 5, SEEK_SET), 5);
+	CHECK_ERRNO(ukfs_ftruncate(fs, fd, -1), EINVAL);
+	rfd = ukfs_open(fs, "/s", O_RDONLY);
+	CHECK(rfd >= 0);
+	CHECK_ERRNO(ukfs_ftruncate(fs, rfd, 0), EINVAL);
+	CHECK(ukfs_close(fs, rfd) == 0);
+	CHECK(ukfs_close(fs, fd) == 0);
+	CHECK_ERRNO(ukfs_lseek(fs, fd, 0, SEEK_DATA), EBADF);
+	done(fs);
+}
+
 /* ukfs_openat (extension): one name of an open directory, nothing followed, nothing else. */
 T_CASE(openat)
 {

@@ -76,8 +76,18 @@ unsigned char cli_names_type(const char *name);
 int	cli_copyout(struct cli *c, const char *path, int flags, int fd, const char **where);
 /* The same from image descriptor ifd, already open (left open). */
 int	cli_copyout_fd(struct cli *c, int ifd, int flags, int fd, const char **where);
-/* Copy host descriptor fd into the open image descriptor ifd (errno on -1). */
+/*
+ * Copy host descriptor fd into the open image descriptor ifd, new or
+ * truncated (errno on -1): host holes and zero blocks stay holes.
+ */
 int	cli_copyin(struct cli *c, int fd, int ifd, const char **where);
+/* The data extent of image file ifd at or after from: 1 and [*datap, *holep), 0 past the last, -1 (errno). */
+int	cli_image_data(struct cli *c, int ifd, off_t from, off_t *datap, off_t *holep);
+
+/* Zero runs copied into an image are skipped in blocks of this much. */
+#define CLI_ZEROBLK	4096
+/* Whether buf[0..n) is all zero bytes. */
+bool	cli_iszero(const uint8_t *buf, size_t n);
 
 /* Print a name read from the image; on a terminal, non-printing bytes show as '?' (as ls does). */
 void	cli_putname(const char *name);

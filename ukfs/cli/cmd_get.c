@@ -75,6 +75,7 @@ get_job_new(struct get_ctx *g, enum get_kind kind, struct get_dirh *d, const cha
 	j->j_kind = kind;
 	j->j_error = 0;
 	j->j_last = true;
+	j->j_off = 0;
 	j->j_dir = d;
 	j->j_new = NULL;
 	if (st != NULL)
@@ -94,20 +95,42 @@ get_job_send(struct get_ctx *g, struct get_job *j)
 }
 
 /*
+ * The next stretch of data at or after *offp, up to *holep; at the last
+ * hole both go to size (the host side makes the hole with the size).
+ */
+static int
+get_file_next(struct get_ctx *g, int ifd, off_t size, off_t *offp, off_t *holep)
+{
+	off_t d, h;
+	int r;
+
+	if (*offp < *holep || *offp >= size)
+		return 0;
+	if ((r = cli_image_data(g->g_c, ifd, *offp, &d, &h)) == -1)
+		return errno;
+	if (r == 0 || d >= size)
+		d = h = size;
+	*offp = d;
+	*holep = h < size ? h : size;
+	return 0;
+}
+
+/*
  * Send the regular file at imgpath (open already as ifd, or -1: open it
- * here) in pieces the size says; a short read is its end.
+ * here) in pieces of its data extents, so its holes cost nothing however
+ * large a size it claims; a short read is its end.
  */
 static void
 get_file(struct get_ctx *g, const char *imgpath, struct get_dirh *d, const char *name,
     const struct stat *st, int ifd)
 {
 	struct ukfs *fs = g->g_c->c_fs;
-	off_t off = 0, size = st->st_size > 0 ? st->st_size : 0;
-	bool opened = false;
+	off_t off = 0, hole = 0, size = st->st_size > 0 ? st->st_size : 0;
+	bool opened = false, first = true, last;
 	struct get_job *j;
 	size_t want;
 	ssize_t n;
-	bool last;
+	int error;
 
 	if (ifd < 0) {
 		if ((ifd = ukfs_open(fs, imgpath, O_RDONLY | O_NOFOLLOW)) == -1) {
@@ -117,10 +140,15 @@ get_file(struct get_ctx *g, const char *imgpath, struct get_dirh *d, const char 
 		opened = true;
 	}
 	for (;;) {
-		want = size - off > GET_CHUNK ? GET_CHUNK : (size_t)(size - off);
+		error = get_file_next(g, ifd, size, &off, &hole);
+		want = error != 0 || hole - off <= 0 ? 0 :
+		    hole - off > GET_CHUNK ? GET_CHUNK : (size_t)(hole - off);
 		/* The first piece goes with the names, the others need only the path's room (none). */
-		j = off == 0 ? get_job_new(g, GJ_FILE, d, name, imgpath, st, want) :
+		j = first ? get_job_new(g, GJ_FILE, d, name, imgpath, st, want) :
 		    get_job_new(g, GJ_DATA, d, "", "", NULL, want);
+		first = false;
+		j->j_off = off;
+		j->j_error = error;
 		n = want > 0 ? ukfs_read_fd(fs, ifd, off, (uint8_t *)get_job_data(j), want) : 0;
 		if (n == -1) {
 			j->j_error = errno;

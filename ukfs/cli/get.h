@@ -26,7 +26,7 @@ enum get_kind {
 	GJ_DIR,		/* make j_new in j_dir */
 	GJ_DIREND,	/* j_dir is complete: its attributes, then close and free it */
 	GJ_FILE,	/* create a regular file; its first data follows the names */
-	GJ_DATA,	/* more data of the file of the last GJ_FILE */
+	GJ_DATA,	/* more data of the file of the last GJ_FILE, at j_off */
 	GJ_SYMLINK,	/* data: the target, NUL-terminated */
 	GJ_SPECIAL,	/* FIFO, socket or device node */
 };
@@ -38,6 +38,8 @@ struct get_job {
 	enum get_kind	j_kind;
 	int		j_error;	/* GJ_FILE/GJ_DATA: reading this piece failed so */
 	bool		j_last;		/* GJ_FILE/GJ_DATA: the file's last piece */
+	off_t		j_off;		/* GJ_FILE/GJ_DATA: where the data goes; the last
+					 * piece's end is the file's size (holes between) */
 	struct get_dirh	*j_dir;
 	struct get_dirh	*j_new;
 	struct stat	j_st;

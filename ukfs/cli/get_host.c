@@ -198,21 +198,23 @@ host_file_begin(struct get_host *h, struct get_job *j)
 		host_link_add(h, &j->j_st, h->h_fd, d, name);
 }
 
-/* GJ_FILE and GJ_DATA: a piece of the file; after the last, its attributes. */
+/* GJ_FILE and GJ_DATA: a piece of the file at its offset; after the last, the size and attributes. */
 static void
 host_file_data(struct get_host *h, struct get_job *j)
 {
 	const char *p = get_job_data(j);
 	size_t left = j->j_datalen;
+	off_t off = j->j_off;
 	ssize_t w;
 
 	while (!h->h_failed && left > 0) {
-		if ((w = write(h->h_fd, p, left)) <= 0) {
+		if ((w = pwrite(h->h_fd, p, left, off)) <= 0) {
 			host_fail(h, h->h_path, w == 0 ? EIO : errno);
 			h->h_failed = true;
 			break;
 		}
 		p += w;
+		off += w;
 		left -= (size_t)w;
 	}
 	if (j->j_error != 0) {
@@ -221,6 +223,11 @@ host_file_data(struct get_host *h, struct get_job *j)
 	}
 	if (!j->j_last || h->h_fd == -1)
 		return;
+	/* An empty last piece past the data: the file ends in a hole, which the size makes. */
+	if (!h->h_failed && j->j_datalen == 0 && j->j_off > 0 && ftruncate(h->h_fd, j->j_off) == -1) {
+		host_fail(h, h->h_path, errno);
+		h->h_failed = true;
+	}
 	if (!h->h_failed)
 		get_host_attrs(h, -1, NULL, h->h_fd, &h->h_st, h->h_path, h->h_skip);
 	close(h->h_fd);

@@ -1182,3 +1182,75 @@ T_CASE(delete_blkfail)
 	fprintf(stderr, "%d of 12 runs mounted, %d left the image inconsistent\n", mounted, broken);
 	CHECK(mounted >= 6);
 }
+
+/* One byte at off of an open file. */
+static void
+poke_byte(int fd, off_t off)
+{
+	CHECK_EQ(rump_sys_pwrite(fd, "x", 1, off), 1);
+}
+
+/*
+ * SEEK_DATA/SEEK_HOLE from the block map: 4 KiB blocks, data in the
+ * direct blocks, each indirect level and the end of a 6 GiB file; Linux's errors;
+ * then an indirect pointer out of range gives EIO.
+ */
+static void
+seek_levels(int version)
+{
+	const off_t K = 1024, M = K * K, G = K * M;
+	const off_t want[] = { 0, 4 * K, 48 * K, 52 * K, 3 * M, 3 * M + 4 * K,
+	    3 * G, 3 * G + 4 * K, 6 * G - 4 * K, 6 * G, -1 };
+	struct ffs_t_geom g;
+	struct ffs_t t;
+	off_t off = 0, d;
+	struct stat st;
+	int fd, i = 0;
+	int64_t bad = 0x7ffffff0;
+	long ioff;
+
+	ffs_t_init(&t);
+	ffs_t_makefs(&t, version, "le", 4096, 512, "-s 8m");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK((fd = rump_sys_open("/mnt/sparse", O_CREAT | O_RDWR, 0644)) >= 0);
+	for (int j = 0; want[j + 2] != -1; j += 2)
+		poke_byte(fd, want[j] + 100);
+	/* Growing by truncate allocates the last block (FFS never ends in a hole). */
+	CHECK_EQ(rump_sys_ftruncate(fd, 6 * G), 0);
+	while ((d = rump_sys_lseek(fd, off, SEEK_DATA)) != -1) {
+		CHECK_EQ(d, want[i]);
+		CHECK_EQ(off = rump_sys_lseek(fd, d, SEEK_HOLE), want[i + 1]);
+		i += 2;
+	}
+	CHECK_EQ(errno, ENXIO);
+	CHECK_EQ(want[i], -1);
+	CHECK_EQ(rump_sys_lseek(fd, 3 * M + 7, SEEK_DATA), 3 * M + 7);
+	CHECK_EQ(rump_sys_lseek(fd, 6 * G - 1, SEEK_HOLE), 6 * G);
+	CHECK_EQ(rump_sys_lseek(fd, 5 * G, SEEK_HOLE), 5 * G);
+	CHECK_ERRNO(rump_sys_lseek(fd, 6 * G, SEEK_DATA), ENXIO);
+	CHECK_ERRNO(rump_sys_lseek(fd, 6 * G, SEEK_HOLE), ENXIO);
+	CHECK_ERRNO(rump_sys_lseek(fd, -4096, SEEK_DATA), EINVAL);
+	CHECK_EQ(rump_sys_fstat(fd, &st), 0);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(check_image(t.ft_img), 0);
+	/* the single-indirect pointer aimed past the file system */
+	ffs_t_geom(&t, &g);
+	ioff = ffs_t_inode_off(&g, (unsigned long)st.st_ino);
+	if (version == 2)
+		ffs_t_poke(&t, ioff + (long)offsetof(struct ffs_dinode2, di_ib), &bad, 8);
+	else
+		ffs_t_poke(&t, ioff + (long)offsetof(struct ffs_dinode1, di_ib), &bad, 4);
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK((fd = rump_sys_open("/mnt/sparse", O_RDONLY)) >= 0);
+	CHECK_EQ(rump_sys_lseek(fd, 0, SEEK_HOLE), 4 * K);
+	CHECK_ERRNO(rump_sys_lseek(fd, 4 * K, SEEK_DATA), EIO);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_cleanup(&t);
+}
+
+T_CASE(seek_levels_ufs1) { seek_levels(1); }
+T_CASE(seek_levels_ufs2) { seek_levels(2); }

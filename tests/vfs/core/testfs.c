@@ -177,6 +177,7 @@ const struct vnodeops tfs_vnodeops = {
 	.vop_rmdir	= tfs_rmdir,
 	.vop_readdir	= genfs_eopnotsupp_readdir,
 	.vop_readlink	= genfs_eopnotsupp_readlink,
+	.vop_extent	= genfs_extent_alldata,
 	.vop_inactive	= tfs_inactive,
 	.vop_reclaim	= tfs_reclaim,
 };

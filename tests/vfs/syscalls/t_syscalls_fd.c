@@ -498,3 +498,67 @@ T_CASE(concurrent_create)
 	}
 	CHECK_EQ(rump_shutdown(), 0);
 }
+
+/* One byte c at off of an open file. */
+static void
+poke(int fd, off_t off, char c)
+{
+	CHECK_EQ(rump_sys_pwrite(fd, &c, 1, off), 1);
+}
+
+/*
+ * rumpfs keeps chunks of 4 KiB in a radix tree: holes are found by chunk,
+ * a file claiming 512 GiB with four chunks is answered at once, and the
+ * errors are Linux's.
+ */
+T_CASE(seek_data_hole)
+{
+	const off_t M = 1 << 20, T = (off_t)1 << 38;
+	int fd, dfd;
+
+	boot();
+	fd = rump_sys_open("/sparse", O_RDWR | O_CREAT, 0644);
+	CHECK(fd >= 0);
+	/* empty: nothing to find */
+	CHECK_ERRNO(rump_sys_lseek(fd, 0, SEEK_DATA), ENXIO);
+	CHECK_ERRNO(rump_sys_lseek(fd, 0, SEEK_HOLE), ENXIO);
+	poke(fd, 0, 'a');
+	poke(fd, M + 10, 'b');
+	CHECK_EQ(rump_sys_ftruncate(fd, 2 * T), 0);
+	poke(fd, T + 7, 'c');
+	CHECK_EQ(rump_sys_lseek(fd, 0, SEEK_DATA), 0);
+	CHECK_EQ(rump_sys_lseek(fd, 100, SEEK_DATA), 100);
+	CHECK_EQ(rump_sys_lseek(fd, 0, SEEK_HOLE), 4096);
+	CHECK_EQ(rump_sys_lseek(fd, 0, SEEK_CUR), 4096);	/* the offset moved there */
+	CHECK_EQ(rump_sys_lseek(fd, 4096, SEEK_DATA), M);
+	CHECK_EQ(rump_sys_lseek(fd, M + 4095, SEEK_DATA), M + 4095);
+	CHECK_EQ(rump_sys_lseek(fd, M, SEEK_HOLE), M + 4096);
+	CHECK_EQ(rump_sys_lseek(fd, M + 4096, SEEK_DATA), T);
+	CHECK_EQ(rump_sys_lseek(fd, T, SEEK_HOLE), T + 4096);
+	/* after the last data: only the hole at the end */
+	CHECK_ERRNO(rump_sys_lseek(fd, T + 4096, SEEK_DATA), ENXIO);
+	CHECK_EQ(rump_sys_lseek(fd, T + 4096, SEEK_HOLE), T + 4096);
+	CHECK_EQ(rump_sys_lseek(fd, 2 * T - 1, SEEK_HOLE), 2 * T - 1);
+	/* at or past the end, or before the start */
+	CHECK_ERRNO(rump_sys_lseek(fd, 2 * T, SEEK_DATA), ENXIO);
+	CHECK_ERRNO(rump_sys_lseek(fd, 2 * T, SEEK_HOLE), ENXIO);
+	CHECK_ERRNO(rump_sys_lseek(fd, -1, SEEK_DATA), EINVAL);
+	CHECK_ERRNO(rump_sys_lseek(fd, -1, SEEK_HOLE), EINVAL);
+	CHECK_EQ(rump_sys_lseek(fd, 0, SEEK_CUR), 2 * T - 1);	/* failures leave it */
+	/* data up to the end: the hole is the end itself */
+	poke(fd, 2 * T - 1, 'd');
+	CHECK_EQ(rump_sys_lseek(fd, 2 * T - 4096, SEEK_HOLE), 2 * T);
+	CHECK_EQ(rump_sys_lseek(fd, T + 4096, SEEK_DATA), 2 * T - 4096);
+	/* a truncate drops the chunks past the size */
+	CHECK_EQ(rump_sys_ftruncate(fd, M + 4096), 0);
+	CHECK_EQ(rump_sys_lseek(fd, 4096, SEEK_DATA), M);
+	CHECK_EQ(rump_sys_lseek(fd, M, SEEK_HOLE), M + 4096);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	/* not regular: all data up to the size; a descriptor closed: EBADF */
+	dfd = rump_sys_open("/", O_RDONLY | O_DIRECTORY);
+	CHECK(dfd >= 0);
+	CHECK_EQ(rump_sys_lseek(dfd, 0, SEEK_DATA), 0);
+	CHECK_EQ(rump_sys_close(dfd), 0);
+	CHECK_ERRNO(rump_sys_lseek(fd, 0, SEEK_DATA), EBADF);
+	CHECK_EQ(rump_shutdown(), 0);
+}
