@@ -80,7 +80,7 @@ p2k_entry(struct p2k_mount *pm, struct vnode *vp, kauth_cred_t cred,
 	e->generation = va.va_gen;
 	e->attr_timeout = pm->pm_attr_timeout;
 	e->entry_timeout = pm->pm_entry_timeout;
-	if ((e->ino = p2k_node_ref(pm, vp)) == 0)
+	if ((e->ino = p2k_node_ref(pm, vp, va.va_gen)) == 0)
 		return ENOMEM;
 	return 0;
 }
@@ -100,6 +100,7 @@ void
 p2k_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct p2k_mount *pm = fuse_req_userdata(req);
+	struct vnode *vp;
 	kauth_cred_t cred;
 	struct stat st;
 	int error;
@@ -107,7 +108,10 @@ p2k_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	(void)fi;
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	error = p2k_getattr_st(p2k_node_vp(pm, ino), cred, &st);
+	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
+		error = p2k_getattr_st(vp, cred, &st);
+		vrele(vp);
+	}
 	p2k_leave();
 out:
 	if (error != 0)
@@ -173,11 +177,13 @@ p2k_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	vp = p2k_node_vp(pm, ino);
-	p2k_setattr_va(attr, to_set, fi != NULL, &va);
-	error = VOP_SETATTR(vp, &va, cred);
-	if (error == 0)
-		error = p2k_getattr_st(vp, cred, &st);
+	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
+		p2k_setattr_va(attr, to_set, fi != NULL, &va);
+		error = VOP_SETATTR(vp, &va, cred);
+		if (error == 0)
+			error = p2k_getattr_st(vp, cred, &st);
+		vrele(vp);
+	}
 	p2k_leave();
 out:
 	if (error != 0)
@@ -190,6 +196,7 @@ void
 p2k_op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
 	struct p2k_mount *pm = fuse_req_userdata(req);
+	struct vnode *vp;
 	kauth_cred_t cred;
 	int error, mode = 0;
 
@@ -201,8 +208,11 @@ p2k_op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 		mode |= VEXEC;
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	if (mode != 0)
-		error = VOP_ACCESS(p2k_node_vp(pm, ino), mode, cred);
+	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
+		if (mode != 0)
+			error = VOP_ACCESS(vp, mode, cred);
+		vrele(vp);
+	}
 	p2k_leave();
 out:
 	fuse_reply_err(req, error);
@@ -213,6 +223,7 @@ p2k_op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct p2k_mount *pm = fuse_req_userdata(req);
 	char buf[PATH_MAX];
+	struct vnode *vp;
 	kauth_cred_t cred;
 	struct iovec iov;
 	struct uio uio;
@@ -221,7 +232,10 @@ p2k_op_readlink(fuse_req_t req, fuse_ino_t ino)
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
 	uio_setup(&uio, &iov, buf, sizeof(buf) - 1, 0, UIO_READ);
-	error = VOP_READLINK(p2k_node_vp(pm, ino), &uio, cred);
+	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
+		error = VOP_READLINK(vp, &uio, cred);
+		vrele(vp);
+	}
 	p2k_leave();
 	buf[sizeof(buf) - 1 - uio.uio_resid] = '\0';
 out:
@@ -241,7 +255,8 @@ p2k_op_statfs(fuse_req_t req, fuse_ino_t ino)
 
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	error = vfs_statvfs(p2k_node_vp(pm, ino)->v_mount, &sv);
+	(void)ino;	/* one file system: the root's mount */
+	error = vfs_statvfs(pm->pm_root->v_mount, &sv);
 	p2k_leave();
 out:
 	if (error != 0)

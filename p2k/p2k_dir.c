@@ -25,12 +25,14 @@ p2k_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	vp = p2k_node_vp(pm, ino);
-	if (vp->v_type != VDIR)
-		error = ENOTDIR;
-	else if ((error = VOP_ACCESS(vp, VREAD, cred)) == 0 &&
-	    (error = p2k_file_open(pm, vp, FREAD, cred, &pf)) == 0)
-		fi->fh = (uint64_t)(uintptr_t)pf;
+	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
+		if (vp->v_type != VDIR)
+			error = ENOTDIR;
+		else if ((error = VOP_ACCESS(vp, VREAD, cred)) == 0 &&
+		    (error = p2k_file_open(pm, vp, FREAD, cred, &pf)) == 0)
+			fi->fh = (uint64_t)(uintptr_t)pf;
+		vrele(vp);
+	}
 	p2k_leave();
 out:
 	if (error != 0) {

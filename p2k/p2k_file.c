@@ -132,12 +132,16 @@ void
 p2k_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct p2k_mount *pm = fuse_req_userdata(req);
+	struct vnode *vp;
 	kauth_cred_t cred;
 	int error;
 
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	error = p2k_open_vp(pm, p2k_node_vp(pm, ino), fi, false, cred);
+	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
+		error = p2k_open_vp(pm, vp, fi, false, cred);
+		vrele(vp);
+	}
 	p2k_leave();
 out:
 	if (error != 0)
@@ -176,15 +180,17 @@ p2k_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 {
 	struct p2k_mount *pm = fuse_req_userdata(req);
 	struct fuse_entry_param e;
-	struct vnode *vp;
+	struct vnode *dvp, *vp;
 	kauth_cred_t cred;
 	bool created;
 	int error;
 
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	error = p2k_create_vp(p2k_node_vp(pm, parent), name, mode, cred, fi->flags, &vp,
-	    &created);
+	if ((error = p2k_node_get(pm, parent, &dvp)) == 0) {
+		error = p2k_create_vp(dvp, name, mode, cred, fi->flags, &vp, &created);
+		vrele(dvp);
+	}
 	if (error == 0) {
 		error = p2k_open_vp(pm, vp, fi, created, cred);
 		if (error == 0 && (error = p2k_entry(pm, vp, cred, &e)) != 0)
@@ -350,14 +356,17 @@ void
 p2k_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {
 	struct p2k_mount *pm = fuse_req_userdata(req);
+	struct vnode *vp;
 	kauth_cred_t cred;
 	int error;
 
 	(void)fi;
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	error = VOP_FSYNC(p2k_node_vp(pm, ino), cred,
-	    FSYNC_WAIT | (datasync ? FSYNC_DATAONLY : 0));
+	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
+		error = VOP_FSYNC(vp, cred, FSYNC_WAIT | (datasync ? FSYNC_DATAONLY : 0));
+		vrele(vp);
+	}
 	p2k_leave();
 out:
 	fuse_reply_err(req, error);

@@ -26,8 +26,16 @@
  * the id (pn_nlookup > 0): each entry reply adds one lookup, forget
  * takes them away, the last forget drops the vnode.
  */
+/*
+ * A node id the host holds: what finds its file again, not the vnode,
+ * so the vnode cache may reclaim it under memory pressure however many
+ * names the host has cached (p2k_node.c).
+ */
 struct p2k_node {
-	struct vnode	*pn_vp;		/* one reference; constant */
+	ino_t		pn_ino;		/* constant */
+	uint64_t	pn_gen;		/* the inode's generation when the host learnt it; constant */
+	uint64_t	pn_serial;	/* v_serial of the vnode last seen with that generation; atomic */
+	bool		pn_stale;	/* its inode now holds another file; pm_nodelock */
 	uint64_t	pn_nlookup;	/* host's lookup count; pm_nodelock */
 	struct p2k_node	*pn_next;	/* hash chain; pm_nodelock */
 };
@@ -108,9 +116,10 @@ void	*p2k_thread_buf(size_t size);
 int	p2k_cred_init(void);
 
 /* Node ids (p2k_node.c).  Call scheduled. */
-struct vnode *p2k_node_vp(struct p2k_mount *pm, fuse_ino_t ino);
-/* Consume a reference on vp and give the host one more lookup of its id; 0 at ENOMEM (vp released). */
-fuse_ino_t p2k_node_ref(struct p2k_mount *pm, struct vnode *vp);
+/* The vnode of a node id, referenced (vrele it); ENOENT when its file is gone, ESTALE when another took its inode. */
+int	p2k_node_get(struct p2k_mount *pm, fuse_ino_t ino, struct vnode **vpp);
+/* Consume a reference on vp (of generation gen) and give the host one more lookup of its id; 0 at ENOMEM. */
+fuse_ino_t p2k_node_ref(struct p2k_mount *pm, struct vnode *vp, uint64_t gen);
 void	p2k_node_forget(struct p2k_mount *pm, fuse_ino_t ino, uint64_t nlookup);
 /* Drop every node (teardown). */
 void	p2k_node_forget_all(struct p2k_mount *pm);

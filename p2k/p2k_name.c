@@ -15,13 +15,16 @@ p2k_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct p2k_mount *pm = fuse_req_userdata(req);
 	struct fuse_entry_param e;
-	struct vnode *vp;
+	struct vnode *dvp, *vp;
 	kauth_cred_t cred;
 	int error;
 
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	error = p2k_lookup_vp(p2k_node_vp(pm, parent), name, LOOKUP, cred, &vp);
+	if ((error = p2k_node_get(pm, parent, &dvp)) == 0) {
+		error = p2k_lookup_vp(dvp, name, LOOKUP, cred, &vp);
+		vrele(dvp);
+	}
 	if (error == 0)
 		error = p2k_entry(pm, vp, cred, &e);
 	p2k_leave();
@@ -64,11 +67,11 @@ p2k_op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forge
 
 /* create-like ops: the VFS picks owner and group (VNOVAL) and checks the directory. */
 static int
-p2k_make(struct p2k_mount *pm, fuse_ino_t parent, const char *name, enum vtype type,
+p2k_make_vp(struct p2k_mount *pm, struct vnode *dvp, const char *name, enum vtype type,
     mode_t mode, dev_t rdev, const char *target, kauth_cred_t cred,
     struct fuse_entry_param *e)
 {
-	struct vnode *dvp = p2k_node_vp(pm, parent), *vp;
+	struct vnode *vp;
 	struct componentname cn;
 	struct vattr va;
 	int error;
@@ -103,6 +106,21 @@ p2k_make(struct p2k_mount *pm, fuse_ino_t parent, const char *name, enum vtype t
 	if (error != 0)
 		return error;
 	return p2k_entry(pm, vp, cred, e);
+}
+
+static int
+p2k_make(struct p2k_mount *pm, fuse_ino_t parent, const char *name, enum vtype type,
+    mode_t mode, dev_t rdev, const char *target, kauth_cred_t cred,
+    struct fuse_entry_param *e)
+{
+	struct vnode *dvp;
+	int error;
+
+	if ((error = p2k_node_get(pm, parent, &dvp)) != 0)
+		return error;
+	error = p2k_make_vp(pm, dvp, name, type, mode, rdev, target, cred, e);
+	vrele(dvp);
+	return error;
 }
 
 static void
@@ -163,8 +181,12 @@ p2k_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *ne
 	}
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	vp = p2k_node_vp(pm, ino);
-	dvp = p2k_node_vp(pm, newparent);
+	if ((error = p2k_node_get(pm, ino, &vp)) != 0)
+		goto out_leave;
+	if ((error = p2k_node_get(pm, newparent, &dvp)) != 0) {
+		vrele(vp);
+		goto out_leave;
+	}
 	p2k_cn_init(&cn, newname, CREATE, cred);
 	if (vp->v_type == VDIR)
 		error = EPERM;	/* link(2) on a directory */
@@ -173,6 +195,9 @@ p2k_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *ne
 		vref(vp);
 		error = p2k_entry(pm, vp, cred, &e);
 	}
+	vrele(dvp);
+	vrele(vp);
+out_leave:
 	p2k_leave();
 out:
 	if (error != 0)
@@ -193,15 +218,18 @@ p2k_remove_req(fuse_req_t req, fuse_ino_t parent, const char *name, bool dir)
 
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	dvp = p2k_node_vp(pm, parent);
-	if ((error = p2k_lookup_vp(dvp, name, DELETE, cred, &vp)) != 0)
+	if ((error = p2k_node_get(pm, parent, &dvp)) != 0)
 		goto out_leave;
+	if ((error = p2k_lookup_vp(dvp, name, DELETE, cred, &vp)) != 0)
+		goto out_dvp;
 	p2k_cn_init(&cn, name, DELETE, cred);
 	if (dir)
 		error = vp->v_type != VDIR ? ENOTDIR : VOP_RMDIR(dvp, vp, &cn);
 	else
 		error = vp->v_type == VDIR ? EISDIR : VOP_REMOVE(dvp, vp, &cn);
 	vrele(vp);
+out_dvp:
+	vrele(dvp);
 out_leave:
 	p2k_leave();
 out:
@@ -263,6 +291,7 @@ p2k_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
     fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
 	struct p2k_mount *pm = fuse_req_userdata(req);
+	struct vnode *fdvp, *tdvp;
 	kauth_cred_t cred;
 	int error;
 
@@ -273,8 +302,13 @@ p2k_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
-	error = p2k_rename_vp(p2k_node_vp(pm, parent), name, p2k_node_vp(pm, newparent),
-	    newname, flags, cred);
+	if ((error = p2k_node_get(pm, parent, &fdvp)) == 0) {
+		if ((error = p2k_node_get(pm, newparent, &tdvp)) == 0) {
+			error = p2k_rename_vp(fdvp, name, tdvp, newname, flags, cred);
+			vrele(tdvp);
+		}
+		vrele(fdvp);
+	}
 	p2k_leave();
 out:
 	fuse_reply_err(req, error);

@@ -54,10 +54,12 @@ vcache_fini(void)
 static struct vnode *
 vnode_alloc(void)
 {
+	static uint64_t serial;
 	struct vnode *vp = kmem_zalloc(sizeof(*vp), KM_SLEEP);
 
 	if (vp == NULL)
 		return NULL;
+	vp->v_serial = __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED);
 	mutex_init(&vp->v_interlock);
 	cv_init(&vp->v_cv, "vnode");
 	rw_init(&vp->v_lock);

@@ -64,6 +64,7 @@ struct vnode {
 	const struct vnodeops	*v_op;		/* the file system's table (deadfs after a forced unmount) */
 	void			*v_data;	/* the file system's node */
 	ino_t			v_ino;		/* cache key within v_mount */
+	uint64_t		v_serial;	/* unique over the kernel's life: tells a vnode from a later one */
 	dev_t			v_rdev;		/* VBLK/VCHR */
 	struct mount		*v_mountedhere;	/* file system mounted on this directory; mount lock */
 	TAILQ_ENTRY(vnode)	v_lru;		/* unreferenced vnodes; vcache lock */
