@@ -14,6 +14,7 @@
 struct p2k_daemon_conf {
 	int		dc_mntflags;	/* RUMP_MNT_* */
 	bool		dc_rw;		/* -o rw given: no read-only fallback */
+	bool		dc_nolock;	/* -o nolock: read a live image */
 	bool		dc_foreground, dc_debug, dc_help, dc_version;
 	const char	*dc_args[2];	/* image (if any), mount point */
 	int		dc_nargs;
@@ -22,13 +23,14 @@ struct p2k_daemon_conf {
 };
 
 enum {
-	KEY_RO, KEY_RW, KEY_SYNC, KEY_ASYNC, KEY_NOATIME, KEY_ATIME, KEY_FORCE,
+	KEY_RO, KEY_RW, KEY_NOLOCK, KEY_SYNC, KEY_ASYNC, KEY_NOATIME, KEY_ATIME, KEY_FORCE,
 	KEY_FG, KEY_DEBUG, KEY_HELP, KEY_VERSION,
 };
 
 static const struct fuse_opt p2k_daemon_opts[] = {
 	FUSE_OPT_KEY("ro", KEY_RO),
 	FUSE_OPT_KEY("rw", KEY_RW),
+	FUSE_OPT_KEY("nolock", KEY_NOLOCK),
 	FUSE_OPT_KEY("sync", KEY_SYNC),
 	FUSE_OPT_KEY("async", KEY_ASYNC),
 	FUSE_OPT_KEY("noatime", KEY_NOATIME),
@@ -53,6 +55,7 @@ p2k_daemon_opt(void *data, const char *arg, int key, struct fuse_args *outargs)
 	switch (key) {
 	case KEY_RO:		dc->dc_mntflags |= RUMP_MNT_RDONLY; dc->dc_rw = false; return 0;
 	case KEY_RW:		dc->dc_mntflags &= ~RUMP_MNT_RDONLY; dc->dc_rw = true; return 0;
+	case KEY_NOLOCK:	dc->dc_nolock = true; return 0;
 	case KEY_SYNC:		dc->dc_mntflags |= RUMP_MNT_SYNCHRONOUS; return 0;
 	case KEY_ASYNC:		dc->dc_mntflags &= ~RUMP_MNT_SYNCHRONOUS; return 0;
 	case KEY_NOATIME:	dc->dc_mntflags |= RUMP_MNT_NOATIME; return 0;
@@ -86,7 +89,7 @@ p2k_daemon_usage(const struct p2k_daemon *pd, FILE *f)
 	    "  -d                  debug: trace FUSE requests (implies -f)\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       the version\n\n"
-	    "file-system options:  ro, rw, sync, async, noatime, atime, force\n"
+	    "file-system options:  ro, rw, sync, async, noatime, atime, force%s\n"
 	    "FUSE options:         allow_other, auto_unmount, nonempty, default_permissions\n"
 	    "                      (always on: the host checks modes too, as FIFOs need),\n"
 	    "                      fsname=NAME, subtype=NAME, max_read=N\n"
@@ -97,7 +100,9 @@ p2k_daemon_usage(const struct p2k_daemon *pd, FILE *f)
 	    "The daemon backgrounds itself once the file system is mounted; stop it\n"
 	    "with `fusermount3 -u mountpoint` (or SIGTERM), which syncs the image.\n",
 	    pd->pd_image ? "an image of " : "", pd->pd_image ? "a file system" : "an in-memory file system",
-	    pd->pd_fstype);
+	    pd->pd_fstype, pd->pd_image ? ",\n"
+	    "                      nolock (with ro: read an image another process is\n"
+	    "                      writing; what it shows may be stale or inconsistent)" : "");
 }
 
 int
@@ -127,8 +132,15 @@ p2k_daemon_main(const struct p2k_daemon *pd, int argc, char **argv)
 		fuse_opt_free_args(&args);
 		return 2;
 	}
+	if (dc.dc_nolock && !(dc.dc_mntflags & RUMP_MNT_RDONLY)) {
+		fprintf(stderr, "%s: nolock is for read-only mounts: use -o ro,nolock\n", pd->pd_name);
+		fuse_opt_free_args(&args);
+		return 2;
+	}
 	if (dc.dc_rw)
 		flags &= ~P2K_ROFALLBACK;
+	if (dc.dc_nolock)
+		flags |= P2K_NOLOCK;
 	if (dc.dc_foreground)
 		flags |= P2K_FOREGROUND;
 	if (dc.dc_debug)

@@ -77,6 +77,8 @@ void	rumpuser_willneed(int fd, int64_t off, int64_t len);
 void	rumpuser_writeback(int fd, int64_t off, int64_t len);
 /* Advisory lock on the whole host file (flock, exclusive or shared, never waiting); EWOULDBLOCK if held elsewhere. */
 int	rumpuser_flock(int fd, int exclusive);
+/* The process holding a flock on host file path (*exclusivep: its lock is exclusive); ENOENT if none is seen. */
+int	rumpuser_lockholder(const char *path, int *pidp, int *exclusivep);
 
 /* Threads. */
 struct rumpuser_thread;

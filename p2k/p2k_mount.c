@@ -228,6 +228,19 @@ p2k_set_fuse_args(struct p2k_mount *pm, int argc, char **argv)
 	return p2k_check_fuse_args(pm);
 }
 
+/* Who holds the image, when the host lets us see it. */
+static void
+p2k_image_busy(struct p2k_mount *pm, const char *devpath)
+{
+	int pid, writer;
+
+	if (rump_pub_etfs_holder(devpath, &pid, &writer) == 0)
+		p2k_log(pm, "%s: image in use (%s by pid %d)", devpath,
+		    writer ? "read-write" : "read-only", pid);
+	else
+		p2k_log(pm, "%s: image in use by another process", devpath);
+}
+
 /* The one-line cause of a failed rump mount. */
 static void
 p2k_mount_error(struct p2k_mount *pm, const char *type, const char *devpath, int error)
@@ -239,7 +252,7 @@ p2k_mount_error(struct p2k_mount *pm, const char *type, const char *devpath, int
 		p2k_log(pm, "%s: file system type not supported", type);
 		break;
 	case EBUSY:
-		p2k_log(pm, "%s: image in use (another daemon serves it)", what);
+		p2k_image_busy(pm, what);
 		break;
 	case EINVAL:
 		p2k_log(pm, "%s: not a valid %s file system "
@@ -269,6 +282,10 @@ p2k_mount_rump(struct p2k_mount *pm, const char *type, const char *devpath, int 
 			return error;
 		}
 		pm->pm_etfs = true;
+		if ((pm->pm_flags & P2K_NOLOCK) && (error = rump_pub_etfs_nolock(P2K_DEVKEY)) != 0) {
+			p2k_log(pm, "%s: %s", devpath, strerror(error));
+			return error;
+		}
 		if (data == NULL || len < sizeof(ua)) {
 			data = &ua;
 			len = sizeof(ua);

@@ -187,7 +187,8 @@ ukfs_mount_disk(const char *vfsname, const char *devpath, struct ukfs_part *part
 			return NULL;
 		}
 	}
-	if (mount_isdisk(vfsname) && !hasdev) {
+	if ((mount_isdisk(vfsname) && !hasdev) ||
+	    ((mntflags & UKFS_MNT_NOLOCK) && !(mntflags & RUMP_MNT_RDONLY))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -198,6 +199,9 @@ ukfs_mount_disk(const char *vfsname, const char *devpath, struct ukfs_part *part
 		fs->uk_devkey[0] = '\0';
 		goto out_undo;
 	}
+	if (hasdev && (mntflags & UKFS_MNT_NOLOCK) && (error = rump_pub_etfs_nolock(fs->uk_devkey)) != 0)
+		goto out_undo;
+	mntflags &= ~UKFS_MNT_NOLOCK;
 	if ((error = mount_mkpoint(fs, mountpath)) != 0)
 		goto out_undo;
 	if (mount_isdisk(vfsname)) {

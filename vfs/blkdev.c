@@ -11,8 +11,9 @@
 
 static struct bdev *bdev_find(dev_t dev);
 static void bdev_teardown(struct bdev *bd);
+static void bdev_unlock_one(struct bdev *bd, bool fwrite);
 
-/* The device list, open counts and the host write locks of blkdev_host.c. */
+/* The device list, open counts and the host image locks of blkdev_host.c. */
 static kmutex_t bdev_lock;
 static LIST_HEAD(, bdev) bdev_list = LIST_HEAD_INITIALIZER(bdev_list);
 static unsigned bdev_nextminor;		/* bdev_lock; restarts at every boot so runs repeat */
@@ -34,10 +35,8 @@ bdev_subsys_fini(void)
 	mutex_enter(&bdev_lock);
 	while ((bd = LIST_FIRST(&bdev_list)) != NULL) {
 		LIST_REMOVE(bd, bd_list);
-		if (bd->bd_writer && bd->bd_be->bb_unlockwrite != NULL)
-			bd->bd_be->bb_unlockwrite(bd);
-		bd->bd_writer = false;
-		bd->bd_nopen = 0;
+		while (bd->bd_nopen > 0)
+			bdev_unlock_one(bd, bd->bd_writer);
 		mutex_exit(&bdev_lock);
 		bdev_teardown(bd);
 		mutex_enter(&bdev_lock);
@@ -136,12 +135,11 @@ bdev_open(struct vnode *vp, bool fwrite, struct bdev **bdp)
 			error = EBUSY;
 			goto out_unlock;
 		}
-		/* Another process writing the same host file makes this EBUSY. */
-		if (bd->bd_be->bb_lockwrite != NULL &&
-		    (error = bd->bd_be->bb_lockwrite(bd)) != 0)
-			goto out_unlock;
-		bd->bd_writer = true;
 	}
+	/* Another process writing the host file, or reading it when we write, makes this EBUSY. */
+	if (bd->bd_be->bb_lock != NULL && (error = bd->bd_be->bb_lock(bd, fwrite)) != 0)
+		goto out_unlock;
+	bd->bd_writer |= fwrite;
 	bd->bd_nopen++;
 	*bdp = bd;
 out_unlock:
@@ -153,15 +151,36 @@ void
 bdev_close(struct bdev *bd, bool fwrite)
 {
 	mutex_enter(&bdev_lock);
-	KASSERT(bd->bd_nopen > 0);
-	if (fwrite) {
-		KASSERT(bd->bd_writer);
-		if (bd->bd_be->bb_unlockwrite != NULL)
-			bd->bd_be->bb_unlockwrite(bd);
-		bd->bd_writer = false;
-	}
-	bd->bd_nopen--;
+	KASSERT(bd->bd_nopen > 0 && (!fwrite || bd->bd_writer));
+	bdev_unlock_one(bd, fwrite);
 	mutex_exit(&bdev_lock);
+}
+
+/* Undo one open's lock and count; bdev_lock held. */
+static void
+bdev_unlock_one(struct bdev *bd, bool fwrite)
+{
+	if (bd->bd_be->bb_unlock != NULL)
+		bd->bd_be->bb_unlock(bd, fwrite);
+	bd->bd_writer &= !fwrite;
+	bd->bd_nopen--;
+}
+
+int
+bdev_setnolock(dev_t dev, bool nolock)
+{
+	struct bdev *bd;
+	int error = 0;
+
+	mutex_enter(&bdev_lock);
+	if ((bd = bdev_find(dev)) == NULL)
+		error = ENXIO;
+	else if (bd->bd_nopen > 0)
+		error = EBUSY;	/* the opens made so far locked by the old rule */
+	else
+		bd->bd_nolock = nolock;
+	mutex_exit(&bdev_lock);
+	return error;
 }
 
 int

@@ -23,7 +23,10 @@ struct bdev;
 #define BDEV_WRITE	1
 
 /* Look up the device behind vnode vp (VBLK), opening it; ENXIO if none, ENOTBLK if vp is not VBLK.
- * fwrite: opened for writing (EROFS on a read-only device, EBUSY if already opened for writing). */
+ * fwrite: opened for writing (EROFS on a read-only device, EBUSY if already opened for writing).
+ * A host file is locked against other processes while open: exclusively
+ * while opened for writing, shared while only read; EBUSY if another
+ * process holds it in a conflicting mode. */
 int	bdev_open(struct vnode *vp, bool fwrite, struct bdev **bdp);
 void	bdev_close(struct bdev *bd, bool fwrite);
 /* The device of dev_t dev (no open count); NULL if none. */
@@ -55,6 +58,8 @@ void	bdev_iostats(const struct bdev *bd, uint64_t *nio, uint64_t *nfail);
 int	bdev_create_host(const char *hostpath, uint64_t begin, uint64_t size, dev_t *devp);
 /* Memory buffer (borrowed). */
 int	bdev_create_mem(void *data, uint64_t size, bool readonly, dev_t *devp);
+/* Readers of dev take no host lock (reading a live image); EBUSY once opened. */
+int	bdev_setnolock(dev_t dev, bool nolock);
 /* Destroy; EBUSY while open. */
 int	bdev_destroy(dev_t dev);
 #endif

@@ -10,16 +10,20 @@
 
 /*
  * A host advisory lock (flock) on a host file, held while some device
- * over that file is open for writing, so two processes cannot both write
- * one image.  Devices of this process over the same path (partitions of
- * one image) share it: flock would refuse a second lock even to us.
- * The list and the counts are protected by bdev_lock (blkdev.c), which
- * the callers of bb_lockwrite/bb_unlockwrite hold.
+ * over that file is open: shared while only readers have it open,
+ * exclusive while a writer does.  So one process writes an image and no
+ * other reads it meanwhile (it would serve stale metadata), while any
+ * number of readers share it.  Devices of this process over the same
+ * path (partitions of one image, a read-only mount upgraded) share one
+ * lock: flock would refuse a second lock even to us.  The list and the
+ * counts are protected by bdev_lock (blkdev.c), which the callers of
+ * bb_lock/bb_unlock hold.
  */
 struct hostlock {
 	char			*hl_path;
 	int			hl_fd;		/* an open file description of its own */
-	int			hl_refs;	/* writers holding it */
+	int			hl_readers;	/* read-only opens holding it */
+	int			hl_writers;	/* read-write opens holding it */
 	LIST_ENTRY(hostlock)	hl_list;
 };
 static LIST_HEAD(, hostlock) hostlocks = LIST_HEAD_INITIALIZER(hostlocks);
@@ -28,8 +32,11 @@ static int host_open(const char *path, int *fdp, bool *readonlyp);
 static int host_window(const char *path, uint64_t begin, uint64_t size, uint64_t *sizep);
 static int host_io(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64_t off);
 static int host_sync(struct bdev *bd);
-static int host_lockwrite(struct bdev *bd);
-static void host_unlockwrite(struct bdev *bd);
+static struct hostlock *hostlock_find(const char *path);
+static int hostlock_new(const char *path, struct hostlock **hlp);
+static void hostlock_free(struct hostlock *hl);
+static int host_lock(struct bdev *bd, bool exclusive);
+static void host_unlock(struct bdev *bd, bool exclusive);
 static void host_destroy(struct bdev *bd);
 static void host_willneed(struct bdev *bd, uint64_t off, uint64_t len);
 static void host_writeback(struct bdev *bd, uint64_t off, uint64_t len);
@@ -37,8 +44,8 @@ static void host_writeback(struct bdev *bd, uint64_t off, uint64_t len);
 static const struct bdev_backend host_backend = {
 	.bb_io = host_io,
 	.bb_sync = host_sync,
-	.bb_lockwrite = host_lockwrite,
-	.bb_unlockwrite = host_unlockwrite,
+	.bb_lock = host_lock,
+	.bb_unlock = host_unlock,
 	.bb_destroy = host_destroy,
 	.bb_willneed = host_willneed,
 	.bb_writeback = host_writeback,
@@ -187,65 +194,113 @@ host_sync(struct bdev *bd)
 	return error;
 }
 
+static struct hostlock *
+hostlock_find(const char *path)
+{
+	struct hostlock *hl;
+
+	LIST_FOREACH(hl, &hostlocks, hl_list)
+		if (strcmp(hl->hl_path, path) == 0)
+			return hl;
+	return NULL;
+}
+
+/* A lock entry with a descriptor of its own and no lock taken yet. */
 static int
-host_lockwrite(struct bdev *bd)
+hostlock_new(const char *path, struct hostlock **hlp)
 {
 	struct hostlock *hl;
 	int error, fd;
 
-	LIST_FOREACH(hl, &hostlocks, hl_list) {
-		if (strcmp(hl->hl_path, bd->bd_path) == 0) {
-			hl->hl_refs++;
-			bd->bd_hostlock = hl;
-			return 0;
-		}
-	}
-	if ((error = rumpuser_open(bd->bd_path, RUMPUSER_OPEN_RDONLY, &fd)) != 0)
+	if ((error = rumpuser_open(path, RUMPUSER_OPEN_RDONLY, &fd)) != 0)
 		return error;
-	if ((error = rumpuser_flock(fd, 1)) != 0) {
-		if (error == EWOULDBLOCK)
-			error = EBUSY;
-		goto out_close;
-	}
 	if ((hl = kmem_zalloc(sizeof *hl, KM_SLEEP)) == NULL) {
 		error = ENOMEM;
 		goto out_close;
 	}
-	if ((hl->hl_path = kmem_strdup(bd->bd_path, KM_SLEEP)) == NULL) {
+	if ((hl->hl_path = kmem_strdup(path, KM_SLEEP)) == NULL) {
 		error = ENOMEM;
 		goto out_free;
 	}
 	hl->hl_fd = fd;
-	hl->hl_refs = 1;
 	LIST_INSERT_HEAD(&hostlocks, hl, hl_list);
-	bd->bd_hostlock = hl;
+	*hlp = hl;
 	return 0;
 out_free:
 	kmem_free(hl, sizeof *hl);
 out_close:
-	rumpuser_close(fd);	/* closing drops the lock too */
+	rumpuser_close(fd);
 	return error;
 }
 
+/* Closing the descriptor drops the lock. */
 static void
-host_unlockwrite(struct bdev *bd)
+hostlock_free(struct hostlock *hl)
 {
-	struct hostlock *hl = bd->bd_hostlock;
-
-	KASSERT(hl != NULL && hl->hl_refs > 0);
-	bd->bd_hostlock = NULL;
-	if (--hl->hl_refs > 0)
-		return;
 	LIST_REMOVE(hl, hl_list);
 	rumpuser_close(hl->hl_fd);
 	kmem_strfree(hl->hl_path);
 	kmem_free(hl, sizeof *hl);
 }
 
+/*
+ * EBUSY when another process holds the image in a conflicting mode.
+ * A reader of a device marked nolock takes nothing (reading a live
+ * image, at the caller's risk).
+ */
+static int
+host_lock(struct bdev *bd, bool exclusive)
+{
+	struct hostlock *hl;
+	int error = 0;
+
+	if (!exclusive && bd->bd_nolock)
+		return 0;
+	if ((hl = hostlock_find(bd->bd_path)) == NULL &&
+	    (error = hostlock_new(bd->bd_path, &hl)) != 0)
+		return error;
+	if (exclusive && hl->hl_writers == 0)
+		error = rumpuser_flock(hl->hl_fd, 1);
+	else if (!exclusive && hl->hl_writers == 0 && hl->hl_readers == 0)
+		error = rumpuser_flock(hl->hl_fd, 0);
+	if (error != 0) {
+		/* flock converts by dropping the old lock first: take our readers' back. */
+		if (hl->hl_readers > 0 && rumpuser_flock(hl->hl_fd, 0) != 0)
+			kprintf("rump: %s: lost the shared lock on the image\n", hl->hl_path);
+		if (hl->hl_readers == 0 && hl->hl_writers == 0)
+			hostlock_free(hl);
+		return error == EWOULDBLOCK ? EBUSY : error;
+	}
+	if (exclusive)
+		hl->hl_writers++;
+	else
+		hl->hl_readers++;
+	return 0;
+}
+
+static void
+host_unlock(struct bdev *bd, bool exclusive)
+{
+	struct hostlock *hl;
+
+	if (!exclusive && bd->bd_nolock)
+		return;
+	hl = hostlock_find(bd->bd_path);
+	KASSERT(hl != NULL && (exclusive ? hl->hl_writers : hl->hl_readers) > 0);
+	if (exclusive)
+		hl->hl_writers--;
+	else
+		hl->hl_readers--;
+	if (hl->hl_readers == 0 && hl->hl_writers == 0)
+		hostlock_free(hl);
+	else if (exclusive && hl->hl_writers == 0 && rumpuser_flock(hl->hl_fd, 0) != 0)
+		kprintf("rump: %s: lost the shared lock on the image\n", hl->hl_path);
+}
+
 static void
 host_destroy(struct bdev *bd)
 {
-	KASSERT(bd->bd_hostlock == NULL);
+	KASSERT(bd->bd_nopen == 0);
 	rumpuser_close(bd->bd_fd);
 	kmem_strfree(bd->bd_path);
 }

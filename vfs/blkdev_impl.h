@@ -16,9 +16,11 @@ struct hostlock;
 struct bdev_backend {
 	int	(*bb_io)(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64_t off);
 	int	(*bb_sync)(struct bdev *bd);
-	/* Take / drop the host's advisory write lock (NULL: nothing to lock). */
-	int	(*bb_lockwrite)(struct bdev *bd);
-	void	(*bb_unlockwrite)(struct bdev *bd);
+	/* Take / drop the host's advisory lock for one open, exclusive for a
+	 * writer, shared for a reader; EBUSY if another process's lock
+	 * conflicts (NULL: nothing to lock). */
+	int	(*bb_lock)(struct bdev *bd, bool exclusive);
+	void	(*bb_unlock)(struct bdev *bd, bool exclusive);
 	void	(*bb_destroy)(struct bdev *bd);	/* free the backend's part */
 	/* Start reading [off, off+len) ahead, asynchronously (NULL: nothing to do). */
 	void	(*bb_willneed)(struct bdev *bd, uint64_t off, uint64_t len);
@@ -47,7 +49,7 @@ struct bdev {
 	int			bd_fd;		/* host: file descriptor */
 	uint64_t		bd_begin;	/* host: window start in the file */
 	char			*bd_path;	/* host: path (kmem_strdup) */
-	struct hostlock		*bd_hostlock;	/* host: write lock held; bdev_lock */
+	bool			bd_nolock;	/* host: readers take no lock; bdev_lock */
 	void			*bd_mem;	/* memory: the borrowed buffer */
 	/* Buffer cache state of this device; bufcache lock (vfs_bio.c). */
 	LIST_HEAD(, buf)	bd_bufs;	/* every cached buffer (dropping a device walks only its own) */

@@ -12,8 +12,8 @@ static void mem_destroy(struct bdev *bd);
 static const struct bdev_backend mem_backend = {
 	.bb_io = mem_io,
 	.bb_sync = mem_sync,
-	.bb_lockwrite = NULL,
-	.bb_unlockwrite = NULL,
+	.bb_lock = NULL,
+	.bb_unlock = NULL,
 	.bb_destroy = mem_destroy,
 };
 

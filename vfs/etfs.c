@@ -5,10 +5,12 @@
 #include <rump/rump.h>
 
 #include "blkdev.h"
+#include "rumpuser.h"
 #include "vfs_syscalls.h"
 
 static int etfs_checkkey(const char *key);
 static int etfs_mknode(const char *key, dev_t dev);
+static int etfs_lookup(const char *key, dev_t *devp);
 static int etfs_register(const char *key, const char *hostpath, enum rump_etfs_type ftype,
     uint64_t begin, uint64_t size);
 
@@ -94,23 +96,58 @@ rump_pub_etfs_register_mem(const char *key, void *data, uint64_t size, int reado
 	return error;
 }
 
-/* The node goes only once its device could be destroyed (EBUSY while open or mounted). */
-int
-rump_pub_etfs_remove(const char *key)
+/* The device behind key, which etfs made; ENOENT otherwise.  Scheduled. */
+static int
+etfs_lookup(const char *key, dev_t *devp)
 {
 	struct stat st;
+	int error;
+
+	if ((error = sys_stat(key, false, &st)) != 0)
+		return error;
+	if (!S_ISBLK(st.st_mode) || bdev_lookup(st.st_rdev) == NULL)
+		return ENOENT;	/* not a node etfs made */
+	*devp = st.st_rdev;
+	return 0;
+}
+
+int
+rump_pub_etfs_nolock(const char *key)
+{
+	dev_t dev;
 	int error;
 
 	if ((error = etfs_checkkey(key)) != 0)
 		return error;
 	rump_schedule();
-	if ((error = sys_stat(key, false, &st)) != 0)
+	if ((error = etfs_lookup(key, &dev)) == 0)
+		error = bdev_setnolock(dev, true);
+	rump_unschedule();
+	return error;
+}
+
+/* A question about the host, asked without entering the kernel. */
+int
+rump_pub_etfs_holder(const char *hostpath, int *pidp, int *writerp)
+{
+	if (hostpath == NULL || pidp == NULL || writerp == NULL)
+		return EFAULT;
+	return rumpuser_lockholder(hostpath, pidp, writerp);
+}
+
+/* The node goes only once its device could be destroyed (EBUSY while open or mounted). */
+int
+rump_pub_etfs_remove(const char *key)
+{
+	dev_t dev;
+	int error;
+
+	if ((error = etfs_checkkey(key)) != 0)
+		return error;
+	rump_schedule();
+	if ((error = etfs_lookup(key, &dev)) != 0)
 		goto out;
-	if (!S_ISBLK(st.st_mode) || bdev_lookup(st.st_rdev) == NULL) {
-		error = ENOENT;	/* not a node etfs made */
-		goto out;
-	}
-	if ((error = bdev_destroy(st.st_rdev)) != 0)
+	if ((error = bdev_destroy(dev)) != 0)
 		goto out;
 	error = sys_unlink(key);
 out:

@@ -21,6 +21,8 @@ extern "C" {
 #define P2K_FOREGROUND	0x01	/* do not detach: stay in the foreground */
 #define P2K_DEBUG	0x02	/* FUSE request trace on stderr (implies P2K_FOREGROUND) */
 #define P2K_ROFALLBACK	0x04	/* a read-only image mounts read-only instead of failing with EROFS */
+#define P2K_NOLOCK	0x08	/* a read-only mount takes no lock on the image: it may be read
+				 * while another process writes it (and look inconsistent) */
 
 struct p2k_mount;
 

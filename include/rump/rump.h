@@ -73,6 +73,19 @@ int rump_pub_etfs_register_withsize(const char *key, const char *hostpath,
  * unless readonly is set, in which case writes fail with EROFS.
  */
 int rump_pub_etfs_register_mem(const char *key, void *data, uint64_t size, int readonly);
+/*
+ * A host file's device is locked against other processes while a file
+ * system is mounted from it: exclusively when read-write, shared when
+ * read-only, so mounting fails with EBUSY while another process writes
+ * the image (or reads it, for a read-write mount).
+ * rump_pub_etfs_nolock: read-only mounts of key take no lock, to read an
+ * image another process is writing (what it reads may be inconsistent
+ * or stale); call it before mounting.  A read-write mount still locks.
+ * rump_pub_etfs_holder: after EBUSY, the host process holding a lock on
+ * hostpath (*writerp: 1 if it writes); ENOENT if none can be seen.
+ */
+int rump_pub_etfs_nolock(const char *key);
+int rump_pub_etfs_holder(const char *hostpath, int *pidp, int *writerp);
 /* Remove key; EBUSY while a file system is mounted from it. */
 int rump_pub_etfs_remove(const char *key);
 

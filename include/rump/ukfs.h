@@ -96,11 +96,17 @@ ssize_t		ukfs_vfstypes(char *buf, size_t buflen);
  * Mount the image at host path devpath (which may carry a partition
  * suffix, see ukfs_part_probe) as file system vfsname (NULL or "" or
  * "auto": detected from the superblock) on mountpath in the rump
- * namespace (NULL or "/": a fresh one).  mntflags: RUMP_MNT_*.
+ * namespace (NULL or "/": a fresh one).  mntflags: RUMP_MNT_*, and
+ * UKFS_MNT_NOLOCK with RUMP_MNT_RDONLY to read an image another process
+ * writes (what is read may be stale or inconsistent).  Without it an
+ * image written by another process fails with EBUSY (and a read-write
+ * mount, an image another process reads); rump_pub_etfs_holder() names
+ * the holder.
  * For ffs/ext2fs, arg may be a struct ufs_args or NULL: its fspec is
  * replaced by the device ukfs makes.  MOUNT_RUMPFS takes no device
  * (devpath NULL or "") and gives an empty in-memory file system.
  */
+#define UKFS_MNT_NOLOCK	0x40000000	/* ukfs's own: no lock on the image (read-only only) */
 struct ukfs	*ukfs_mount(const char *vfsname, const char *devpath,
 		    const char *mountpath, int mntflags, void *arg, size_t alen);
 /* The same with the partition already probed (devpath without suffix). */

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "kern_test.h"
 #include "rumpuser.h"
@@ -73,6 +74,50 @@ T_CASE(rumpuser_file_io)
 	CHECK_ERR(rumpuser_getfileinfo("/tmp", NULL, &type), 0);
 	CHECK_EQ(type, RUMPUSER_FT_DIR);
 	CHECK_ERR(rumpuser_getfileinfo("/nonexistent/x", &size, &type), ENOENT);
+	unlink(ru_path);
+}
+
+/*
+ * The holder of a lock is the process that holds the descriptor now: a
+ * child locks and waits, the parent (which has the file open unlocked
+ * too) is not named.
+ */
+T_CASE(rumpuser_lockholder)
+{
+	int tochild[2], fromchild[2], fd, pid, excl, status;
+	pid_t child;
+	char c;
+
+	fd = ru_create();
+	CHECK_ERR(rumpuser_lockholder(ru_path, &pid, &excl), ENOENT);
+	CHECK(pipe(tochild) == 0 && pipe(fromchild) == 0);
+	CHECK((child = fork()) != -1);
+	if (child == 0) {
+		int cfd;
+
+		if (rumpuser_open(ru_path, RUMPUSER_OPEN_RDONLY, &cfd) != 0 ||
+		    rumpuser_flock(cfd, 1) != 0)
+			_exit(1);
+		c = 'l';
+		if (write(fromchild[1], &c, 1) != 1 || read(tochild[0], &c, 1) != 1)
+			_exit(2);
+		_exit(0);
+	}
+	CHECK(read(fromchild[0], &c, 1) == 1);
+	CHECK_ERR(rumpuser_lockholder(ru_path, &pid, &excl), 0);
+	CHECK_EQ(pid, (int)child);
+	CHECK_EQ(excl, 1);
+	CHECK(write(tochild[1], &c, 1) == 1);
+	CHECK(waitpid(child, &status, 0) == child);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* ours, shared */
+	CHECK_ERR(rumpuser_lockholder(ru_path, &pid, &excl), ENOENT);
+	CHECK_ERR(rumpuser_flock(fd, 0), 0);
+	CHECK_ERR(rumpuser_lockholder(ru_path, &pid, &excl), 0);
+	CHECK_EQ(pid, (int)getpid());
+	CHECK_EQ(excl, 0);
+	CHECK_ERR(rumpuser_close(fd), 0);
+	CHECK_ERR(rumpuser_lockholder("/nonexistent/x", &pid, &excl), ENOENT);
 	unlink(ru_path);
 }
 

@@ -40,6 +40,8 @@ int	cli_run(struct cli *c, int argc, char **argv);
 
 /* Messages: "ukfs: IMAGE: PATH: cause" (the path may be NULL). */
 void	cli_err(struct cli *c, const char *path, int error);
+/* "image in use (read-write by pid N)": the mount or lock of hostpath met EBUSY. */
+void	cli_image_busy(struct cli *c, const char *hostpath);
 void	cli_errmsg(struct cli *c, const char *path, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* "usage: ukfs IMAGE cmd ARGS" for the command; returns CLI_USAGE. */

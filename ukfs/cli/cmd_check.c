@@ -56,6 +56,8 @@ cli_check(struct cli *c, const char *fstype)
 			    type != NULL ? type : "this file system");
 		else if (errno == EINVAL)
 			cli_errmsg(c, NULL, "check: no FFS or ext2 superblock found");
+		else if (errno == EBUSY)
+			cli_image_busy(c, path);
 		else
 			cli_errmsg(c, NULL, "check: %s", strerror(errno));
 		return CLI_FAIL;

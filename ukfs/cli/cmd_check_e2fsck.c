@@ -4,11 +4,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 
 #include "cli.h"
 
 extern char **environ;
+
+static int check_lock(struct cli *c, const char *path);
+static int e2fsck_run(struct cli *c, const char *path, uint64_t off);
 
 /*
  * Where e2fsck is looked for: $UKFS_E2FSCK if set (tests use it to
@@ -33,6 +39,30 @@ e2fsck_spawn(pid_t *pidp, char **argv)
 }
 
 /*
+ * A shared lock on the image while e2fsck reads it, as a read-only
+ * mount takes: a daemon writing the image holds it exclusively, and a
+ * check of a live image would report damage that is not there.  -1
+ * (said why) when the image is in use.
+ */
+static int
+check_lock(struct cli *c, const char *path)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -2;	/* e2fsck says why it cannot open it */
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			cli_image_busy(c, path);
+		else
+			cli_errmsg(c, NULL, "check: lock: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * Check the ext2 file system at byte off of host file path (the image
  * without its partition suffix).  e2fsprogs reads "FILE?offset=N" as
  * the file from byte N on, so a partition needs no copy; that also
@@ -42,15 +72,29 @@ e2fsck_spawn(pid_t *pidp, char **argv)
 int
 cli_check_e2fsck(struct cli *c, const char *path, uint64_t off)
 {
-	char arg[PATH_MAX + 32], flags[] = "-fn", name[] = "e2fsck";
-	char *argv[] = { name, flags, arg, NULL };
-	pid_t pid;
-	int error, status;
+	int lockfd, rv;
 
 	if (strchr(path, '?') != NULL) {
 		cli_errmsg(c, NULL, "check: e2fsck cannot take a path containing '?'");
 		return CLI_FAIL;
 	}
+	if ((lockfd = check_lock(c, path)) == -1)
+		return CLI_FAIL;
+	rv = e2fsck_run(c, path, off);
+	if (lockfd >= 0)
+		close(lockfd);
+	return rv;
+}
+
+/* e2fsck -fn on the image, with its verdict as the command's. */
+static int
+e2fsck_run(struct cli *c, const char *path, uint64_t off)
+{
+	char arg[PATH_MAX + 32], flags[] = "-fn", name[] = "e2fsck";
+	char *argv[] = { name, flags, arg, NULL };
+	pid_t pid;
+	int error, status;
+
 	if (off == 0)
 		snprintf(arg, sizeof(arg), "%s", path);
 	else

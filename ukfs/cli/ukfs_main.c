@@ -53,7 +53,7 @@ usage_all(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: ukfs [-t ext2fs|ffs] [-o ro,rw,sync,noatime,force] IMAGE COMMAND [ARGS]\n"
+	fprintf(f, "usage: ukfs [-t ext2fs|ffs] [-o ro,rw,sync,noatime,force,nolock] IMAGE COMMAND [ARGS]\n"
 	    "IMAGE may end in %%MBR:n%%, %%GPT:n%%, %%DISKLABEL:a%% or %%OFFSET:start,size%%.\n"
 	    "The image is mounted read-only unless the command writes.  'ukfs COMMAND --help' for one.\n"
 	    "Exit status: 0 success, 1 an operation failed, 2 usage error.\n\ncommands:\n");
@@ -122,7 +122,7 @@ cli_run(struct cli *c, int argc, char **argv)
 	return cc->cc_fn(c, argc, argv);
 }
 
-/* Options: ro, rw, sync, noatime, force; unknown ones are a usage error. */
+/* Options: ro, rw, sync, noatime, force, nolock; unknown ones are a usage error. */
 static int
 parse_opts(const char *opts, int *flagsp, int *forcerwp)
 {
@@ -144,12 +144,26 @@ parse_opts(const char *opts, int *flagsp, int *forcerwp)
 			*flagsp |= RUMP_MNT_NOATIME;
 		else if (strcmp(tok, "force") == 0)
 			*flagsp |= RUMP_MNT_FORCE;
+		else if (strcmp(tok, "nolock") == 0)
+			*flagsp |= UKFS_MNT_NOLOCK;
 		else {
 			fprintf(stderr, "ukfs: unknown mount option '%s'\n", tok);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* Who holds the image, when the host lets us see it. */
+void
+cli_image_busy(struct cli *c, const char *hostpath)
+{
+	int pid, writer;
+
+	if (rump_pub_etfs_holder(hostpath, &pid, &writer) == 0)
+		cli_errmsg(c, NULL, "image in use (%s by pid %d)", writer ? "read-write" : "read-only", pid);
+	else
+		cli_errmsg(c, NULL, "image in use by another process");
 }
 
 static int
@@ -169,6 +183,11 @@ mount_image(struct cli *c, const char *fstype, const char *opts, bool writes)
 	}
 	if (!writes && rw <= 0)
 		flags |= RUMP_MNT_RDONLY;
+	if ((flags & UKFS_MNT_NOLOCK) && !(flags & RUMP_MNT_RDONLY)) {
+		fprintf(stderr, "ukfs: %s: nolock is for reading: not with -o rw or a command that writes\n",
+		    c->c_image);
+		return CLI_USAGE;
+	}
 	c->c_rdonly = (flags & RUMP_MNT_RDONLY) != 0;
 	if (strlen(c->c_image) >= sizeof(path)) {
 		cli_err(c, NULL, ENAMETOOLONG);
@@ -201,8 +220,11 @@ mount_image(struct cli *c, const char *fstype, const char *opts, bool writes)
 	error = errno;
 	ukfs_part_release(part);
 	if (c->c_fs == NULL) {
-		cli_errmsg(c, NULL, "cannot mount as %s: %s", fstype,
-		    error == ENODEV ? "this file-system type is not available" : strerror(error));
+		if (error == EBUSY)
+			cli_image_busy(c, path);
+		else
+			cli_errmsg(c, NULL, "cannot mount as %s: %s", fstype,
+			    error == ENODEV ? "this file-system type is not available" : strerror(error));
 		return CLI_FAIL;
 	}
 	return CLI_OK;

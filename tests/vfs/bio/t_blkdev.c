@@ -238,36 +238,55 @@ T_CASE(readonly_host)
 	unlink(path);
 }
 
-/* Child: boot a kernel, try to open path for writing; report through the pipes. */
+/*
+ * Child: boot a kernel; while the parent holds path (for writing if
+ * pwrite, else reading), try to open it both ways and report the write
+ * open's result; once the parent closed it, both work.
+ */
 static void
-flock_child(const char *path, int rfd, int wfd)
+flock_child(const char *path, bool pwrite, int rfd, int wfd)
 {
-	struct vnode vn;
-	struct bdev *bd;
-	dev_t dev;
+	struct vnode vn, vn2;
+	struct bdev *bd, *bd2;
+	dev_t dev, dev2;
 	char c;
 	int r;
 
-	CHECK(read(rfd, &c, 1) == 1);	/* the parent holds the image open for writing */
+	CHECK(read(rfd, &c, 1) == 1);	/* the parent holds the image open */
 	t_boot();
 	CHECK_ERR(bdev_create_host(path, 0, RUMP_ETFS_SIZE_ENDOFF, &dev), 0);
 	tvnode(&vn, dev);
 	r = bdev_open(&vn, true, &bd);
-	c = (char)r;
-	CHECK(write(wfd, &c, 1) == 1);
 	CHECK_ERR(r, EBUSY);
-	CHECK_ERR(bdev_open(&vn, false, &bd), 0);	/* reading is allowed */
-	bdev_close(bd, false);
+	/* readers share with readers only */
+	CHECK_ERR(bdev_open(&vn, false, &bd), pwrite ? EBUSY : 0);
+	if (!pwrite)
+		bdev_close(bd, false);
+	/* a device marked nolock reads beside a writer; its write opens still lock */
+	CHECK_ERR(bdev_create_host(path, 0, 4096, &dev2), 0);
+	tvnode(&vn2, dev2);
+	CHECK_ERR(bdev_setnolock(dev2, true), 0);
+	CHECK_ERR(bdev_open(&vn2, false, &bd2), 0);
+	CHECK_ERR(bdev_setnolock(dev2, false), EBUSY);	/* not once open */
+	CHECK_ERR(bdev_open(&vn2, true, &bd), EBUSY);
+	bdev_close(bd2, false);
+	c = (char)r;
+	CHECK(write(wfd, &c, 1) == 1);	/* done trying */
 	rump_unschedule();
 	CHECK(read(rfd, &c, 1) == 1);	/* the parent closed it */
 	rump_schedule();
-	CHECK_ERR(bdev_open(&vn, true, &bd), 0);
+	CHECK_ERR(bdev_open(&vn, false, &bd2), 0);
+	CHECK_ERR(bdev_open(&vn, true, &bd), 0);	/* upgrades our own shared lock */
 	bdev_close(bd, true);
+	bdev_close(bd2, false);
 	CHECK_ERR(bdev_destroy(dev), 0);
+	CHECK_ERR(bdev_destroy(dev2), 0);
 	t_halt();
 }
 
-T_CASE(flock_two_processes)
+/* The parent holds path open (for writing if pwrite) while a child process tries. */
+static void
+flock_case(bool pwrite)
 {
 	struct tdev td;
 	struct bdev *bd2;
@@ -284,25 +303,25 @@ T_CASE(flock_two_processes)
 	/* Fork before booting: a child inherits no kernel. */
 	CHECK((pid = fork()) != -1);
 	if (pid == 0) {
-		flock_child(path, tochild[0], fromchild[1]);
+		flock_child(path, pwrite, tochild[0], fromchild[1]);
 		_exit(0);
 	}
 	t_boot();
 	CHECK_ERR(bdev_create_host(path, 0, RUMP_ETFS_SIZE_ENDOFF, &td.td_dev), 0);
 	tvnode(&td.td_vn, td.td_dev);
-	CHECK_ERR(bdev_open(&td.td_vn, true, &td.td_bd), 0);
-	/* A second window of the same file in this process may write too (partitions). */
+	CHECK_ERR(bdev_open(&td.td_vn, pwrite, &td.td_bd), 0);
+	/* A second window of the same file in this process may open too (partitions). */
 	CHECK_ERR(bdev_create_host(path, 0, 4096, &dev2), 0);
 	tvnode(&vn2, dev2);
-	CHECK_ERR(bdev_open(&vn2, true, &bd2), 0);
+	CHECK_ERR(bdev_open(&vn2, pwrite, &bd2), 0);
 	c = 'g';
 	CHECK(write(tochild[1], &c, 1) == 1);
 	rump_unschedule();
 	CHECK(read(fromchild[0], &c, 1) == 1);
 	rump_schedule();
 	CHECK_EQ(c, EBUSY);
-	bdev_close(td.td_bd, true);
-	bdev_close(bd2, true);
+	bdev_close(td.td_bd, pwrite);
+	bdev_close(bd2, pwrite);
 	CHECK(write(tochild[1], &c, 1) == 1);
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFEXITED(status));
@@ -311,6 +330,16 @@ T_CASE(flock_two_processes)
 	CHECK_ERR(bdev_destroy(dev2), 0);
 	t_halt();
 	unlink(path);
+}
+
+T_CASE(flock_writer_excludes_all)
+{
+	flock_case(true);
+}
+
+T_CASE(flock_reader_excludes_writers)
+{
+	flock_case(false);
 }
 
 /* Boot with RUMP_BLKFAIL=5000 and seed; which of 200 reads fail, as a bitmap. */
