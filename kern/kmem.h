@@ -34,18 +34,74 @@ uint64_t kmem_limit(void);
 bool	kmem_pressure(void);
 
 /*
- * A cache that can give memory back registers a reclaimer.  It is called
- * from inside kmem_alloc of an arbitrary thread (which may hold any
- * kernel lock), so it must only *try* its own locks, must not allocate,
- * and returns the number of bytes it freed (0 if it could not).
+ * Reclaim: the contract.  A cache that can give memory back registers a
+ * reclaimer, called with how =
+ *
+ *  KMR_TRY   in line, from inside kmem_alloc(KM_SLEEP) of any thread,
+ *            which may hold any kernel lock: a vnode or inode lock, the
+ *            vcache or buffer cache lock, a file system's allocation
+ *            mutex.  It may only *try* locks (a leaf lock, one whose
+ *            holders never block, sleep or reclaim while holding it, may
+ *            be taken), must not sleep, do I/O, allocate, or run
+ *            file-system code that might.  An allocation made anyway
+ *            gets no reclaim (it fails over the limit), never recursion.
+ *  KMR_WAIT  from kmem's reclaim thread, which holds no lock when it
+ *            calls: it may take locks, wait, do I/O and run file-system
+ *            code.  Its own allocations get in-line reclaim only.
+ *
+ * It returns the number of bytes it freed (0 if it could not).
+ *
+ * Why, and what deadlocked before this contract was kept:
+ *  - kmem's list lock was a host mutex held across the callbacks, taken
+ *    while keeping the virtual CPU.  The vcache reclaimer blocked on a
+ *    kernel lock (the name cache lock in cache_purge, the vcache lock
+ *    after VOP_RECLAIM), giving its CPU up; the next allocators over the
+ *    limit then blocked on the host mutex keeping theirs; once every CPU
+ *    was held that way neither the reclaimer nor the lock holder it
+ *    waited for could get a CPU back (seen at RUMP_NCPU=2 and 4).
+ *  - A reclaimer that allocated re-entered kmem_reclaim and blocked on
+ *    the same non-recursive host mutex.
+ *  - The vcache reclaimer tried the vcache lock but then blocked on the
+ *    name cache and vcache locks and ran VOP_RECLAIM (file-system code:
+ *    rumpfs takes its mount lock for an unlinked node) inside an
+ *    arbitrary allocation: a caller holding one of those locks, or a
+ *    file system whose reclaim did I/O (bread allocates), waited on
+ *    itself.
+ *
+ * The design: kmem's list lock is a kernel mutex (it gives the CPU up
+ * while waiting) never held across a callback; a reclaimer in use is
+ * marked busy so that unregister can wait for its calls to end.
+ * kmem_alloc(KM_SLEEP) over the limit first runs every reclaimer with
+ * KMR_TRY; if that is not enough it wakes the reclaim thread, which runs
+ * them with KMR_WAIT, and waits for that pass at most
+ * KMEM_RECLAIM_WAIT_MS before failing: a caller that holds a lock the
+ * thread needs costs a late ENOMEM, never a hang.  KM_NOSLEEP never
+ * reclaims or waits.  With RUMP_THREADS=0 there is no thread and only
+ * in-line reclaim.
  */
+#define KMR_TRY		1
+#define KMR_WAIT	2
+
 struct kmem_reclaimer {
 	const char	*kr_name;
-	size_t		(*kr_reclaim)(void *arg, size_t want);
+	size_t		(*kr_reclaim)(void *arg, size_t want, int how);
 	void		*kr_arg;
-	LIST_ENTRY(kmem_reclaimer) kr_entry;	/* kmem's list lock */
+	unsigned	kr_busy;	/* calls in flight; kmem's list lock */
+	bool		kr_gone;	/* unregistering: no new calls; kmem's list lock */
+	TAILQ_ENTRY(kmem_reclaimer) kr_entry;	/* kmem's list lock */
 };
+/* Callers are scheduled; unregister waits for calls in flight to return. */
 void	kmem_reclaimer_register(struct kmem_reclaimer *kr);
 void	kmem_reclaimer_unregister(struct kmem_reclaimer *kr);
+
+/* How often reclaim ran and how it ended, since boot (for tests and verbose output). */
+struct kmem_stats {
+	uint64_t	ks_inline;	/* KMR_TRY passes */
+	uint64_t	ks_thread;	/* KMR_WAIT passes of the reclaim thread */
+	uint64_t	ks_waits;	/* allocations that waited for the thread */
+	uint64_t	ks_timeouts;	/* ... and stopped waiting at the bound */
+	uint64_t	ks_failed;	/* KM_SLEEP allocations refused after reclaim */
+};
+void	kmem_stats_get(struct kmem_stats *ks);
 
 #endif /* KERN_KMEM_H */

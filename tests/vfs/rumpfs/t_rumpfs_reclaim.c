@@ -40,8 +40,7 @@ static struct {
 	pthread_mutex_t	lock;
 	pthread_cond_t	cv;		/* a worker finished */
 	int		ndone;		/* lock */
-	int		reclaims;	/* atomic: reclaimer calls */
-} st = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+} st = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 
 static void	*ballast[BALLAST_MAX];	/* kernel memory the test holds */
 static unsigned	nballast, nballast_max;
@@ -51,18 +50,16 @@ static unsigned	nballast, nballast_max;
 		(w)->w_failed = __LINE__;				\
 } while (0)
 
-/* Counts how often kmem ran out and asked; gives nothing back itself. */
-static size_t
-count_reclaim(void *arg __unused, size_t want __unused)
+static struct kmem_stats
+stats_now(void)
 {
-	__atomic_add_fetch(&st.reclaims, 1, __ATOMIC_RELAXED);
-	return 0;
-}
+	struct kmem_stats ks;
 
-static struct kmem_reclaimer counter = {
-	.kr_name = "test-counter",
-	.kr_reclaim = count_reclaim,
-};
+	rump_schedule();
+	kmem_stats_get(&ks);
+	rump_unschedule();
+	return ks;
+}
 
 static void
 fill(char *buf, size_t len, unsigned seed)
@@ -190,8 +187,7 @@ watchdog(struct rworker *ws)
 	pthread_mutex_unlock(&st.lock);
 	if (st.ndone == NTHREADS)
 		return;
-	fprintf(stderr, "reclaim stress: not finished after %d s (%d reclaimer calls):\n",
-	    WATCHDOG_S, __atomic_load_n(&st.reclaims, __ATOMIC_RELAXED));
+	fprintf(stderr, "reclaim stress: not finished after %d s:\n", WATCHDOG_S);
 	for (int i = 0; i < NTHREADS; i++) {
 		const char *doing = __atomic_load_n(&ws[i].w_doing, __ATOMIC_RELAXED);
 
@@ -282,7 +278,8 @@ ballast_free(void)
 T_CASE(reclaim_stress)
 {
 	struct rworker ws[NTHREADS];
-	uint64_t base, after;
+	struct kmem_stats ks0, ks;
+	uint64_t base, after, inl;
 	int nomem = 0;
 
 	CHECK(getenv("RUMP_NCPU") != NULL);
@@ -292,9 +289,7 @@ T_CASE(reclaim_stress)
 	make_files();
 	ballast_fill();
 	base = inuse_drained();
-	rump_schedule();
-	kmem_reclaimer_register(&counter);
-	rump_unschedule();
+	ks0 = stats_now();
 	for (int i = 0; i < NTHREADS; i++) {
 		ws[i] = (struct rworker){ .w_id = i, .w_seed = (unsigned)i + 1, .w_doing = "start" };
 		CHECK_EQ(pthread_create(&ws[i].w_thread, NULL, worker_main, &ws[i]), 0);
@@ -306,14 +301,17 @@ T_CASE(reclaim_stress)
 			t_fail(__FILE__, ws[i].w_failed, "worker %d failed", i);
 		nomem += ws[i].w_nomem;
 	}
-	rump_schedule();
-	kmem_reclaimer_unregister(&counter);
-	rump_unschedule();
+	ks = stats_now();
 	after = inuse_drained();
 	ballast_free();
-	printf("reclaim stress: %s CPUs, %u KiB of ballast, %d reclaimer calls, %d of %d operations refused for memory\n",
-	    getenv("RUMP_NCPU"), nballast_max * (BALLAST_CHUNK >> 10), st.reclaims, nomem, NTHREADS * NOPS * 3);
-	CHECK(st.reclaims >= NTHREADS * NOPS / 20);
+	inl = ks.ks_inline - ks0.ks_inline;
+	printf("reclaim stress: %s CPUs, %u KiB of ballast: %ju in-line reclaims, %ju by the thread, "
+	    "%ju waits (%ju at the bound), %ju allocations refused; %d of %d operations refused for memory\n",
+	    getenv("RUMP_NCPU"), nballast_max * (BALLAST_CHUNK >> 10), (uintmax_t)inl,
+	    (uintmax_t)(ks.ks_thread - ks0.ks_thread), (uintmax_t)(ks.ks_waits - ks0.ks_waits),
+	    (uintmax_t)(ks.ks_timeouts - ks0.ks_timeouts), (uintmax_t)(ks.ks_failed - ks0.ks_failed),
+	    nomem, NTHREADS * NOPS * 3);
+	CHECK(inl + (ks.ks_thread - ks0.ks_thread) >= NTHREADS * NOPS / 40);
 	CHECK(nomem < NTHREADS * NOPS * 3 / 10);
 	CHECK_EQ(after, base);
 	t_halt();
