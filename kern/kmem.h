@@ -51,33 +51,35 @@ bool	kmem_pressure(void);
  *
  * It returns the number of bytes it freed (0 if it could not).
  *
- * Why, and what deadlocked before this contract was kept:
- *  - kmem's list lock was a host mutex held across the callbacks, taken
- *    while keeping the virtual CPU.  The vcache reclaimer blocked on a
- *    kernel lock (the name cache lock in cache_purge, the vcache lock
- *    after VOP_RECLAIM), giving its CPU up; the next allocators over the
- *    limit then blocked on the host mutex keeping theirs; once every CPU
- *    was held that way neither the reclaimer nor the lock holder it
- *    waited for could get a CPU back (seen at RUMP_NCPU=2 and 4).
- *  - A reclaimer that allocated re-entered kmem_reclaim and blocked on
- *    the same non-recursive host mutex.
- *  - The vcache reclaimer tried the vcache lock but then blocked on the
- *    name cache and vcache locks and ran VOP_RECLAIM (file-system code:
- *    rumpfs takes its mount lock for an unlinked node) inside an
- *    arbitrary allocation: a caller holding one of those locks, or a
- *    file system whose reclaim did I/O (bread allocates), waited on
- *    itself.
+ * The ways a reclaim path deadlocks, which this contract rules out:
+ *  - A list lock that is a host mutex held across the callbacks and
+ *    taken keeping the virtual CPU.  A reclaimer blocking on a kernel
+ *    lock (the vcache reclaimer on the name cache lock in cache_purge,
+ *    on the vcache lock after VOP_RECLAIM) gives its CPU up; the next
+ *    allocators over the limit block on the host mutex keeping theirs;
+ *    once every CPU is held that way neither the reclaimer nor the lock
+ *    holder it waits for can get a CPU back.  (Seen at RUMP_NCPU=2 and
+ *    4; at 1 it needs a lock holder asleep, rarer.)
+ *  - A reclaimer that allocates: kmem_reclaim again, on the same
+ *    non-recursive list lock.
+ *  - A reclaimer that blocks on a lock the allocating thread holds, or
+ *    runs VOP_RECLAIM/VOP_INACTIVE code that does: rumpfs takes its
+ *    mount lock to free an unlinked node, a file system writing an
+ *    inode back calls bread, which allocates, which reclaims.
  *
  * The design: kmem's list lock is a kernel mutex (it gives the CPU up
  * while waiting) never held across a callback; a reclaimer in use is
  * marked busy so that unregister can wait for its calls to end.
  * kmem_alloc(KM_SLEEP) over the limit first runs every reclaimer with
  * KMR_TRY; if that is not enough it wakes the reclaim thread, which runs
- * them with KMR_WAIT, and waits for that pass at most
- * KMEM_RECLAIM_WAIT_MS before failing: a caller that holds a lock the
+ * them with KMR_WAIT, and waits for that pass at most 250 ms
+ * (KMEM_RECLAIM_WAIT_MS) before failing: a caller that holds a lock the
  * thread needs costs a late ENOMEM, never a hang.  KM_NOSLEEP never
  * reclaims or waits.  With RUMP_THREADS=0 there is no thread and only
- * in-line reclaim.
+ * in-line reclaim.  The buffer cache frees kept and clean idle buffers
+ * in line and writes dirty ones first from the thread; the vnode cache
+ * frees in line the LRU vnodes whose locks it can try and whose file
+ * system frees them with VRECLAIM_TRY, the others from the thread.
  */
 #define KMR_TRY		1
 #define KMR_WAIT	2
@@ -94,7 +96,7 @@ struct kmem_reclaimer {
 void	kmem_reclaimer_register(struct kmem_reclaimer *kr);
 void	kmem_reclaimer_unregister(struct kmem_reclaimer *kr);
 
-/* How often reclaim ran and how it ended, since boot (for tests and verbose output). */
+/* How often reclaim ran and how it ended, since boot (for tests). */
 struct kmem_stats {
 	uint64_t	ks_inline;	/* KMR_TRY passes */
 	uint64_t	ks_thread;	/* KMR_WAIT passes of the reclaim thread */

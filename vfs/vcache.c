@@ -17,6 +17,7 @@ static void vcache_trim(void);
 static int vcache_ops_ok(struct vnode *vp);
 static int vcache_load(struct mount *mp, ino_t ino, struct vnode **vpp);
 static bool vcache_try_one(struct vnode *vp);
+static size_t vcache_reclaim_try(size_t want);
 static size_t vcache_kmem_reclaim(void *arg, size_t want, int how);
 
 static unsigned
