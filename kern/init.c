@@ -35,8 +35,10 @@ rump_init(void)
 	rumpuser_curlwp_destructor(lwp_implicit_exit);
 
 	rump_schedule();
+	kmem_reclaim_start();
 	error = component_start_all();
 	if (error != 0) {
+		kmem_reclaim_stop();
 		proc_exit_others();
 		kthread_join_all();
 	}
@@ -71,6 +73,7 @@ rump_shutdown(void)
 	/* processes end while vfs (their ph_exit) still works */
 	proc_exit_others();
 	component_stop_all();
+	kmem_reclaim_stop();
 	kthread_join_all();
 	rump_unschedule();
 	kernel_free();

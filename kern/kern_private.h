@@ -11,6 +11,8 @@
 
 /* lwp flag: release the lwp at its last rump_unschedule(). */
 #define LW_RELEASE	0x100
+/* lwp flag: running KMR_TRY reclaimers; its allocations do not reclaim again. */
+#define LW_RECLAIM	0x200
 
 /* param.c */
 int	rump_params_read(struct rump_params *rp);
@@ -18,6 +20,13 @@ int	rump_params_read(struct rump_params *rp);
 /* kmem.c */
 void	kmem_init(uint64_t limit);
 void	kmem_fini(void);
+
+/* kmem_reclaim.c */
+void	kmem_reclaim_start(void);	/* scheduled, locks chosen: the list lock and the thread */
+void	kmem_reclaim_stop(void);	/* scheduled: the thread stopped, no reclaim after */
+/* Over the limit by want: run the reclaimers (KMR_TRY) or have the thread run them (KMR_WAIT). */
+void	kmem_reclaim(size_t want, int how);
+void	kmem_reclaim_failed(void);	/* a KM_SLEEP allocation was refused */
 
 /* sched.c */
 void	sched_init(int ncpu);

@@ -1,35 +1,22 @@
-/* kmem.c: kernel memory on host malloc, accounted against RUMP_MEMLIMIT, with reclaim on pressure. */
+/* kmem.c: kernel memory on host malloc, accounted against RUMP_MEMLIMIT, with reclaim on pressure (kmem_reclaim.c). */
 #include "kmem.h"
 #include "kern_private.h"
 #include "rumpuser.h"
 
-/* Reclaim passes before an allocation over the limit gives up. */
-#define KMEM_RECLAIM_PASSES	2
-
 static uint64_t kmem_used;		/* atomic: bytes handed out */
 static uint64_t kmem_max;		/* RUMP_MEMLIMIT, 0 = none; constant while booted */
-static struct rumpuser_mtx *kmem_list_lock;
-static LIST_HEAD(, kmem_reclaimer) kmem_reclaimers = LIST_HEAD_INITIALIZER(kmem_reclaimers);
 
 static bool	kmem_charge(size_t size, int flags);
-static void	kmem_reclaim(size_t want);
 
 void
 kmem_init(uint64_t limit)
 {
 	kmem_max = limit;
-	rumpuser_mutex_init(&kmem_list_lock);
 }
 
 void
 kmem_fini(void)
 {
-	if (!LIST_EMPTY(&kmem_reclaimers))
-		kprintf("rump_shutdown: reclaimer \"%s\" still registered\n",
-		    LIST_FIRST(&kmem_reclaimers)->kr_name);
-	LIST_INIT(&kmem_reclaimers);
-	rumpuser_mutex_destroy(kmem_list_lock);
-	kmem_list_lock = NULL;
 	if (kmem_used != 0)
 		kverbose("rump_shutdown: %ju bytes of kernel memory not freed\n",
 		    (uintmax_t)kmem_used);
@@ -123,66 +110,28 @@ kmem_pressure(void)
 /*
  * Count size against the limit.  The fast path is one atomic add; only
  * an allocation that crosses the limit takes it back, reclaims (unless
- * KM_NOSLEEP) and tries again.
+ * KM_NOSLEEP): in line first, then with the reclaim thread's help, and
+ * tries again after each.
  */
 static bool
 kmem_charge(size_t size, int flags)
 {
 	uint64_t now;
-	int pass;
+	int how;
 
 	now = __atomic_add_fetch(&kmem_used, size, __ATOMIC_RELAXED);
 	if (__predict_true(kmem_max == 0 || now <= kmem_max || (flags & KM_NOLIMIT)))
 		return true;
-	for (pass = 0;; pass++) {
-		__atomic_sub_fetch(&kmem_used, size, __ATOMIC_RELAXED);
-		if ((flags & KM_NOSLEEP) || pass == KMEM_RECLAIM_PASSES)
-			return false;
-		kmem_reclaim((size_t)(now - kmem_max));
+	__atomic_sub_fetch(&kmem_used, size, __ATOMIC_RELAXED);
+	if (flags & KM_NOSLEEP)
+		return false;
+	for (how = KMR_TRY; how <= KMR_WAIT; how++) {
+		kmem_reclaim((size_t)(now - kmem_max), how);
 		now = __atomic_add_fetch(&kmem_used, size, __ATOMIC_RELAXED);
 		if (now <= kmem_max)
 			return true;
+		__atomic_sub_fetch(&kmem_used, size, __ATOMIC_RELAXED);
 	}
-}
-
-/*
- * Ask the reclaimers, in registration order, for want bytes.  They run
- * with kmem's list lock held: that is what lets unregister promise that
- * no call is in flight once it returns.  It cannot deadlock because a
- * reclaimer only tries its own locks and never allocates, and kmem_free
- * (which it may call) takes no lock.
- */
-static void
-kmem_reclaim(size_t want)
-{
-	struct kmem_reclaimer *kr;
-	size_t freed = 0;
-
-	if (kmem_list_lock == NULL)
-		return;
-	rumpuser_mutex_enter(kmem_list_lock);
-	LIST_FOREACH(kr, &kmem_reclaimers, kr_entry) {
-		freed += kr->kr_reclaim(kr->kr_arg, want - freed);
-		if (freed >= want)
-			break;
-	}
-	rumpuser_mutex_exit(kmem_list_lock);
-}
-
-void
-kmem_reclaimer_register(struct kmem_reclaimer *kr)
-{
-	KASSERT(kmem_list_lock != NULL);
-	rumpuser_mutex_enter(kmem_list_lock);
-	LIST_INSERT_HEAD(&kmem_reclaimers, kr, kr_entry);
-	rumpuser_mutex_exit(kmem_list_lock);
-}
-
-void
-kmem_reclaimer_unregister(struct kmem_reclaimer *kr)
-{
-	KASSERT(kmem_list_lock != NULL);
-	rumpuser_mutex_enter(kmem_list_lock);
-	LIST_REMOVE(kr, kr_entry);
-	rumpuser_mutex_exit(kmem_list_lock);
+	kmem_reclaim_failed();
+	return false;
 }

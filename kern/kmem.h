@@ -34,18 +34,76 @@ uint64_t kmem_limit(void);
 bool	kmem_pressure(void);
 
 /*
- * A cache that can give memory back registers a reclaimer.  It is called
- * from inside kmem_alloc of an arbitrary thread (which may hold any
- * kernel lock), so it must only *try* its own locks, must not allocate,
- * and returns the number of bytes it freed (0 if it could not).
+ * Reclaim: the contract.  A cache that can give memory back registers a
+ * reclaimer, called with how =
+ *
+ *  KMR_TRY   in line, from inside kmem_alloc(KM_SLEEP) of any thread,
+ *            which may hold any kernel lock: a vnode or inode lock, the
+ *            vcache or buffer cache lock, a file system's allocation
+ *            mutex.  It may only *try* locks (a leaf lock, one whose
+ *            holders never block, sleep or reclaim while holding it, may
+ *            be taken), must not sleep, do I/O, allocate, or run
+ *            file-system code that might.  An allocation made anyway
+ *            gets no reclaim (it fails over the limit), never recursion.
+ *  KMR_WAIT  from kmem's reclaim thread, which holds no lock when it
+ *            calls: it may take locks, wait, do I/O and run file-system
+ *            code.  Its own allocations get in-line reclaim only.
+ *
+ * It returns the number of bytes it freed (0 if it could not).
+ *
+ * The ways a reclaim path deadlocks, which this contract rules out:
+ *  - A list lock that is a host mutex held across the callbacks and
+ *    taken keeping the virtual CPU.  A reclaimer blocking on a kernel
+ *    lock (the vcache reclaimer on the name cache lock in cache_purge,
+ *    on the vcache lock after VOP_RECLAIM) gives its CPU up; the next
+ *    allocators over the limit block on the host mutex keeping theirs;
+ *    once every CPU is held that way neither the reclaimer nor the lock
+ *    holder it waits for can get a CPU back.  (Seen at RUMP_NCPU=2 and
+ *    4; at 1 it needs a lock holder asleep, rarer.)
+ *  - A reclaimer that allocates: kmem_reclaim again, on the same
+ *    non-recursive list lock.
+ *  - A reclaimer that blocks on a lock the allocating thread holds, or
+ *    runs VOP_RECLAIM/VOP_INACTIVE code that does: rumpfs takes its
+ *    mount lock to free an unlinked node, a file system writing an
+ *    inode back calls bread, which allocates, which reclaims.
+ *
+ * The design: kmem's list lock is a kernel mutex (it gives the CPU up
+ * while waiting) never held across a callback; a reclaimer in use is
+ * marked busy so that unregister can wait for its calls to end.
+ * kmem_alloc(KM_SLEEP) over the limit first runs every reclaimer with
+ * KMR_TRY; if that is not enough it wakes the reclaim thread, which runs
+ * them with KMR_WAIT, and waits for that pass at most 250 ms
+ * (KMEM_RECLAIM_WAIT_MS) before failing: a caller that holds a lock the
+ * thread needs costs a late ENOMEM, never a hang.  KM_NOSLEEP never
+ * reclaims or waits.  With RUMP_THREADS=0 there is no thread and only
+ * in-line reclaim.  The buffer cache frees kept and clean idle buffers
+ * in line and writes dirty ones first from the thread; the vnode cache
+ * frees in line the LRU vnodes whose locks it can try and whose file
+ * system frees them with VRECLAIM_TRY, the others from the thread.
  */
+#define KMR_TRY		1
+#define KMR_WAIT	2
+
 struct kmem_reclaimer {
 	const char	*kr_name;
-	size_t		(*kr_reclaim)(void *arg, size_t want);
+	size_t		(*kr_reclaim)(void *arg, size_t want, int how);
 	void		*kr_arg;
-	LIST_ENTRY(kmem_reclaimer) kr_entry;	/* kmem's list lock */
+	unsigned	kr_busy;	/* calls in flight; kmem's list lock */
+	bool		kr_gone;	/* unregistering: no new calls; kmem's list lock */
+	TAILQ_ENTRY(kmem_reclaimer) kr_entry;	/* kmem's list lock */
 };
+/* Callers are scheduled; unregister waits for calls in flight to return. */
 void	kmem_reclaimer_register(struct kmem_reclaimer *kr);
 void	kmem_reclaimer_unregister(struct kmem_reclaimer *kr);
+
+/* How often reclaim ran and how it ended, since boot (for tests). */
+struct kmem_stats {
+	uint64_t	ks_inline;	/* KMR_TRY passes */
+	uint64_t	ks_thread;	/* KMR_WAIT passes of the reclaim thread */
+	uint64_t	ks_waits;	/* allocations that waited for the thread */
+	uint64_t	ks_timeouts;	/* ... and stopped waiting at the bound */
+	uint64_t	ks_failed;	/* KM_SLEEP allocations refused after reclaim */
+};
+void	kmem_stats_get(struct kmem_stats *ks);
 
 #endif /* KERN_KMEM_H */

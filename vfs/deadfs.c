@@ -34,7 +34,7 @@ static int dead_readlink(struct vnode *vp __unused, struct uio *uio __unused,
 static int dead_extent(struct vnode *vp __unused, off_t off __unused, bool *datap __unused,
     off_t *endp __unused) { return EIO; }
 static int dead_inactive(struct vnode *vp __unused, bool *recyclep) { *recyclep = false; return 0; }
-static int dead_reclaim(struct vnode *vp __unused) { return 0; }
+static int dead_reclaim(struct vnode *vp __unused, int flags __unused) { return 0; }
 
 const struct vnodeops deadfs_vnodeops = {
 	.vop_fsname	= "dead",

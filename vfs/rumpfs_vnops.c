@@ -28,7 +28,7 @@ static int	rumpfs_readdir(struct vnode *vp, struct uio *uio, kauth_cred_t cred, 
 static int	rumpfs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
 static int	rumpfs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp);
 static int	rumpfs_inactive(struct vnode *vp, bool *recyclep);
-static int	rumpfs_reclaim(struct vnode *vp);
+static int	rumpfs_reclaim(struct vnode *vp, int flags);
 
 static int	make_node(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp,
 		    const struct vattr *vap, enum vtype type, const char *target);
@@ -480,14 +480,20 @@ rumpfs_inactive(struct vnode *vp, bool *recyclep)
 	return 0;
 }
 
-/* Linked nodes stay in the inode table for the next vcache_get; unlinked ones go. */
+/*
+ * Linked nodes stay in the inode table for the next vcache_get; unlinked
+ * ones go, which takes the mount lock: not from inside an allocation.
+ */
 static int
-rumpfs_reclaim(struct vnode *vp)
+rumpfs_reclaim(struct vnode *vp, int flags)
 {
 	struct rumpfs_node *rn = VTORN(vp);
 
-	if (rn != NULL && rn->rn_nlink == 0)
+	if (rn != NULL && rn->rn_nlink == 0) {
+		if (flags & VRECLAIM_TRY)
+			return EWOULDBLOCK;
 		rumpfs_node_destroy(VTORM(vp), rn);
+	}
 	vp->v_data = NULL;
 	return 0;
 }

@@ -2,6 +2,9 @@
 #include "kmem.h"
 #include "vcore_impl.h"
 
+/* In-line reclaim passes over at most this many vnodes whose file system would block. */
+#define VCACHE_TRY_PASS	8
+
 struct vcache_state vcache;
 
 static struct vnode *vnode_alloc(void);
@@ -9,10 +12,13 @@ static void vnode_free(struct vnode *vp);
 static struct vnode *vcache_hash_find(struct mount *mp, ino_t ino);
 static void vcache_insert(struct vnode *vp);
 static bool vcache_ref_locked(struct vnode *vp);
+static bool vcache_reclaim_oldest(unsigned keep);
 static void vcache_trim(void);
 static int vcache_ops_ok(struct vnode *vp);
 static int vcache_load(struct mount *mp, ino_t ino, struct vnode **vpp);
-static size_t vcache_kmem_reclaim(void *arg, size_t want);
+static bool vcache_try_one(struct vnode *vp);
+static size_t vcache_reclaim_try(size_t want);
+static size_t vcache_kmem_reclaim(void *arg, size_t want, int how);
 
 static unsigned
 vcache_bucket(struct mount *mp, ino_t ino)
@@ -85,7 +91,7 @@ vnode_free_dead(struct vnode *vp)
 
 	KASSERT(vp->v_state == VS_DEAD && vp->v_usecount == 0);
 	(void)deadfs_vnodeops.vop_inactive(vp, &recycle);
-	(void)deadfs_vnodeops.vop_reclaim(vp);
+	(void)deadfs_vnodeops.vop_reclaim(vp, 0);
 	vnode_free(vp);
 }
 
@@ -178,30 +184,37 @@ vcache_reclaim(struct vnode *vp)
 {
 	KASSERT(vp->v_state == VS_RECLAIMING && vp->v_usecount == 0);
 	cache_purge(vp);
-	(void)vp->v_op->vop_reclaim(vp);
+	(void)vp->v_op->vop_reclaim(vp, 0);
 	mutex_enter(&vcache.vc_lock);
 	vcache_remove(vp);
 	mutex_exit(&vcache.vc_lock);
 	vnode_free(vp);
 }
 
+/* Reclaim the least recently used unreferenced vnode if more than keep are; may block. */
+static bool
+vcache_reclaim_oldest(unsigned keep)
+{
+	struct vnode *vp;
+
+	mutex_enter(&vcache.vc_lock);
+	if (vcache.vc_nunref <= keep) {
+		mutex_exit(&vcache.vc_lock);
+		return false;
+	}
+	vp = TAILQ_FIRST(&vcache.vc_lru);
+	vcache_take_lru(vp);
+	mutex_exit(&vcache.vc_lock);
+	vcache_reclaim(vp);
+	return true;
+}
+
 /* Reclaim least recently used vnodes while more than RUMP_NVNODES are unreferenced. */
 static void
 vcache_trim(void)
 {
-	struct vnode *vp;
-
-	for (;;) {
-		mutex_enter(&vcache.vc_lock);
-		if (vcache.vc_nunref <= rump_params.rp_nvnodes) {
-			mutex_exit(&vcache.vc_lock);
-			return;
-		}
-		vp = TAILQ_FIRST(&vcache.vc_lru);
-		vcache_take_lru(vp);
-		mutex_exit(&vcache.vc_lock);
-		vcache_reclaim(vp);
-	}
+	while (vcache_reclaim_oldest(rump_params.rp_nvnodes))
+		;
 }
 
 void
@@ -274,7 +287,7 @@ vcache_load(struct mount *mp, ino_t ino, struct vnode **vpp)
 
 	error = mp->mnt_op->vfs_loadvnode(mp, vp, ino);
 	if (error == 0 && (error = vcache_ops_ok(vp)) != 0)
-		(void)vp->v_op->vop_reclaim(vp);
+		(void)vp->v_op->vop_reclaim(vp, 0);
 	mutex_enter(&vcache.vc_lock);
 	if (error != 0) {
 		vcache_remove(vp);
@@ -354,7 +367,7 @@ vcache_new(struct mount *mp, struct vnode *dvp, const struct vattr *vap,
 	return 0;
 
 out_reclaim:
-	(void)vp->v_op->vop_reclaim(vp);
+	(void)vp->v_op->vop_reclaim(vp, 0);
 out_free:
 	vnode_free(vp);
 	return error;
@@ -418,39 +431,69 @@ vcache_mount_busy(struct mount *mp, struct vnode *allowvp)
 }
 
 /*
- * kmem reclaimer: called inside an arbitrary kmem_alloc, so only try
- * locks.  Reclaims unreferenced vnodes from the LRU head.
+ * In line (KMR_TRY), for the caller's allocation, whatever it holds: with
+ * the vcache lock and the vnode's interlock only tried, and held while
+ * the names are purged (their lock tried too) and the file system frees
+ * its node with VRECLAIM_TRY, nobody sees the vnode change until it is
+ * gone.  False, with nothing changed, when any of that would block.
  */
-static size_t
-vcache_kmem_reclaim(void *arg __unused, size_t want)
+static bool
+vcache_try_one(struct vnode *vp)
 {
-	struct vnode *vp;
-	size_t freed = 0;
-
-	while (freed < want) {
-		if (!mutex_tryenter(&vcache.vc_lock))
-			break;
-		vp = TAILQ_FIRST(&vcache.vc_lru);
-		if (vp == NULL || !mutex_tryenter(&vp->v_interlock)) {
-			mutex_exit(&vcache.vc_lock);
-			break;
-		}
+	KASSERT(mutex_owned(&vcache.vc_lock));
+	if (!mutex_tryenter(&vp->v_interlock))
+		return false;
+	KASSERT(vp->v_state == VS_ACTIVE && vp->v_usecount == 0);
+	if (!cache_purge_try(vp) || vp->v_op->vop_reclaim(vp, VRECLAIM_TRY) != 0) {
 		mutex_exit(&vp->v_interlock);
-		vcache_take_lru(vp);
-		mutex_exit(&vcache.vc_lock);
-		if (!cache_purge_try(vp)) {
-			mutex_enter(&vcache.vc_lock);
-			mutex_enter(&vp->v_interlock);
-			vp->v_state = VS_ACTIVE;
-			TAILQ_INSERT_TAIL(&vcache.vc_lru, vp, v_lru);
-			vcache.vc_nunref++;
-			mutex_exit(&vp->v_interlock);
-			cv_broadcast(&vcache.vc_cv);
-			mutex_exit(&vcache.vc_lock);
-			break;
+		return false;
+	}
+	TAILQ_REMOVE(&vcache.vc_lru, vp, v_lru);
+	vcache.vc_nunref--;
+	vp->v_state = VS_RECLAIMING;
+	mutex_exit(&vp->v_interlock);
+	vcache_remove(vp);
+	return true;
+}
+
+/* KMR_TRY: from the LRU head, passing over a few vnodes whose file system would block. */
+static size_t
+vcache_reclaim_try(size_t want)
+{
+	TAILQ_HEAD(, vnode) gone = TAILQ_HEAD_INITIALIZER(gone);
+	struct vnode *vp, *next;
+	size_t freed = 0;
+	int passed = 0;
+
+	if (!mutex_tryenter(&vcache.vc_lock))
+		return 0;
+	for (vp = TAILQ_FIRST(&vcache.vc_lru); vp != NULL && freed < want &&
+	    passed < VCACHE_TRY_PASS; vp = next) {
+		next = TAILQ_NEXT(vp, v_lru);
+		if (!vcache_try_one(vp)) {
+			passed++;
+			continue;
 		}
-		vcache_reclaim(vp);
+		TAILQ_INSERT_TAIL(&gone, vp, v_lru);
 		freed += sizeof(*vp);
 	}
+	mutex_exit(&vcache.vc_lock);
+	while ((vp = TAILQ_FIRST(&gone)) != NULL) {
+		TAILQ_REMOVE(&gone, vp, v_lru);
+		vnode_free(vp);
+	}
+	return freed;
+}
+
+/* kmem reclaimer: unreferenced vnodes, oldest first; see kmem.h for how. */
+static size_t
+vcache_kmem_reclaim(void *arg __unused, size_t want, int how)
+{
+	size_t freed = 0;
+
+	if (how == KMR_TRY)
+		return vcache_reclaim_try(want);
+	while (freed < want && vcache_reclaim_oldest(0))
+		freed += sizeof(struct vnode);
 	return freed;
 }

@@ -11,6 +11,9 @@
  * Lock order (outermost first):
  *   mount op lock > mnt_busylock > vnode locks (address order) >
  *   mountlist lock > name cache lock > vcache lock > v_interlock.
+ * The vcache's in-line reclaimer (inside any allocation) holds the
+ * vcache lock and an interlock and only tries the name cache lock and
+ * the file system's: out of order, but a try never waits.
  */
 
 /*

@@ -75,7 +75,7 @@ vnode_deadify(struct vnode *vp)
 {
 	rw_enter(&vp->v_lock, RW_WRITER);
 	cache_purge(vp);
-	(void)vp->v_op->vop_reclaim(vp);
+	(void)vp->v_op->vop_reclaim(vp, 0);
 	mutex_enter(&mountlist_lock);
 	mutex_enter(&vcache.vc_lock);
 	vcache_remove(vp);

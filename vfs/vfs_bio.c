@@ -240,7 +240,6 @@ bio_takefree(int size)
 bool
 bio_makeroom(int size)
 {
-	struct buf *bp;
 	uint64_t need = BUF_COST(size);
 	int failures = 0;
 	bool dropped = false;
@@ -248,20 +247,30 @@ bio_makeroom(int size)
 	while (bufcache.bc_bytes + need > bufcache.bc_max) {
 		if (bio_keepable(size) && !LIST_EMPTY(&bufcache.bc_free[size / DEV_BSIZE - 1]))
 			break;
-		if (bio_free_drain(1) > 0)
-			continue;
-		if ((bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
-			bio_destroy(bp);
-			continue;
-		}
-		if (failures >= 2 || (bp = TAILQ_FIRST(&bufcache.bc_lrudirty)) == NULL)
+		if (!bio_shed(true, &failures, &dropped))
 			break;
-		bio_acquire(bp);
-		dropped = true;
-		if (bio_write_cluster(bp, BIO_FAIL_KEEP) != 0)
-			failures++;
 	}
 	return dropped;
+}
+
+bool
+bio_shed(bool write, int *failures, bool *wrote)
+{
+	struct buf *bp;
+
+	if (bio_free_drain(1) > 0)
+		return true;
+	if ((bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
+		bio_destroy(bp);
+		return true;
+	}
+	if (!write || *failures >= 2 || (bp = TAILQ_FIRST(&bufcache.bc_lrudirty)) == NULL)
+		return false;
+	bio_acquire(bp);
+	*wrote = true;
+	if (bio_write_cluster(bp, BIO_FAIL_KEEP) != 0)
+		(*failures)++;
+	return true;
 }
 
 static struct buf *

@@ -77,6 +77,14 @@ int	bio_checkargs(struct vnode *vp, daddr_t blkno, int size, struct bdev **bdp);
  * Returns true when bc_lock was dropped meanwhile (to write).
  */
 bool	bio_makeroom(int size);
+/*
+ * One step of shrinking the cache: give a kept free buffer back, else
+ * drop the least recently used clean one, else, if write and fewer than
+ * two writes failed (*failures counts them), write the oldest dirty one
+ * with its neighbours (dropping bc_lock meanwhile; *wrote is set) so
+ * that they become clean.  False when there was nothing to do.
+ */
+bool	bio_shed(bool write, int *failures, bool *wrote);
 /* Drop every buffer of bd (dirty ones are discarded); waits for busy ones. */
 void	bio_dropdev(struct bdev *bd);
 struct buf *bio_lookup(struct bdev *bd, daddr_t blkno);

@@ -12,7 +12,7 @@
 #define BIO_HASHMAX	(1 << 18)
 #define BIO_HASHBYTES	2048	/* a bucket per this many bytes of cache: chains stay short even with 4 KiB blocks */
 
-static size_t bio_reclaim(void *arg, size_t want);
+static size_t bio_reclaim(void *arg, size_t want, int how);
 static int bio_component_init(void);
 static void bio_component_fini(void);
 
@@ -78,27 +78,31 @@ bufcache_fini(void)
 }
 
 /*
- * kmem's reclaimer: called from any allocation, maybe by a thread that
- * holds the cache lock, so it only tries the lock, and gives back the
- * kept free buffers, then clean idle buffers, least recently used first.
+ * kmem's reclaimer.  In line (KMR_TRY) the caller may hold the cache
+ * lock, so it is only tried, and only kept and clean idle buffers go
+ * (bio_mem_free's lock is a leaf).  The reclaim thread (KMR_WAIT) waits
+ * for the lock and also writes the oldest dirty buffers to free them.
+ * Others may add buffers while a write has the lock dropped, so what was
+ * freed is the fall of bc_bytes, if any.
  */
 static size_t
-bio_reclaim(void *arg __unused, size_t want)
+bio_reclaim(void *arg __unused, size_t want, int how)
 {
-	struct buf *bp;
-	uint64_t before;
+	uint64_t before, target;
+	int failures = 0;
+	bool wrote = false;
 
-	if (!mutex_tryenter(&bufcache.bc_lock))
-		return 0;
-	before = bufcache.bc_bytes;
-	bio_free_drain(want);
-	/* A destroyed buffer is kept (then drained) or, odd-sized, freed at once. */
-	while (before - bufcache.bc_bytes < want &&
-	    (bp = TAILQ_FIRST(&bufcache.bc_lruclean)) != NULL) {
-		bio_destroy(bp);
-		bio_free_drain(want - (before - bufcache.bc_bytes));
+	if (how == KMR_TRY) {
+		if (!mutex_tryenter(&bufcache.bc_lock))
+			return 0;
+	} else {
+		mutex_enter(&bufcache.bc_lock);
 	}
-	before -= bufcache.bc_bytes;
+	before = bufcache.bc_bytes;
+	target = before > want ? before - want : 0;
+	while (bufcache.bc_bytes > target && bio_shed(how == KMR_WAIT, &failures, &wrote))
+		;
+	before = before > bufcache.bc_bytes ? before - bufcache.bc_bytes : 0;
 	mutex_exit(&bufcache.bc_lock);
 	return (size_t)before;
 }

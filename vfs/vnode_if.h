@@ -28,6 +28,9 @@ struct componentname {
 #define FSYNC_WAIT	0x01	/* wait for the writes */
 #define FSYNC_DATAONLY	0x02	/* fdatasync */
 
+/* reclaim flags */
+#define VRECLAIM_TRY	0x01	/* from inside an allocation: never block */
+
 /* open/close fflag: FREAD/FWRITE plus O_* bits */
 #define FREAD		0x1
 #define FWRITE		0x2
@@ -141,8 +144,16 @@ struct vnodeops {
 	 * set *recyclep so the vnode is reclaimed at once.
 	 */
 	int (*vop_inactive)(struct vnode *vp, bool *recyclep);
-	/* No lock, no references, out of the cache: free v_data. */
-	int (*vop_reclaim)(struct vnode *vp);
+	/*
+	 * No references, off the LRU, still hashed (lookups of its inode
+	 * wait): free v_data.  flags 0: no lock held; it may block.
+	 * VRECLAIM_TRY: called from inside a memory allocation (kmem's
+	 * KMR_TRY) with the vcache lock held: it must not block, sleep, do
+	 * I/O, allocate or call the VFS, only try locks; when it cannot
+	 * finish so, it returns EWOULDBLOCK having changed nothing, and
+	 * the vnode is left for a reclaim that may block.
+	 */
+	int (*vop_reclaim)(struct vnode *vp, int flags);
 };
 
 /*

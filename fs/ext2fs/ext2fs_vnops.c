@@ -20,7 +20,7 @@ static int	ext2fs_link(struct vnode *dvp, struct vnode *vp, const struct compone
 static int	ext2fs_rmdir(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp);
 static int	ext2fs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
 static int	ext2fs_inactive(struct vnode *vp, bool *recyclep);
-static int	ext2fs_reclaim(struct vnode *vp);
+static int	ext2fs_reclaim(struct vnode *vp, int flags);
 static int	make_node(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp,
 		    const struct vattr *vap, enum vtype type, const char *target);
 static int	make_node_content(struct ext2fs_inode *dp, struct ext2fs_inode *ip,
@@ -402,8 +402,9 @@ ext2fs_inactive(struct vnode *vp, bool *recyclep)
 	return error;
 }
 
+/* Frees memory only (inactive did the writing): nothing to change for VRECLAIM_TRY. */
 static int
-ext2fs_reclaim(struct vnode *vp)
+ext2fs_reclaim(struct vnode *vp, int flags __unused)
 {
 	struct ext2fs_inode *ip = VTOI(vp);
 

@@ -8,7 +8,7 @@ static int	ffs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t c
 static int	ffs_fsync(struct vnode *vp, kauth_cred_t cred, int flags);
 static int	ffs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
 static int	ffs_inactive(struct vnode *vp, bool *recyclep);
-static int	ffs_reclaim(struct vnode *vp);
+static int	ffs_reclaim(struct vnode *vp, int flags);
 
 enum vtype
 ffs_mode_to_vtype(uint16_t mode)
@@ -151,8 +151,9 @@ ffs_inactive(struct vnode *vp, bool *recyclep)
 	return error;
 }
 
+/* Frees memory only (inactive did the writing): nothing to change for VRECLAIM_TRY. */
 static int
-ffs_reclaim(struct vnode *vp)
+ffs_reclaim(struct vnode *vp, int flags __unused)
 {
 	struct ffs_inode *ip = VTOI(vp);
 

@@ -16,7 +16,7 @@ static int km_reclaim_calls;
 
 /* Gives back cached chunks, newest first, until want is met. */
 static size_t
-km_reclaim(void *arg, size_t want)
+km_reclaim(void *arg, size_t want, int how __unused)
 {
 	size_t freed = 0;
 

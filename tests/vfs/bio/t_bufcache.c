@@ -508,6 +508,57 @@ T_CASE(reclaimer)
 }
 
 /*
+ * Only dirty buffers idle in the cache: the in-line reclaim (which may
+ * not write) gets nothing, the reclaim thread writes them and frees them
+ * (threads), or the allocation fails with the data still cached (no
+ * threads).  Either way every block reads back as written.
+ */
+static void
+reclaim_dirty(bool threads)
+{
+	struct tdev td;
+	struct bufstats bs0, bs;
+	struct kmem_stats ks;
+	struct buf *bp;
+	void *p;
+	size_t sz;
+	int64_t i;
+
+	setenv("RUMP_MEMLIMIT", "4m", 1);
+	setenv("RUMP_THREADS", threads ? "1" : "0", 1);
+	t_boot();
+	tdev_host(&td, 4 << 20, true);
+	for (i = 0; i < 384; i++)
+		dirty_block(&td, i, 7);
+	t_stats(&bs0);
+	CHECK_EQ(bs0.bs_ndirty, 384u);
+	sz = (size_t)(kmem_limit() - kmem_inuse()) + (512 << 10);
+	p = kmem_alloc(sz, KM_SLEEP);
+	t_stats(&bs);
+	kmem_stats_get(&ks);
+	if (threads) {
+		CHECK(p != NULL);
+		CHECK(ks.ks_thread >= 1);
+		CHECK(bs.bs_writes > bs0.bs_writes && bs.bs_ndirty < bs0.bs_ndirty);
+		kmem_free(p, sz);
+	} else {
+		CHECK(p == NULL);
+		CHECK_EQ(ks.ks_waits, 0);
+		CHECK_EQ(bs.bs_ndirty, bs0.bs_ndirty);
+	}
+	for (i = 0; i < 384; i++) {
+		CHECK_ERR(bread(&td.td_vn, i * BBLK, BSZ, 0, &bp), 0);
+		CHECK(t_check_pattern(bp->b_data, BSZ, 7, (uint64_t)i * BSZ));
+		brelse(bp, 0);
+	}
+	tdev_done(&td);
+	t_halt();
+}
+
+T_CASE(reclaimer_writes_dirty) { reclaim_dirty(true); }
+T_CASE(reclaimer_dirty_nothreads) { reclaim_dirty(false); }
+
+/*
  * Freed buffers' memory is kept for reuse (no new kernel memory when
  * the same sizes come back), counted against the bound, given back to
  * the reclaimer when another allocation needs it, and at shutdown.

@@ -147,7 +147,7 @@ tfs_inactive(struct vnode *vp, bool *recyclep)
 }
 
 static int
-tfs_reclaim(struct vnode *vp)
+tfs_reclaim(struct vnode *vp, int flags __unused)
 {
 	if (tfs_stats.nreclaim < TFS_LOGSIZE)
 		tfs_stats.reclaimed[tfs_stats.nreclaim] = vp->v_ino;
