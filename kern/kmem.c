@@ -119,6 +119,8 @@ kmem_charge(size_t size, int flags)
 	uint64_t now;
 	int how;
 
+	if (kmem_fail_now(flags))
+		return false;
 	now = __atomic_add_fetch(&kmem_used, size, __ATOMIC_RELAXED);
 	if (__predict_true(kmem_max == 0 || now <= kmem_max || (flags & KM_NOLIMIT)))
 		return true;

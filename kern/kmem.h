@@ -106,4 +106,7 @@ struct kmem_stats {
 };
 void	kmem_stats_get(struct kmem_stats *ks);
 
+/* Whether to refuse this allocation as rump_pub_kmem_failnth() armed (kmem_fail.c). */
+bool	kmem_fail_now(int flags);
+
 #endif /* KERN_KMEM_H */

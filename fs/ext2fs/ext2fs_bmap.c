@@ -151,15 +151,21 @@ alloc_one(struct ext2fs_inode *ip, bool resok, bool zero, uint32_t *bnop)
 
 	if ((error = ext2fs_blkalloc(e2m, goal, resok, bnop)) != 0)
 		return error;
-	ip->i_lastblk = *bnop;
-	ip->i_nblocks += e2m->e2m_bsize >> DEV_BSHIFT;
 	if (zero) {
-		if ((error = ext2fs_getblk(e2m, *bnop, &bp)) != 0)
-			return error;	/* the block stays counted; truncate frees it */
+		if ((error = ext2fs_getblk(e2m, *bnop, &bp)) != 0) {
+			/* nothing points to it yet: give it back, or it is lost to every walk */
+			(void)ext2fs_blkfree(e2m, *bnop, ip->i_number);
+			return error;
+		}
 		memset(bp->b_data, 0, e2m->e2m_bsize);
 		/* Mounted sync: zeroes on disk before a pointer to them is. */
-		return ext2fs_mwrite(e2m, bp);
+		if ((error = ext2fs_mwrite(e2m, bp)) != 0) {
+			(void)ext2fs_blkfree(e2m, *bnop, ip->i_number);
+			return error;
+		}
 	}
+	ip->i_lastblk = *bnop;
+	ip->i_nblocks += e2m->e2m_bsize >> DEV_BSHIFT;
 	return 0;
 }
 

@@ -54,6 +54,15 @@ struct lwp *rump_pub_lwproc_curlwp(void);
 /* Set the current process's credential (real and effective ids). */
 int rump_pub_lwproc_setcred(uid_t uid, gid_t gid, int ngroups, const gid_t *groups);
 
+/*
+ * Allocation failures for tests of the ENOMEM paths: after
+ * rump_pub_kmem_failnth(n) the n-th kernel allocation that the memory
+ * limit could refuse fails, once (0 disarms).  rump_pub_kmem_failures()
+ * counts the failures injected in this process.
+ */
+void rump_pub_kmem_failnth(uint64_t n);
+uint64_t rump_pub_kmem_failures(void);
+
 /* Host files as devices in /dev of the rump kernel (provided by librumpvfs). */
 enum rump_etfs_type {
 	RUMP_ETFS_REG,		/* a regular file */
