@@ -89,6 +89,27 @@ kmem_strfree(char *s)
 		kmem_free(s, strlen(s) + 1);
 }
 
+void
+kmem_reserve_enter(void)
+{
+	curlwp->l_memreserve++;
+}
+
+void
+kmem_reserve_exit(void)
+{
+	KASSERT(curlwp->l_memreserve > 0);
+	curlwp->l_memreserve--;
+}
+
+bool
+kmem_reserve_held(void)
+{
+	struct lwp *l = rumpuser_curlwp();
+
+	return l != NULL && l->l_memreserve > 0;
+}
+
 uint64_t
 kmem_inuse(void)
 {
@@ -122,7 +143,8 @@ kmem_charge(size_t size, int flags)
 	if (kmem_fail_now(flags))
 		return false;
 	now = __atomic_add_fetch(&kmem_used, size, __ATOMIC_RELAXED);
-	if (__predict_true(kmem_max == 0 || now <= kmem_max || (flags & KM_NOLIMIT)))
+	if (__predict_true(kmem_max == 0 || now <= kmem_max || (flags & KM_NOLIMIT)) ||
+	    kmem_reserve_held())
 		return true;
 	__atomic_sub_fetch(&kmem_used, size, __ATOMIC_RELAXED);
 	if (flags & KM_NOSLEEP)

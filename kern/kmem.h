@@ -106,6 +106,18 @@ struct kmem_stats {
 };
 void	kmem_stats_get(struct kmem_stats *ks);
 
+/*
+ * Work that gives memory or space back (freeing an unlinked file's
+ * blocks and inode when its last reference goes) runs between
+ * kmem_reserve_enter() and kmem_reserve_exit(): its allocations are not
+ * held to the limit, as a few buffers over it for a moment cost less
+ * than an inode left unfreed on the image for fsck to find.  Nests.
+ */
+void	kmem_reserve_enter(void);
+void	kmem_reserve_exit(void);
+/* Whether the calling lwp is inside kmem_reserve_enter(). */
+bool	kmem_reserve_held(void);
+
 /* Whether to refuse this allocation as rump_pub_kmem_failnth() armed (kmem_fail.c). */
 bool	kmem_fail_now(int flags);
 

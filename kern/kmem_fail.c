@@ -9,7 +9,7 @@ static uint64_t kmem_failhits;	/* atomic: failures injected since boot */
 
 /*
  * Only allocations that the memory limit could refuse are counted
- * (not KM_NOLIMIT ones): a failure injected here is one the caller
+ * (not KM_NOLIMIT ones, nor those inside kmem_reserve_enter): a failure injected here is one the caller
  * must already handle when RUMP_MEMLIMIT runs out.
  */
 bool
@@ -18,7 +18,7 @@ kmem_fail_now(int flags)
 	uint64_t left;
 
 	if (__predict_true(__atomic_load_n(&kmem_failcount, __ATOMIC_RELAXED) == 0) ||
-	    (flags & KM_NOLIMIT))
+	    (flags & KM_NOLIMIT) || kmem_reserve_held())
 		return false;
 	left = __atomic_load_n(&kmem_failcount, __ATOMIC_RELAXED);
 	while (left != 0) {

@@ -30,6 +30,7 @@ struct lwp {
 	struct rumpuser_thread	*l_thread;	/* host thread of a kthread */
 	const char		*l_name;
 	kauth_cred_t		l_cred;		/* p_cred as of kernel entry; own reference */
+	int			l_memreserve;	/* kmem_reserve_enter nesting; the lwp's own */
 	LIST_ENTRY(lwp)		l_sibling;	/* p_lock */
 };
 #define LW_IMPLICIT	0x01	/* created on demand for a host thread */

@@ -44,7 +44,10 @@ vrele(struct vnode *vp)
 	 * Nobody is left to take the error: say it.  The file system has
 	 * marked itself for checking where the image was left inconsistent.
 	 */
-	if ((error = vp->v_op->vop_inactive(vp, &recycle)) != 0)
+	kmem_reserve_enter();	/* freeing an unlinked file must not fail for memory */
+	error = vp->v_op->vop_inactive(vp, &recycle);
+	kmem_reserve_exit();
+	if (error != 0)
 		kprintf("vfs: %s: releasing a vnode failed (error %d)\n",
 		    vp->v_op->vop_fsname != NULL ? vp->v_op->vop_fsname : "?", error);
 	rw_exit(&vp->v_lock);

@@ -256,8 +256,9 @@ ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size)
 	}
 	if (size > e2m->e2m_maxfilesize)
 		return EFBIG;
-	if (size < ip->i_size) {
-		if ((error = zero_tail(ip, size)) != 0)
+	/* size == i_size frees what a failed write allocated past the end */
+	if (size <= ip->i_size) {
+		if (size < ip->i_size && (error = zero_tail(ip, size)) != 0)
 			return error;
 		first = howmany(size, (uint64_t)e2m->e2m_bsize);
 		if (ext2fs_syncmnt(e2m))

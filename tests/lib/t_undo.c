@@ -13,6 +13,7 @@
 #define M	T_UNDO_MNT
 #define NSMALL	40		/* files in M/d: more than one directory block */
 #define BIGLEN	300000		/* M/big: indirect blocks at 1 KiB */
+#define WLEN	40000		/* op_write: past the direct blocks at 1 KiB */
 #define MAXN	5000		/* allocations one operation may take */
 
 static char buf[BIGLEN];
@@ -61,11 +62,11 @@ op_write(void)
 
 	if (fd < 0)
 		return -1;
-	n = rump_sys_write(fd, buf, BIGLEN);
-	if (n == BIGLEN && rump_sys_fsync(fd) == 0)
+	n = rump_sys_write(fd, buf, WLEN);
+	if (n == WLEN && rump_sys_fsync(fd) == 0)
 		return rump_sys_close(fd);
 	(void)rump_sys_close(fd);
-	if (n >= 0 && n < BIGLEN)
+	if (n >= 0 && n < WLEN)
 		errno = ENOMEM;	/* a short write is the partial form of the same refusal */
 	return -1;
 }
