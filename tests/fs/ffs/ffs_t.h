@@ -31,6 +31,8 @@ void	ffs_t_compare(const char *dir, const char *mnt);
 extern bool ffs_t_compare_times;
 /* nops seeded random changes applied to host dir and rump dir alike; results must agree. */
 void	ffs_t_random_ops(const char *hdir, const char *rdir, unsigned seed, int nops, size_t maxfile);
+/* Problems the in-tree checker finds in img (booting a kernel of its own); the check must run. */
+unsigned ffs_t_check_image(const char *img);
 /* Patch len bytes at byte offset off of the image. */
 void	ffs_t_poke(struct ffs_t *t, long off, const void *buf, size_t len);
 void	ffs_t_peek(struct ffs_t *t, long off, void *buf, size_t len);

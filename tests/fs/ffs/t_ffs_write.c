@@ -19,21 +19,7 @@
 #include "buf.h"
 #include "ffs.h"
 
-static unsigned
-check_image(const char *img)
-{
-	unsigned n = 0;
-	int error;
-
-	t_boot();
-	CHECK_EQ(rump_pub_etfs_register("/dev/chk0", img, RUMP_ETFS_BLK), 0);
-	rump_schedule();
-	error = ffs_check("/dev/chk0", &n);
-	rump_unschedule();
-	t_halt();
-	CHECK_EQ(error, 0);
-	return n;
-}
+#define check_image ffs_t_check_image
 
 /* Mount rw, change host tree and image alike, compare; then check, remount ro, compare again. */
 static void
