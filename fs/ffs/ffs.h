@@ -192,6 +192,7 @@ int	ffs_balloc(struct ffs_inode *ip, int64_t lbn, int bytes, kauth_cred_t cred,
 	    int64_t *dp);
 /* ffs_truncate.c */
 int	ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred);
+int	ffs_trim(struct ffs_inode *ip, uint64_t length);
 void	ffs_free_ext(struct ffs_inode *ip);
 
 /* ffs_dirops.c: changing directories. */

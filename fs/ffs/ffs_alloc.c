@@ -319,6 +319,7 @@ ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags)
 		ffs_corrupt(fm, "ffs: freeing bad block %jd (%d frags)\n", (intmax_t)d, nfrags);
 		return;
 	}
+	kmem_reserve_enter();	/* giving space back must not fail for memory */
 	mutex_enter(&fm->fm_lock);
 	if ((error = ffs_cg_read(fm, c, &bp, &cg)) != 0) {
 		ffs_corrupt(fm, "ffs: frags at %jd not freed: cylinder group %u unreadable (error %d)\n",
@@ -342,6 +343,7 @@ ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags)
 		}
 	}
 	mutex_exit(&fm->fm_lock);
+	kmem_reserve_exit();
 }
 
 /* Try to take the frags right after the run in place. */

@@ -34,16 +34,29 @@ static int
 alloc_zeroed(struct ffs_inode *ip, int64_t pref, int nfrags, kauth_cred_t cred, int64_t *dp)
 {
 	struct ffs_mount *fm = ip->i_fm;
+	int64_t d;
 	int error;
 
-	if ((error = ffs_alloc_frags(ip, pref, nfrags, cred, dp)) != 0)
+	/* *dp is often the pointer in the inode: it names the frags only once they are zeroed */
+	if ((error = ffs_alloc_frags(ip, pref, nfrags, cred, &d)) != 0)
 		return error;
-	if ((error = zero_frags(fm, *dp, nfrags)) != 0) {
-		ffs_free_frags(fm, *dp, nfrags);
+	if ((error = zero_frags(fm, d, nfrags)) != 0) {
+		ffs_free_frags(fm, d, nfrags);
 		return error;
 	}
+	*dp = d;
 	ip->i_blocks += (uint64_t)nfrags << (fm->fm_fshift - DEV_BSHIFT);
 	return 0;
+}
+
+/* Undo alloc_zeroed. */
+static void
+free_zeroed(struct ffs_inode *ip, int64_t d, int nfrags)
+{
+	struct ffs_mount *fm = ip->i_fm;
+
+	ffs_free_frags(fm, d, nfrags);
+	ip->i_blocks -= (uint64_t)nfrags << (fm->fm_fshift - DEV_BSHIFT);
 }
 
 /* Grow direct block lbn from its current frags to nfrags (reallocating when the next frags are taken). */
@@ -64,18 +77,29 @@ grow_direct(struct ffs_inode *ip, int64_t lbn, int osize, int nfrags, kauth_cred
 	return 0;
 }
 
-/* Only the last block may be short: before writing past it, make it whole. */
+/*
+ * Only the last block may be short: before writing past it, make it
+ * whole.  *grownp: its frags before, when it grew (else 0).
+ */
 static int
-fill_last_block(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred)
+fill_last_block(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred, int64_t *lastp, int *grownp)
 {
 	int64_t last;
+	int osize, error;
 
+	*grownp = 0;
 	if (ip->i_size == 0)
 		return 0;
 	last = (int64_t)((ip->i_size - 1) >> ip->i_fm->fm_bshift);
 	if (last >= FFS_NDADDR || last >= lbn || ip->i_db[last] == 0)
 		return 0;
-	return grow_direct(ip, last, ffs_blksize(ip, last), ip->i_fm->fm_frag, cred);
+	if ((osize = ffs_blksize(ip, last)) >= ip->i_fm->fm_frag)
+		return 0;
+	if ((error = grow_direct(ip, last, osize, ip->i_fm->fm_frag, cred)) == 0) {
+		*lastp = last;
+		*grownp = osize;
+	}
+	return error;
 }
 
 static int
@@ -143,8 +167,10 @@ indir_slot(struct ffs_inode *ip, int64_t blk, uint64_t i, kauth_cred_t cred, int
 	}
 	if ((error = alloc_zeroed(ip, pref, fm->fm_frag, cred, &d)) != 0)
 		return error;
-	if ((error = ffs_bread(fm, blk, &bp)) != 0)
+	if ((error = ffs_bread(fm, blk, &bp)) != 0) {
+		free_zeroed(ip, d, fm->fm_frag);	/* nothing points at it */
 		return error;
+	}
 	if (fm->fm_ufs2)
 		((uint64_t *)bp->b_data)[i] = ffs_put64(fm->fm_swap, (uint64_t)d);
 	else
@@ -192,10 +218,18 @@ ffs_balloc(struct ffs_inode *ip, int64_t lbn, int bytes, kauth_cred_t cred, int6
 	struct ffs_mount *fm = ip->i_fm;
 	int nfrags = (int)howmany(bytes, fm->fm_fsize), error;
 
+	int64_t last = 0;
+	int grown;
+
 	KASSERT(bytes > 0 && bytes <= fm->fm_bsize);
-	if ((error = fill_last_block(ip, lbn, cred)) != 0)
+	if ((error = fill_last_block(ip, lbn, cred, &last, &grown)) != 0)
 		return error;
 	if (lbn < FFS_NDADDR)
-		return balloc_direct(ip, lbn, nfrags, cred, dp);
-	return balloc_indirect(ip, lbn, cred, dp);
+		error = balloc_direct(ip, lbn, nfrags, cred, dp);
+	else
+		error = balloc_indirect(ip, lbn, cred, dp);
+	/* The size still says the last block is short: its new frags go back (data is in the first). */
+	if (error != 0 && grown != 0)
+		free_zeroed(ip, ip->i_db[last] + grown, fm->fm_frag - grown);
+	return error;
 }

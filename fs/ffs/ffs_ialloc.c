@@ -100,6 +100,7 @@ ffs_ifree(struct ffs_mount *fm, ino_t ino, bool isdir)
 	struct buf *bp;
 	int error;
 
+	kmem_reserve_enter();	/* giving an inode back must not fail for memory */
 	mutex_enter(&fm->fm_lock);
 	if ((error = ffs_cg_read(fm, c, &bp, &cg)) != 0) {
 		ffs_corrupt(fm, "ffs: inode %ju: not freed: cylinder group %u unreadable (error %d)\n",
@@ -119,4 +120,5 @@ ffs_ifree(struct ffs_mount *fm, ino_t ino, bool isdir)
 		}
 	}
 	mutex_exit(&fm->fm_lock);
+	kmem_reserve_exit();
 }

@@ -102,7 +102,7 @@ write_block(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred
 	int64_t lbn = (int64_t)(off >> fm->fm_bshift), d;
 	size_t boff = off & (uint64_t)(fm->fm_bsize - 1), bufoff;
 	size_t n = MIN((size_t)fm->fm_bsize - boff, uio->uio_resid);
-	uint64_t newsize = MAX(ip->i_size, off + n);
+	uint64_t newsize = MAX(ip->i_size, off + n), osize = ip->i_size;
 	bool whole;
 	struct buf *bp;
 	int error;
@@ -111,9 +111,11 @@ write_block(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t cred
 	    cred, &d);
 	if (error)
 		return error;
-	ip->i_size = newsize;
-	if ((error = write_buf_get(ip, lbn, d, boff, n, &bp, &bufoff)) != 0)
+	ip->i_size = newsize;	/* the size tells ffs_trim how many frags the last block has */
+	if ((error = write_buf_get(ip, lbn, d, boff, n, &bp, &bufoff)) != 0) {
+		(void)ffs_trim(ip, osize);
 		return error;
+	}
 	uiomove((char *)bp->b_data + bufoff + boff, n, uio);
 	if ((ioflag & (IO_SYNC | IO_DSYNC)) || ffs_syncmount(fm))
 		return bwrite(bp);
@@ -149,6 +151,9 @@ ffs_write_inode(struct ffs_inode *ip, struct uio *uio, int ioflag, kauth_cred_t 
 		return EFBIG;
 	while (uio->uio_resid > 0 && error == 0)
 		error = write_block(ip, uio, ioflag, cred);
+	/* Indirect blocks a failed allocation left past the end go again. */
+	if (error != 0)
+		(void)ffs_trim(ip, ip->i_size);
 	if (uio->uio_resid != start) {
 		ffs_inode_touch(ip, true, true);
 		error2 = ffs_update(ip, (ioflag & IO_SYNC) != 0);

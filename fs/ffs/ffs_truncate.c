@@ -176,6 +176,24 @@ shrink(struct ffs_inode *ip, uint64_t length)
 	return error;
 }
 
+/*
+ * Free what lies past length (<= i_size) and set the size: a shrinking
+ * truncate, or the clean-up after a write that failed half-way (length
+ * == i_size frees storage a failed allocation left past the end).  A
+ * freeing walk must not stop half-way for memory: it uses the reserve.
+ */
+int
+ffs_trim(struct ffs_inode *ip, uint64_t length)
+{
+	int error;
+
+	KASSERT(length <= ip->i_size);
+	kmem_reserve_enter();
+	error = shrink(ip, length);
+	kmem_reserve_exit();
+	return error;
+}
+
 int
 ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
 {
@@ -193,7 +211,7 @@ ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
 		return 0;
 	}
 	if (length < ip->i_size)
-		return shrink(ip, length);
+		return ffs_trim(ip, length);
 	/* Growing: give the new last block storage, as a write of its last byte would. */
 	lbn = (int64_t)((length - 1) >> fm->fm_bshift);
 	error = ffs_balloc(ip, lbn, lbn < FFS_NDADDR ?

@@ -181,6 +181,13 @@ t_undo_sweep(const struct t_undo_fs *fs, const char *template, const char *op)
 	int n;
 
 	snprintf(img, sizeof(img), "%s.undo", template);
+	/* T_UNDO_N=n runs that one point only, to debug it */
+	if (getenv("T_UNDO_N") != NULL) {
+		n = atoi(getenv("T_UNDO_N"));
+		fprintf(stderr, "%s %s: allocation %d failing: %s\n", fs->uf_name, op, n,
+		    undo_one(fs, template, img, fn, op, n) ? "reached" : "not reached");
+		return;
+	}
 	for (n = 1; n <= MAXN && undo_one(fs, template, img, fn, op, n); n++)
 		continue;
 	CHECK(n > 1);		/* the operation allocates: the failures reached it */
