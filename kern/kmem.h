@@ -118,7 +118,7 @@ void	kmem_reserve_exit(void);
 /* Whether the calling lwp is inside kmem_reserve_enter(). */
 bool	kmem_reserve_held(void);
 
-/* Whether to refuse this allocation as rump_pub_kmem_failnth() armed (kmem_fail.c). */
+/* Whether to refuse this allocation as rump_pub_kmem_failnth() armed (failnth.c). */
 bool	kmem_fail_now(int flags);
 
 #endif /* KERN_KMEM_H */

@@ -252,7 +252,7 @@ bdev_io(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64_t o
 
 	mutex_enter(&bd->bd_statlock);
 	bd->bd_nio++;
-	fail = blkfail_draw(&bd->bd_rng);
+	fail = blkfail_draw(&bd->bd_rng) || blkfail_nth_now();
 	if (fail)
 		bd->bd_nfail++;
 	mutex_exit(&bd->bd_statlock);

@@ -82,6 +82,8 @@ unsigned blkfail_secshift(void);
 uint64_t blkfail_seed(void);
 /* Draw for one request with generator state *rng: true when it must fail. */
 bool	blkfail_draw(uint64_t *rng);
+/* blkfail_nth.c: the request rump_pub_blkfail_nth() armed to fail. */
+bool	blkfail_nth_now(void);
 
 /* Device list lifecycle (blkdev.c), from the component. */
 void	bdev_subsys_init(void);

@@ -63,6 +63,14 @@ int rump_pub_lwproc_setcred(uid_t uid, gid_t gid, int ngroups, const gid_t *grou
 void rump_pub_kmem_failnth(uint64_t n);
 uint64_t rump_pub_kmem_failures(void);
 
+/*
+ * The same for block I/O (provided by librumpvfs): after
+ * rump_pub_blkfail_nth(n) the n-th request to any block device fails with
+ * EIO, once; rump_pub_blkfail_failures() counts those failures.
+ */
+void rump_pub_blkfail_nth(uint64_t n);
+uint64_t rump_pub_blkfail_failures(void);
+
 /* Host files as devices in /dev of the rump kernel (provided by librumpvfs). */
 enum rump_etfs_type {
 	RUMP_ETFS_REG,		/* a regular file */

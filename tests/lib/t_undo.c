@@ -17,6 +17,7 @@
 #define MAXN	5000		/* allocations one operation may take */
 
 static char buf[BIGLEN];
+static int fault_errno;		/* what the fault being injected makes a call return */
 
 static void
 put(const char *path, size_t len)
@@ -67,7 +68,7 @@ op_write(void)
 		return rump_sys_close(fd);
 	(void)rump_sys_close(fd);
 	if (n >= 0 && n < WLEN)
-		errno = ENOMEM;	/* a short write is the partial form of the same refusal */
+		errno = fault_errno;	/* a short write is the partial form of the same refusal */
 	return -1;
 }
 
@@ -113,10 +114,6 @@ static const struct {
 	{ "link", op_link }, { "symlink", op_symlink },
 };
 
-const char *const t_undo_ops[] = {
-	"create", "write", "extend", "truncate", "rename_dir", "rename_over", "rename_subdir",
-	"unlink", "rmdir", "mkdir", "link", "symlink", NULL,
-};
 
 static int (*op_fn(const char *name))(void)
 {
@@ -143,11 +140,44 @@ copy_file(const char *from, const char *to)
 	CHECK_EQ(close(out), 0);
 }
 
-/* One run with the n-th allocation failing: whether the failure was reached. */
-static bool
-undo_one(const struct t_undo_fs *fs, const char *template, const char *img, int (*fn)(void),
-    const char *op, int n)
+/* The two kinds of fault the sweep injects. */
+static const struct fault {
+	const char *f_what;		/* in messages */
+	int	f_errno;		/* what a refused call returns */
+	void	(*f_arm)(uint64_t n);
+	uint64_t (*f_count)(void);
+	bool	f_through_unmount;	/* still armed while the unmount writes */
+} faults[] = {
+	[T_UNDO_NOMEM] = { "allocation", ENOMEM, rump_pub_kmem_failnth, rump_pub_kmem_failures, false },
+	[T_UNDO_EIO] = { "block I/O", EIO, rump_pub_blkfail_nth, rump_pub_blkfail_failures, true },
+};
+
+/*
+ * ENOMEM is undone: the image must be consistent and not marked as
+ * having errors.  An I/O error may leave it inconsistent, but then it
+ * must be marked, so that the next fsck runs.
+ */
+static void
+judge(const struct t_undo_fs *fs, enum t_undo_fault kind, const char *img, const char *op, int n,
+    int rc)
 {
+	bool consistent = fs->uf_consistent(img), marked = fs->uf_marked(img);
+	const char *call = rc == 0 ? "succeeded" : "failed";
+
+	if (kind == T_UNDO_NOMEM && (!consistent || marked))
+		t_fail(__FILE__, __LINE__, "%s %s, allocation %d failing (the call %s): image %s",
+		    fs->uf_name, op, n, call, consistent ? "marked as having errors" : "inconsistent");
+	if (kind == T_UNDO_EIO && !consistent && !marked)
+		t_fail(__FILE__, __LINE__, "%s %s, block I/O %d failing (the call %s): image "
+		    "inconsistent but not marked as having errors", fs->uf_name, op, n, call);
+}
+
+/* One run with the n-th fault: whether it was reached. */
+static bool
+undo_one(const struct t_undo_fs *fs, enum t_undo_fault kind, const char *template, const char *img,
+    int (*fn)(void), const char *op, int n)
+{
+	const struct fault *f = &faults[kind];
 	uint64_t before;
 	int rc, error;
 
@@ -155,26 +185,31 @@ undo_one(const struct t_undo_fs *fs, const char *template, const char *img, int 
 	t_boot();
 	CHECK_EQ(fs->uf_mount(img, 0), 0);
 	memset(buf, 'u', sizeof(buf));
-	before = rump_pub_kmem_failures();
-	rump_pub_kmem_failnth((uint64_t)n);
+	fault_errno = f->f_errno;
+	before = f->f_count();
+	f->f_arm((uint64_t)n);
 	rc = fn();
 	error = rc == 0 ? 0 : errno;
-	rump_pub_kmem_failnth(0);
-	if (rc != 0 && error != ENOMEM)
-		t_fail(__FILE__, __LINE__, "%s %s, allocation %d failing: errno %d (%s), not ENOMEM",
-		    fs->uf_name, op, n, error, strerror(error));
-	if (rump_sys_unmount(M, 0) != 0)
-		t_fail(__FILE__, __LINE__, "%s %s, allocation %d failing: unmount: %s",
-		    fs->uf_name, op, n, strerror(errno));
+	if (!f->f_through_unmount)
+		f->f_arm(0);
+	if (rc != 0 && error != f->f_errno)
+		t_fail(__FILE__, __LINE__, "%s %s, %s %d failing: errno %d (%s), not %s", fs->uf_name,
+		    op, f->f_what, n, error, strerror(error), strerror(f->f_errno));
+	if (rump_sys_unmount(M, 0) != 0) {
+		if (kind == T_UNDO_NOMEM)
+			t_fail(__FILE__, __LINE__, "%s %s, allocation %d failing: unmount: %s",
+			    fs->uf_name, op, n, strerror(errno));
+		CHECK_EQ(rump_sys_unmount(M, RUMP_MNT_FORCE), 0);
+	}
+	f->f_arm(0);
 	t_halt();
-	if (!fs->uf_clean(img))
-		t_fail(__FILE__, __LINE__, "%s %s, allocation %d failing (the call %s): image not clean",
-		    fs->uf_name, op, n, rc == 0 ? "succeeded" : "failed with ENOMEM");
-	return rump_pub_kmem_failures() != before;
+	judge(fs, kind, img, op, n, rc);
+	return f->f_count() != before;
 }
 
 void
-t_undo_sweep(const struct t_undo_fs *fs, const char *template, const char *op)
+t_undo_sweep(const struct t_undo_fs *fs, enum t_undo_fault kind, const char *template,
+    const char *op)
 {
 	int (*fn)(void) = op_fn(op);
 	char img[PATH_MAX];
@@ -184,15 +219,15 @@ t_undo_sweep(const struct t_undo_fs *fs, const char *template, const char *op)
 	/* T_UNDO_N=n runs that one point only, to debug it */
 	if (getenv("T_UNDO_N") != NULL) {
 		n = atoi(getenv("T_UNDO_N"));
-		fprintf(stderr, "%s %s: allocation %d failing: %s\n", fs->uf_name, op, n,
-		    undo_one(fs, template, img, fn, op, n) ? "reached" : "not reached");
+		fprintf(stderr, "%s %s: %s %d failing: %s\n", fs->uf_name, op, faults[kind].f_what, n,
+		    undo_one(fs, kind, template, img, fn, op, n) ? "reached" : "not reached");
 		return;
 	}
-	for (n = 1; n <= MAXN && undo_one(fs, template, img, fn, op, n); n++)
+	for (n = 1; n <= MAXN && undo_one(fs, kind, template, img, fn, op, n); n++)
 		continue;
-	CHECK(n > 1);		/* the operation allocates: the failures reached it */
+	CHECK(n > 1);		/* the operation reaches the fault */
 	CHECK(n <= MAXN);	/* and it came to an end */
-	fprintf(stderr, "%s %s: %d allocation points failed in turn, image clean after each\n",
-	    fs->uf_name, op, n - 1);
+	fprintf(stderr, "%s %s: %d %s points failed in turn, each judged\n",
+	    fs->uf_name, op, n - 1, faults[kind].f_what);
 	unlink(img);
 }

@@ -1,4 +1,4 @@
-/* t_ext2fs_undo.c: every changing operation with each of its kernel allocations failing in turn: e2fsck -fn clean after each. */
+/* t_ext2fs_undo.c: every changing operation with each of its allocations, then each block I/O, failing in turn: e2fsck -fn judges. */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,9 +17,18 @@ undo_mount(const char *img, int flags)
 	return rump_sys_mount(MOUNT_EXT2FS, T_MNT, flags, &a, sizeof(a)) == 0 ? 0 : errno;
 }
 
-/* e2fsck -fn finds nothing, and the file system did not mark itself as having errors (s_state 1). */
 static bool
-undo_clean(const char *img)
+undo_consistent(const char *img)
+{
+	if (t_sh("e2fsck -fn '%s' >'%s' 2>&1", img, undo_img.log) == 0)
+		return true;
+	t_sh("cat '%s' >&2", undo_img.log);
+	return false;
+}
+
+/* s_state other than valid (1) alone: not cleanly unmounted, or errors found (2). */
+static bool
+undo_marked(const char *img)
 {
 	uint16_t state;
 	int fd;
@@ -29,16 +38,13 @@ undo_clean(const char *img)
 	CHECK_EQ(close(fd), 0);
 	if (state != 1)
 		fprintf(stderr, "s_state is %#x after the unmount\n", state);
-	if (t_sh("e2fsck -fn '%s' >'%s' 2>&1", img, undo_img.log) == 0)
-		return state == 1;
-	t_sh("cat '%s' >&2", undo_img.log);
-	return false;
+	return state != 1;
 }
 
-static const struct t_undo_fs undo_ext2fs = { "ext2fs", undo_mount, undo_clean };
+static const struct t_undo_fs undo_ext2fs = { "ext2fs", undo_mount, undo_consistent, undo_marked };
 
 static void
-undo(const char *op)
+undo(enum t_undo_fault kind, const char *op)
 {
 	t_img_init(&undo_img);
 	t_mkfs(&undo_img, "-b 1024 -N 256", false, "16M");
@@ -48,19 +54,31 @@ undo(const char *op)
 	t_umount();
 	t_halt();
 	t_fsck(&undo_img);
-	t_undo_sweep(&undo_ext2fs, undo_img.img, op);
+	t_undo_sweep(&undo_ext2fs, kind, undo_img.img, op);
 	t_img_cleanup(&undo_img);
 }
 
-T_CASE(undo_create) { undo("create"); }
-T_CASE(undo_write) { undo("write"); }
-T_CASE(undo_extend) { undo("extend"); }
-T_CASE(undo_truncate) { undo("truncate"); }
-T_CASE(undo_rename_dir) { undo("rename_dir"); }
-T_CASE(undo_rename_over) { undo("rename_over"); }
-T_CASE(undo_rename_subdir) { undo("rename_subdir"); }
-T_CASE(undo_unlink) { undo("unlink"); }
-T_CASE(undo_rmdir) { undo("rmdir"); }
-T_CASE(undo_mkdir) { undo("mkdir"); }
-T_CASE(undo_link) { undo("link"); }
-T_CASE(undo_symlink) { undo("symlink"); }
+T_CASE(undo_create) { undo(T_UNDO_NOMEM, "create"); }
+T_CASE(undo_write) { undo(T_UNDO_NOMEM, "write"); }
+T_CASE(undo_extend) { undo(T_UNDO_NOMEM, "extend"); }
+T_CASE(undo_truncate) { undo(T_UNDO_NOMEM, "truncate"); }
+T_CASE(undo_rename_dir) { undo(T_UNDO_NOMEM, "rename_dir"); }
+T_CASE(undo_rename_over) { undo(T_UNDO_NOMEM, "rename_over"); }
+T_CASE(undo_rename_subdir) { undo(T_UNDO_NOMEM, "rename_subdir"); }
+T_CASE(undo_unlink) { undo(T_UNDO_NOMEM, "unlink"); }
+T_CASE(undo_rmdir) { undo(T_UNDO_NOMEM, "rmdir"); }
+T_CASE(undo_mkdir) { undo(T_UNDO_NOMEM, "mkdir"); }
+T_CASE(undo_link) { undo(T_UNDO_NOMEM, "link"); }
+T_CASE(undo_symlink) { undo(T_UNDO_NOMEM, "symlink"); }
+T_CASE(undo_eio_create) { undo(T_UNDO_EIO, "create"); }
+T_CASE(undo_eio_write) { undo(T_UNDO_EIO, "write"); }
+T_CASE(undo_eio_extend) { undo(T_UNDO_EIO, "extend"); }
+T_CASE(undo_eio_truncate) { undo(T_UNDO_EIO, "truncate"); }
+T_CASE(undo_eio_rename_dir) { undo(T_UNDO_EIO, "rename_dir"); }
+T_CASE(undo_eio_rename_over) { undo(T_UNDO_EIO, "rename_over"); }
+T_CASE(undo_eio_rename_subdir) { undo(T_UNDO_EIO, "rename_subdir"); }
+T_CASE(undo_eio_unlink) { undo(T_UNDO_EIO, "unlink"); }
+T_CASE(undo_eio_rmdir) { undo(T_UNDO_EIO, "rmdir"); }
+T_CASE(undo_eio_mkdir) { undo(T_UNDO_EIO, "mkdir"); }
+T_CASE(undo_eio_link) { undo(T_UNDO_EIO, "link"); }
+T_CASE(undo_eio_symlink) { undo(T_UNDO_EIO, "symlink"); }

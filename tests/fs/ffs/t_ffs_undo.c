@@ -1,4 +1,4 @@
-/* t_ffs_undo.c: every changing operation with each of its kernel allocations failing in turn: the checker finds the image clean after each. */
+/* t_ffs_undo.c: every changing operation with each of its allocations, then each block I/O, failing in turn: the checker judges. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -24,9 +24,15 @@ undo_mount(const char *img, int flags)
 	return rump_sys_mount(MOUNT_FFS, T_UNDO_MNT, flags, &a, sizeof(a)) == 0 ? 0 : errno;
 }
 
-/* The checker finds nothing, and the file system did not mark itself as having errors (fs_clean). */
 static bool
-undo_clean(const char *img)
+undo_consistent(const char *img)
+{
+	return ffs_t_check_image(img) == 0;
+}
+
+/* fs_clean not set after the unmount: the next fsck_ffs -p checks it. */
+static bool
+undo_marked(const char *img)
 {
 	uint8_t clean;
 	int fd;
@@ -36,14 +42,14 @@ undo_clean(const char *img)
 	CHECK_EQ(close(fd), 0);
 	if (clean != 1)
 		fprintf(stderr, "fs_clean is %u after the unmount\n", clean);
-	return ffs_t_check_image(img) == 0 && clean == 1;
+	return clean != 1;
 }
 
-static const struct t_undo_fs undo_ffs = { "ffs", undo_mount, undo_clean };
+static const struct t_undo_fs undo_ffs = { "ffs", undo_mount, undo_consistent, undo_marked };
 
 /* UFS2 with 4 KiB blocks and 512-byte fragments: the big file has indirect blocks. */
 static void
-undo(const char *op)
+undo(enum t_undo_fault kind, const char *op)
 {
 	struct ffs_t t;
 
@@ -55,19 +61,31 @@ undo(const char *op)
 	CHECK_EQ(rump_sys_unmount(T_UNDO_MNT, 0), 0);
 	t_halt();
 	CHECK_EQ(ffs_t_check_image(t.ft_img), 0);
-	t_undo_sweep(&undo_ffs, t.ft_img, op);
+	t_undo_sweep(&undo_ffs, kind, t.ft_img, op);
 	ffs_t_cleanup(&t);
 }
 
-T_CASE(undo_create) { undo("create"); }
-T_CASE(undo_write) { undo("write"); }
-T_CASE(undo_extend) { undo("extend"); }
-T_CASE(undo_truncate) { undo("truncate"); }
-T_CASE(undo_rename_dir) { undo("rename_dir"); }
-T_CASE(undo_rename_over) { undo("rename_over"); }
-T_CASE(undo_rename_subdir) { undo("rename_subdir"); }
-T_CASE(undo_unlink) { undo("unlink"); }
-T_CASE(undo_rmdir) { undo("rmdir"); }
-T_CASE(undo_mkdir) { undo("mkdir"); }
-T_CASE(undo_link) { undo("link"); }
-T_CASE(undo_symlink) { undo("symlink"); }
+T_CASE(undo_create) { undo(T_UNDO_NOMEM, "create"); }
+T_CASE(undo_write) { undo(T_UNDO_NOMEM, "write"); }
+T_CASE(undo_extend) { undo(T_UNDO_NOMEM, "extend"); }
+T_CASE(undo_truncate) { undo(T_UNDO_NOMEM, "truncate"); }
+T_CASE(undo_rename_dir) { undo(T_UNDO_NOMEM, "rename_dir"); }
+T_CASE(undo_rename_over) { undo(T_UNDO_NOMEM, "rename_over"); }
+T_CASE(undo_rename_subdir) { undo(T_UNDO_NOMEM, "rename_subdir"); }
+T_CASE(undo_unlink) { undo(T_UNDO_NOMEM, "unlink"); }
+T_CASE(undo_rmdir) { undo(T_UNDO_NOMEM, "rmdir"); }
+T_CASE(undo_mkdir) { undo(T_UNDO_NOMEM, "mkdir"); }
+T_CASE(undo_link) { undo(T_UNDO_NOMEM, "link"); }
+T_CASE(undo_symlink) { undo(T_UNDO_NOMEM, "symlink"); }
+T_CASE(undo_eio_create) { undo(T_UNDO_EIO, "create"); }
+T_CASE(undo_eio_write) { undo(T_UNDO_EIO, "write"); }
+T_CASE(undo_eio_extend) { undo(T_UNDO_EIO, "extend"); }
+T_CASE(undo_eio_truncate) { undo(T_UNDO_EIO, "truncate"); }
+T_CASE(undo_eio_rename_dir) { undo(T_UNDO_EIO, "rename_dir"); }
+T_CASE(undo_eio_rename_over) { undo(T_UNDO_EIO, "rename_over"); }
+T_CASE(undo_eio_rename_subdir) { undo(T_UNDO_EIO, "rename_subdir"); }
+T_CASE(undo_eio_unlink) { undo(T_UNDO_EIO, "unlink"); }
+T_CASE(undo_eio_rmdir) { undo(T_UNDO_EIO, "rmdir"); }
+T_CASE(undo_eio_mkdir) { undo(T_UNDO_EIO, "mkdir"); }
+T_CASE(undo_eio_link) { undo(T_UNDO_EIO, "link"); }
+T_CASE(undo_eio_symlink) { undo(T_UNDO_EIO, "symlink"); }
