@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <rump/rump.h>
 
-#include "ffs_check.h"
 #include "ukfs_impl.h"
 
 static atomic_uint ukfs_check_serial;
@@ -31,9 +30,8 @@ ukfs_check(const char *vfsname, const char *devpath, unsigned *nproblemsp)
 	ukfs_part_release(part);
 	if (vfsname == NULL || vfsname[0] == '\0' || strcmp(vfsname, "auto") == 0)
 		vfsname = ukfs_detect(path, off);
-	if (vfsname == NULL || strcmp(vfsname, MOUNT_FFS) != 0) {
-		/* Only FFS has a checker so far. */
-		errno = vfsname == NULL ? EINVAL : EOPNOTSUPP;
+	if (vfsname == NULL) {
+		errno = EINVAL;
 		return -1;
 	}
 	snprintf(key, sizeof(key), "/dev/ukfscheck%u", atomic_fetch_add(&ukfs_check_serial, 1));
@@ -41,9 +39,7 @@ ukfs_check(const char *vfsname, const char *devpath, unsigned *nproblemsp)
 		errno = error;
 		return -1;
 	}
-	rump_schedule();
-	error = ffs_check(key, nproblemsp);
-	rump_unschedule();
+	error = ukfs_kern_check(vfsname, key, nproblemsp);
 	(void)rump_pub_etfs_remove(key);
 	if (error != 0) {
 		errno = error;

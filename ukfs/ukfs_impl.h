@@ -71,7 +71,15 @@ int	ukfs_part_mbr(int fd, struct ukfs_part *part);
 int	ukfs_part_gpt(int fd, struct ukfs_part *part);
 int	ukfs_part_disklabel(int fd, struct ukfs_part *part);
 
-/* Whether the kernel knows file-system type name (ukfs_kern.c). */
-bool	ukfs_kern_hasfs(const char *name);
+/*
+ * What ukfs asks the kernel's registry of file-system types (ukfs_kern.c),
+ * so that it names no file system itself: whether a type mounts a block
+ * device (-1: no such type), the type whose probe accepts an image's head,
+ * the registered names (as snprintf), a type's own checker.
+ */
+int	ukfs_kern_isdisk(const char *name);
+const char *ukfs_kern_probe(const uint8_t *head, size_t len);
+size_t	ukfs_kern_typenames(char *buf, size_t len);
+int	ukfs_kern_check(const char *name, const char *devkey, unsigned *nproblemsp);
 
 #endif /* UKFS_UKFS_IMPL_H */

@@ -9,15 +9,53 @@
 
 #include "ukfs_impl.h"
 
-bool
-ukfs_kern_hasfs(const char *name)
+int
+ukfs_kern_isdisk(const char *name)
 {
-	bool has;
+	struct vfsops *ops;
+	int isdisk;
 
 	rump_schedule();
-	has = vfs_getopsbyname(name) != NULL;
+	ops = vfs_getopsbyname(name);
+	isdisk = ops == NULL ? -1 : (ops->vfs_flags & VFSF_DEVICE) != 0;
 	rump_unschedule();
-	return has;
+	return isdisk;
+}
+
+/* Types stay attached while the kernel runs, so their names outlive the lock. */
+const char *
+ukfs_kern_probe(const uint8_t *head, size_t len)
+{
+	struct vfsops *ops;
+
+	rump_schedule();
+	ops = vfs_probe(head, len);
+	rump_unschedule();
+	return ops != NULL ? ops->vfs_name : NULL;
+}
+
+size_t
+ukfs_kern_typenames(char *buf, size_t len)
+{
+	size_t need;
+
+	rump_schedule();
+	need = vfs_typenames(buf, len);
+	rump_unschedule();
+	return need;
+}
+
+int
+ukfs_kern_check(const char *name, const char *devkey, unsigned *nproblemsp)
+{
+	struct vfsops *ops;
+	int error;
+
+	rump_schedule();
+	ops = vfs_getopsbyname(name);
+	error = ops == NULL ? ENODEV : ops->vfs_check(devkey, nproblemsp);
+	rump_unschedule();
+	return error;
 }
 
 struct vnode *

@@ -10,7 +10,6 @@
 
 static atomic_uint ukfs_serial;
 
-static bool mount_isdisk(const char *vfsname);
 static int mount_mkpoint(struct ukfs *fs, const char *mountpath);
 static int mount_isfree(const char *path);
 static int mount_device(struct ukfs *fs, const char *devpath, struct ukfs_part *part);
@@ -54,34 +53,16 @@ ukfs_modload_dir(const char *dirname)
 ssize_t
 ukfs_vfstypes(char *buf, size_t buflen)
 {
-	static const char *const types[] = { MOUNT_RUMPFS, MOUNT_FFS, MOUNT_EXT2FS };
-	size_t i, len = 0, l;
+	size_t need;
 
-	if (buflen == 0) {
+	if (ukfs_init() == -1)
+		return -1;
+	need = ukfs_kern_typenames(buf, buflen);
+	if (need >= buflen) {
 		errno = ENOSPC;
 		return -1;
 	}
-	buf[0] = '\0';
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		if (!ukfs_kern_hasfs(types[i]))
-			continue;
-		l = strlen(types[i]);
-		if (len + (len > 0) + l + 1 > buflen) {
-			errno = ENOSPC;
-			return -1;
-		}
-		if (len > 0)
-			buf[len++] = ' ';
-		memcpy(buf + len, types[i], l + 1);
-		len += l;
-	}
-	return (ssize_t)len;
-}
-
-static bool
-mount_isdisk(const char *vfsname)
-{
-	return strcmp(vfsname, MOUNT_FFS) == 0 || strcmp(vfsname, MOUNT_EXT2FS) == 0;
+	return (ssize_t)need;
 }
 
 /* Make the mount point and its parents; remember whether the last one is ours. */
@@ -171,7 +152,7 @@ ukfs_mount_disk(const char *vfsname, const char *devpath, struct ukfs_part *part
 	struct ufs_args uargs;
 	struct ukfs *fs;
 	bool hasdev = devpath != NULL && devpath[0] != '\0';
-	int error;
+	int isdisk, error;
 
 	if (ukfs_init() == -1)
 		return NULL;
@@ -187,7 +168,11 @@ ukfs_mount_disk(const char *vfsname, const char *devpath, struct ukfs_part *part
 			return NULL;
 		}
 	}
-	if ((mount_isdisk(vfsname) && !hasdev) ||
+	if ((isdisk = ukfs_kern_isdisk(vfsname)) == -1) {
+		errno = ENODEV;
+		return NULL;
+	}
+	if ((isdisk && !hasdev) ||
 	    ((mntflags & UKFS_MNT_NOLOCK) && !(mntflags & RUMP_MNT_RDONLY))) {
 		errno = EINVAL;
 		return NULL;
@@ -204,7 +189,7 @@ ukfs_mount_disk(const char *vfsname, const char *devpath, struct ukfs_part *part
 	mntflags &= ~UKFS_MNT_NOLOCK;
 	if ((error = mount_mkpoint(fs, mountpath)) != 0)
 		goto out_undo;
-	if (mount_isdisk(vfsname)) {
+	if (isdisk) {
 		/* A NetBSD caller's fspec names the host image; ours is the etfs key. */
 		memset(&uargs, 0, sizeof(uargs));
 		if (arg != NULL && alen >= sizeof(uargs))

@@ -67,3 +67,8 @@ genfs_access(struct vnode *vp, int mode, kauth_cred_t cred)
 		return error;
 	return vaccess(va.va_type, va.va_mode, va.va_uid, va.va_gid, mode, cred);
 }
+
+bool genfs_noprobe(const uint8_t *head __unused, size_t len __unused)
+{ return false; }
+int genfs_nocheck(const char *devpath __unused, unsigned *nproblemsp __unused)
+{ return EOPNOTSUPP; }

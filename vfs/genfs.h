@@ -60,4 +60,8 @@ struct genfs_blkmap {
 /* A vop_extent from a block map: one indirect block read per level, holes skipped by subtree. */
 int genfs_blkmap_extent(const struct genfs_blkmap *bm, off_t off, bool *datap, off_t *endp);
 
+/* vfsops defaults: a type that mounts no device image, a type without a checker. */
+bool genfs_noprobe(const uint8_t *head, size_t len);
+int genfs_nocheck(const char *devpath, unsigned *nproblemsp);
+
 #endif /* VFS_GENFS_H */

@@ -26,7 +26,7 @@ struct mount;
 /*
  * A file-system type.  Registered with vfs_attach() from the file
  * system's RUMP_COMPONENT(RUMP_COMPONENT_FS) init.  All ops are
- * mandatory.  They are called without vnode locks held.
+ * mandatory (genfs.h has the defaults for those a type lacks).  They are called without vnode locks held.
  */
 struct vfsops {
 	const char	*vfs_name;	/* "rumpfs", "ext2fs", "ffs" */
@@ -58,13 +58,42 @@ struct vfsops {
 	 * when no inode is free.  The fs links it into a directory later. */
 	int	(*vfs_newvnode)(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 		    const struct vattr *vap, kauth_cred_t cred, ino_t *inop);
+	/*
+	 * Is this image of this type?  head holds the device's first len
+	 * bytes (VFS_PROBE_SIZE, fewer for a smaller device), read by the
+	 * caller, so a probe does no I/O, takes no lock and allocates
+	 * nothing.  True only on the type's own superblock magic at its own
+	 * place; the mount still validates the rest.  genfs_noprobe for a
+	 * file system that has no device.
+	 */
+	bool	(*vfs_probe)(const uint8_t *head, size_t len);
+	/*
+	 * Check the unmounted file system on the block device devpath (a
+	 * path in the rump namespace), reading only: 0 with *nproblemsp set
+	 * (0 when consistent), or EINVAL when no superblock is found, EIO...
+	 * genfs_nocheck (EOPNOTSUPP) for a file system without a checker.
+	 */
+	int	(*vfs_check)(const char *devpath, unsigned *nproblemsp);
+	unsigned	vfs_flags;	/* VFSF_* */
 	LIST_ENTRY(vfsops) vfs_list;	/* vfs list lock */
 	int	vfs_refcount;		/* mounts using it; vfs list lock */
 };
 
-/* Register / unregister a file-system type (EEXIST / EBUSY). */
+#define VFSF_DEVICE	0x1	/* mounts a block device: the mount argument starts with char *fspec */
+
+/* Bytes of a device's head a probe sees: FFS's last superblock place (256 KiB) and its 8 KiB. */
+#define VFS_PROBE_SIZE	(264u * 1024u)
+
+/* Register / unregister a file-system type (EEXIST, EINVAL for a missing op / EBUSY). */
 int	vfs_attach(struct vfsops *vfsops);
 int	vfs_detach(struct vfsops *vfsops);
+/* The first type, in attach order, whose probe accepts head; NULL if none. */
+struct vfsops *vfs_probe(const uint8_t *head, size_t len);
+/*
+ * The registered type names, in attach order, separated by one space,
+ * into buf as snprintf does; returns the length the whole list needs.
+ */
+size_t	vfs_typenames(char *buf, size_t len);
 
 /*
  * VFS_COMPONENT(name, vfsops): make the file-system type a component,

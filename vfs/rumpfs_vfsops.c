@@ -3,6 +3,7 @@
 
 #include "rumpfs.h"
 #include "component.h"
+#include "genfs.h"
 
 static int	rumpfs_mount(struct mount *mp, void *data, size_t len);
 static int	rumpfs_unmount(struct mount *mp, int mntflags);
@@ -201,6 +202,8 @@ static struct vfsops rumpfs_vfsops = {
 	.vfs_sync = rumpfs_sync,
 	.vfs_loadvnode = rumpfs_loadvnode,
 	.vfs_newvnode = rumpfs_newvnode,
+	.vfs_probe = genfs_noprobe,
+	.vfs_check = genfs_nocheck,
 };
 
 VFS_COMPONENT(rumpfs, rumpfs_vfsops);

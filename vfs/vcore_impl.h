@@ -69,6 +69,11 @@ bool	cache_purge_try(struct vnode *vp);
 extern kmutex_t mountlist_lock;		/* the mount list, v_mountedhere, mnt_iflag */
 int	vfs_mount_init(void);
 void	vfs_mount_fini(void);
+/* The registry of types (vfs_types.c): its lock, and a type held by each mount of it. */
+void	vfs_types_init(void);
+void	vfs_types_fini(void);
+struct vfsops *vfs_hold(const char *name);
+void	vfs_release(struct vfsops *ops);
 /* Mount fstype as "/" and set rootvnode (referenced). */
 int	vfs_mountroot(const char *fstype);
 /* Release rootvnode and unmount the root file system (shutdown). */

@@ -4,15 +4,12 @@
 #include "vcore_impl.h"
 
 /*
- * vfs_list_lock guards the registered types and their refcounts.
  * mountop_lock serialises mount, unmount and sync_all (it is held across
  * the file system's mount/unmount/sync calls).  mountlist_lock guards the
  * list, mnt_iflag and v_mountedhere; namei reads those under it and only
  * tries the mount's busy lock there, because unmount takes mountlist_lock
  * while holding the busy lock exclusive.
  */
-static kmutex_t vfs_list_lock;
-static LIST_HEAD(, vfsops) vfs_list = LIST_HEAD_INITIALIZER(vfs_list);
 static kmutex_t mountop_lock;
 kmutex_t mountlist_lock;
 static TAILQ_HEAD(mountlist_head, mount) mountlist = TAILQ_HEAD_INITIALIZER(mountlist);
@@ -31,7 +28,7 @@ static int mount_teardown(struct mount *mp, int flags, int *syncerrp);
 int
 vfs_mount_init(void)
 {
-	mutex_init(&vfs_list_lock);
+	vfs_types_init();
 	mutex_init(&mountop_lock);
 	mutex_init(&mountlist_lock);
 	TAILQ_INIT(&mountlist);
@@ -48,76 +45,7 @@ vfs_mount_fini(void)
 		kprintf("vfs: mounts left at shutdown\n");
 	mutex_destroy(&mountlist_lock);
 	mutex_destroy(&mountop_lock);
-	mutex_destroy(&vfs_list_lock);
-}
-
-int
-vfs_attach(struct vfsops *ops)
-{
-	struct vfsops *o;
-	int error = 0;
-
-	if (ops->vfs_name == NULL || ops->vfs_mount == NULL || ops->vfs_unmount == NULL ||
-	    ops->vfs_root == NULL || ops->vfs_statvfs == NULL || ops->vfs_sync == NULL ||
-	    ops->vfs_loadvnode == NULL || ops->vfs_newvnode == NULL) {
-		kprintf("vfs_attach: %s: an op is missing\n",
-		    ops->vfs_name != NULL ? ops->vfs_name : "(unnamed)");
-		return EINVAL;
-	}
-	mutex_enter(&vfs_list_lock);
-	LIST_FOREACH(o, &vfs_list, vfs_list) {
-		if (o == ops || strcmp(o->vfs_name, ops->vfs_name) == 0)
-			error = EEXIST;
-	}
-	if (error == 0) {
-		ops->vfs_refcount = 0;
-		LIST_INSERT_HEAD(&vfs_list, ops, vfs_list);
-	}
-	mutex_exit(&vfs_list_lock);
-	return error;
-}
-
-int
-vfs_detach(struct vfsops *ops)
-{
-	struct vfsops *o;
-	int error = ENOENT;
-
-	mutex_enter(&vfs_list_lock);
-	LIST_FOREACH(o, &vfs_list, vfs_list) {
-		if (o == ops) {
-			error = ops->vfs_refcount > 0 ? EBUSY : 0;
-			break;
-		}
-	}
-	if (error == 0)
-		LIST_REMOVE(ops, vfs_list);
-	mutex_exit(&vfs_list_lock);
-	return error;
-}
-
-/* Find a type and, with hold, count a new user of it. */
-static struct vfsops *
-vfs_find(const char *name, bool hold)
-{
-	struct vfsops *o;
-
-	mutex_enter(&vfs_list_lock);
-	LIST_FOREACH(o, &vfs_list, vfs_list) {
-		if (strcmp(o->vfs_name, name) == 0) {
-			if (hold)
-				o->vfs_refcount++;
-			break;
-		}
-	}
-	mutex_exit(&vfs_list_lock);
-	return o;
-}
-
-struct vfsops *
-vfs_getopsbyname(const char *name)
-{
-	return vfs_find(name, false);
+	vfs_types_fini();
 }
 
 static struct mount *
@@ -140,9 +68,7 @@ mount_alloc(struct vfsops *ops, const char *path, int flags)
 static void
 mount_free(struct mount *mp)
 {
-	mutex_enter(&vfs_list_lock);
-	mp->mnt_op->vfs_refcount--;
-	mutex_exit(&vfs_list_lock);
+	vfs_release(mp->mnt_op);
 	/* A rename that started before a forced unmount is done with the lock. */
 	mutex_enter(&mp->mnt_renamelock);
 	mutex_exit(&mp->mnt_renamelock);
@@ -179,12 +105,10 @@ mount_new(struct vnode *vp, const char *fstype, const char *path,
 	struct mount *mp;
 	int error;
 
-	if ((ops = vfs_find(fstype, true)) == NULL)
+	if ((ops = vfs_hold(fstype)) == NULL)
 		return ENODEV;
 	if ((mp = mount_alloc(ops, path, flags)) == NULL) {
-		mutex_enter(&vfs_list_lock);
-		ops->vfs_refcount--;
-		mutex_exit(&vfs_list_lock);
+		vfs_release(ops);
 		return ENOMEM;
 	}
 	/* MNT_FORCE reaches vfs_mount only (disk file systems: mount one that is not clean). */

@@ -118,6 +118,7 @@ struct ext2fs_inode {
 void	ext2fs_undone(struct ext2fs_inode *ip, int error);
 void	ext2fs_corrupt(struct ext2fs_mount *e2m, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+bool	ext2fs_probe(const uint8_t *head, size_t len);
 int	ext2fs_sb_load(struct ext2fs_mount *e2m, int mntflags);
 int	ext2fs_sb_check_rw(struct ext2fs_mount *e2m, int mntflags);
 int	ext2fs_gd_load(struct ext2fs_mount *e2m);

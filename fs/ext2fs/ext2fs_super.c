@@ -143,6 +143,18 @@ ext2fs_getblk(struct ext2fs_mount *e2m, uint32_t bno, struct buf **bpp)
 	    (int)e2m->e2m_bsize, 0, bpp);
 }
 
+/* The vfsops probe: the magic of a superblock at byte 1024. */
+bool
+ext2fs_probe(const uint8_t *head, size_t len)
+{
+	struct ext2fs_sb sb;
+
+	if (len < EXT2_SB_OFFSET + sizeof(sb))
+		return false;
+	memcpy(&sb, head + EXT2_SB_OFFSET, sizeof(sb));
+	return e2_le16(sb.s_magic) == EXT2_MAGIC;
+}
+
 /* Magic, revision and block size: what decides how the rest is read. */
 static int
 sb_check_basics(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb)

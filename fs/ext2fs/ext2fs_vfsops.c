@@ -4,6 +4,7 @@
 #include "ext2fs.h"
 #include "blkdev.h"
 #include "component.h"
+#include "genfs.h"
 
 static int	ext2fs_mount(struct mount *mp, void *data, size_t len);
 static int	ext2fs_unmount(struct mount *mp, int mntflags);
@@ -305,6 +306,9 @@ static struct vfsops ext2fs_vfsops = {
 	.vfs_sync = ext2fs_sync,
 	.vfs_loadvnode = ext2fs_loadvnode,
 	.vfs_newvnode = ext2fs_newvnode,
+	.vfs_probe = ext2fs_probe,
+	.vfs_check = genfs_nocheck,
+	.vfs_flags = VFSF_DEVICE,
 };
 
 VFS_COMPONENT(ext2fs, ext2fs_vfsops);

@@ -122,6 +122,7 @@ static inline uint64_t ffs_maxino(const struct ffs_mount *fm) { return (uint64_t
 
 /* ffs_super.c */
 int	ffs_super_read(struct ffs_mount *fm);
+bool	ffs_probe(const uint8_t *head, size_t len);
 
 /* ffs_subr.c: device blocks.  Every buffer is a whole block (clipped at the end of the fs). */
 int	ffs_bread(struct ffs_mount *fm, int64_t blkaddr, struct buf **bpp);

@@ -32,22 +32,46 @@ is_log2(int64_t v, int32_t shift)
  * file system with 64 KiB blocks).
  */
 static bool
-magic_matches(struct ffs_mount *fm, const struct ffs_fs *fs, uint64_t loc)
+sb_magic(const struct ffs_fs *fs, uint64_t loc, bool *swapp, bool *ufs2p)
 {
 	for (int s = 0; s < 2; s++) {
-		fm->fm_swap = s;
-		uint32_t magic = ffs_get32(fm->fm_swap, (uint32_t)fs->fs_magic);
+		uint32_t magic = ffs_get32(s, (uint32_t)fs->fs_magic);
+		uint64_t sbloc = ffs_get64(s, (uint64_t)fs->fs_sblockloc);
+
+		*swapp = s;
 		if (magic == FFS_UFS2_MAGIC) {
-			fm->fm_ufs2 = true;
-			return (uint64_t)S64(fs->fs_sblockloc) == loc;
+			*ufs2p = true;
+			return sbloc == loc;
 		}
 		if (magic == FFS_UFS1_MAGIC) {
-			fm->fm_ufs2 = false;
+			*ufs2p = false;
 			if (loc == FFS_SBLOCK_UFS2)
-				return (fs->fs_old_flags & FFS_OLDFLAGS_UPDATED) &&
-				    (uint64_t)S64(fs->fs_sblockloc) == loc;
+				return (fs->fs_old_flags & FFS_OLDFLAGS_UPDATED) && sbloc == loc;
 			return loc != FFS_SBLOCK_PIGGY;
 		}
+	}
+	return false;
+}
+
+static bool
+magic_matches(struct ffs_mount *fm, const struct ffs_fs *fs, uint64_t loc)
+{
+	return sb_magic(fs, loc, &fm->fm_swap, &fm->fm_ufs2);
+}
+
+/* The vfsops probe: a superblock at one of the places the mount tries. */
+bool
+ffs_probe(const uint8_t *head, size_t len)
+{
+	struct ffs_fs fs;
+	bool swap, ufs2;
+
+	for (size_t i = 0; i < __arraycount(sblock_locs); i++) {
+		if (sblock_locs[i] + FFS_SBLOCKSIZE > len)
+			continue;
+		memcpy(&fs, head + sblock_locs[i], sizeof(fs));
+		if (sb_magic(&fs, sblock_locs[i], &swap, &ufs2))
+			return true;
 	}
 	return false;
 }

@@ -4,6 +4,7 @@
 #include "ffs.h"
 #include "component.h"
 #include "blkdev.h"
+#include "ffs_check.h"
 
 #include <rump/rump_fsargs.h>
 
@@ -267,6 +268,9 @@ static struct vfsops ffs_vfsops = {
 	.vfs_sync = ffs_sync,
 	.vfs_loadvnode = ffs_loadvnode,
 	.vfs_newvnode = ffs_newvnode,
+	.vfs_probe = ffs_probe,
+	.vfs_check = ffs_check,
+	.vfs_flags = VFSF_DEVICE,
 };
 
 VFS_COMPONENT(ffs, ffs_vfsops);

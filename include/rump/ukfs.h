@@ -248,7 +248,7 @@ int		ukfs_part_range(struct ukfs_part *part, uint64_t *offp, uint64_t *sizep);
  * partition as "FILE?offset=BYTES"), EINVAL for no superblock (extension).
  */
 int		ukfs_check(const char *vfsname, const char *devpath, unsigned *nproblemsp);
-/* The file-system type found at byte off of host file path: MOUNT_FFS, MOUNT_EXT2FS or NULL (extension). */
+/* The type of the image at byte off of host file path, by the linked file systems' own probes: MOUNT_FFS, MOUNT_EXT2FS, another linked type, or NULL (extension). */
 const char	*ukfs_detect(const char *path, uint64_t off);
 
 #ifdef __cplusplus

@@ -287,6 +287,8 @@ static struct vfsops tfs_vfsops = {
 	.vfs_sync	= tfs_sync,
 	.vfs_loadvnode	= tfs_loadvnode,
 	.vfs_newvnode	= tfs_newvnode,
+	.vfs_probe = genfs_noprobe,
+	.vfs_check = genfs_nocheck,
 };
 
 void
