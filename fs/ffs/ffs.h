@@ -175,7 +175,7 @@ static inline void ffs_clrbit(uint8_t *m, uint64_t i) { m[i >> 3] &= (uint8_t)~(
 /* ffs_alloc.c: frags and blocks (fm_lock taken inside). */
 int	ffs_alloc_frags(struct ffs_inode *ip, int64_t pref, int nfrags, kauth_cred_t cred,
 	    int64_t *dp);
-/* Grow the run at d from osize to nsize frags: in place if the next frags are free, else moved (*dp). */
+/* Grow the run at d from osize to nsize frags: in place if the next frags are free, else moved (*dp; the old run is left allocated for the caller to free once nothing names it). */
 int	ffs_realloc_frags(struct ffs_inode *ip, int64_t d, int osize, int nsize,
 	    kauth_cred_t cred, int64_t *dp);
 void	ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags);

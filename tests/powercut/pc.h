@@ -36,6 +36,9 @@ struct pc_expect {
 
 #define PC_NEXPECT	8
 
+/* Booted: register img as PC_DEV and mount it (type, ufs_args) on PC_MNT with flags; 0 or errno. */
+int	pc_mount(const char *img, const char *type, int flags);
+
 /* Deterministic bytes of file seed at offset off. */
 void	pc_fill(void *buf, size_t len, uint64_t seed, uint64_t off);
 

@@ -37,11 +37,7 @@ ext2_mkfs(const char *img)
 static int
 ext2_mount(const char *img, int flags)
 {
-	struct ufs_args a = { .fspec = (char *)PC_DEV };
-
-	CHECK_EQ(rump_pub_etfs_register(PC_DEV, img, RUMP_ETFS_BLK), 0);
-	CHECK_EQ(rump_sys_mkdir(PC_MNT, 0755), 0);
-	return rump_sys_mount(MOUNT_EXT2FS, PC_MNT, flags, &a, sizeof(a)) == 0 ? 0 : errno;
+	return pc_mount(img, MOUNT_EXT2FS, flags);
 }
 
 /* Exit 0 (clean) or 1 (repaired) of the preen; 4 and up: it would not repair alone. */

@@ -1,4 +1,5 @@
 /* pc_sweep.c: the power-cut sweep: count the workload's writes, then cut after each chosen one, crash, repair, judge. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <rump/rump.h>
+#include <rump/rump_fsargs.h>
 #include <rump/rump_syscalls.h>
 
 #include "t.h"
@@ -15,6 +17,16 @@
 
 #define NSPREAD	45	/* cut points spread evenly across the writes */
 #define NFIRST	8	/* and the first ones, all of them */
+
+int
+pc_mount(const char *img, const char *type, int flags)
+{
+	struct ufs_args a = { .fspec = (char *)PC_DEV };
+
+	CHECK_EQ(rump_pub_etfs_register(PC_DEV, img, RUMP_ETFS_BLK), 0);
+	CHECK_EQ(rump_sys_mkdir(PC_MNT, 0755), 0);
+	return rump_sys_mount(type, PC_MNT, flags, &a, sizeof(a)) == 0 ? 0 : errno;
+}
 
 struct pc_run {
 	const struct pc_fs *r_fs;
