@@ -33,16 +33,20 @@ name_free(struct ffs_inode *dp, const struct componentname *cnp)
 	return error == ENOENT ? 0 : error;
 }
 
+void
+ffs_nlink_undone(struct ffs_inode *ip, int undo)
+{
+	if (undo != 0)
+		ffs_corrupt(ip->i_fm, "ffs: inode %ju: link count not restored (error %d)\n",
+		    (uintmax_t)ip->i_number, undo);
+}
+
 /* Undo a new directory's count in its parent dp. */
 static void
 unlink_parent(struct ffs_inode *dp)
 {
-	int undo;
-
 	dp->i_nlink--;
-	if ((undo = ffs_update(dp, false)) != 0)
-		ffs_corrupt(dp->i_fm, "ffs: inode %ju: link count not restored (error %d)\n",
-		    (uintmax_t)dp->i_number, undo);
+	ffs_nlink_undone(dp, ffs_update(dp, false));
 }
 
 static int
@@ -144,7 +148,7 @@ int
 ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp)
 {
 	struct ffs_inode *dp = VTOI(dvp), *ip = VTOI(vp);
-	int error, undo;
+	int error;
 
 	if (vp->v_type == VDIR)
 		return EPERM;
@@ -165,9 +169,7 @@ ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp)
 	return ffs_update(dp, false);
 out_undo:
 	ip->i_nlink--;
-	if ((undo = ffs_update(ip, false)) != 0)
-		ffs_corrupt(ip->i_fm, "ffs: inode %ju: link count not restored (error %d)\n",
-		    (uintmax_t)ip->i_number, undo);
+	ffs_nlink_undone(ip, ffs_update(ip, false));
 	return error;
 }
 

@@ -91,7 +91,7 @@ pc_sweep(const struct pc_fs *fs, int flags)
 	struct pc_expect exp[PC_NEXPECT];
 	struct pc_run r = { .r_fs = fs, .r_flags = flags };
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	uint64_t w, n, npoints = 0;
+	uint64_t w, n, spread, npoints = 0;
 
 	snprintf(r.r_template, sizeof(r.r_template), "%s/powercut.%s.%d.img", tmp, fs->pf_name,
 	    (int)getpid());
@@ -108,9 +108,11 @@ pc_sweep(const struct pc_fs *fs, int flags)
 		cut_at(&r, strtoull(getenv("PC_CUT"), NULL, 10));
 		return;
 	}
+	/* PC_ALL=1 cuts after every write (minutes, not for CI) */
+	spread = getenv("PC_ALL") != NULL ? w : NSPREAD;
 	for (n = 0; n < w; n++) {
 		/* 0..NFIRST, then an even spread up to w - 1 */
-		if (n > NFIRST && (n * NSPREAD) / w == ((n - 1) * NSPREAD) / w)
+		if (n > NFIRST && (n * spread) / w == ((n - 1) * spread) / w)
 			continue;
 		cut_at(&r, n);
 		npoints++;
