@@ -65,6 +65,7 @@ struct rump_params {
 	uint64_t	rp_memlimit;	/* RUMP_MEMLIMIT: bytes, 0 = unlimited */
 	unsigned	rp_nvnodes;	/* RUMP_NVNODES: unreferenced vnodes kept */
 	int		rp_verbose;	/* RUMP_VERBOSE */
+	uint64_t	rp_blkcut;	/* RUMP_BLKCUT: block writes before the cut, RUMP_BLKCUT_NONE = none */
 };
 extern struct rump_params rump_params;
 

@@ -3,6 +3,8 @@
 #include "kern_private.h"
 #include "rumpuser.h"
 
+#include <rump/rump.h>
+
 #define NCPU_MAX	256
 
 struct rump_params rump_params;
@@ -116,18 +118,22 @@ rump_params_read(struct rump_params *rp)
 {
 	uint64_t ncpu = (uint64_t)MIN(rumpuser_ncpu(), NCPU_MAX);
 	uint64_t threads = 1, nvnodes = 8192, verbose = 0, memlimit = 0;
+	uint64_t blkcut = RUMP_BLKCUT_NONE;
 	int error;
 
 	if ((error = param_uint("RUMP_NCPU", 1, NCPU_MAX, &ncpu, "a number of CPUs")) != 0 ||
 	    (error = param_uint("RUMP_THREADS", 0, 1, &threads, "a switch")) != 0 ||
 	    (error = param_size("RUMP_MEMLIMIT", &memlimit)) != 0 ||
 	    (error = param_uint("RUMP_NVNODES", 1, UINT_MAX, &nvnodes, "a vnode count")) != 0 ||
-	    (error = param_uint("RUMP_VERBOSE", 0, 1, &verbose, "a switch")) != 0)
+	    (error = param_uint("RUMP_VERBOSE", 0, 1, &verbose, "a switch")) != 0 ||
+	    (error = param_uint("RUMP_BLKCUT", 0, RUMP_BLKCUT_NONE - 1, &blkcut,
+	    "a number of block writes")) != 0)
 		return error;
 	rp->rp_ncpu = (int)ncpu;
 	rp->rp_threads = (int)threads;
 	rp->rp_memlimit = memlimit;
 	rp->rp_nvnodes = (unsigned)nvnodes;
 	rp->rp_verbose = (int)verbose;
+	rp->rp_blkcut = blkcut;
 	return 0;
 }

@@ -258,6 +258,8 @@ bdev_io(struct bdev *bd, int rw, const struct iovec *iov, int iovcnt, uint64_t o
 	mutex_exit(&bd->bd_statlock);
 	if (fail)
 		return EIO;
+	if (rw == BDEV_WRITE && blkcut_drop())
+		return 0;
 	return bd->bd_be->bb_io(bd, rw, iov, iovcnt, off);
 }
 

@@ -84,6 +84,9 @@ uint64_t blkfail_seed(void);
 bool	blkfail_draw(uint64_t *rng);
 /* blkfail_nth.c: the request rump_pub_blkfail_nth() armed to fail. */
 bool	blkfail_nth_now(void);
+/* blkcut.c: arm the cut from RUMP_BLKCUT (boot); whether this write request is dropped. */
+void	blkcut_init(void);
+bool	blkcut_drop(void);
 
 /* Device list lifecycle (blkdev.c), from the component. */
 void	bdev_subsys_init(void);

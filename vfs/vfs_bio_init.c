@@ -156,6 +156,7 @@ bio_component_init(void)
 	/* Parameters first: a bad value fails the boot before anything is allocated. */
 	if ((error = blkfail_init()) != 0)
 		return error;
+	blkcut_init();
 	bdev_subsys_init();
 	if ((error = bufcache_init()) != 0)
 		goto out_bdev;

@@ -104,7 +104,7 @@ make_node(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp
 	struct ext2fs_dirpos pos;
 	struct vattr va = *vap;
 	struct vnode *vp;
-	int error;
+	int error, undo;
 
 	if (!S_ISDIR(dp->i_mode))
 		return ENOTDIR;
@@ -121,18 +121,27 @@ make_node(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp
 	ip->i_nlink = type == VDIR ? 2 : 1;
 	if ((error = make_node_content(dp, ip, target, cnp->cn_cred)) != 0)
 		goto out_unmake;
-	if ((error = ext2fs_iupdate(ip, false)) != 0)
-		goto out_unmake;
+	/*
+	 * The name reaches the disk before the inode (written or queued
+	 * first): cut between them, e2fsck -p clears a name of an unused
+	 * inode, but an unnamed directory or non-empty file it will not fix.
+	 */
 	error = ext2fs_dir_enter(dp, cnp->cn_nameptr, cnp->cn_namelen, ip->i_number, type,
 	    cnp->cn_cred);
 	if (error)
 		goto out_unmake;
+	if ((error = ext2fs_iupdate(ip, false)) != 0)
+		goto out_unname;
 	if (type == VDIR)
 		dp->i_nlink++;
 	touch_update(dp, E2_MTIME | E2_CTIME, &error);
 	*vpp = vp;
 	return error;
 
+out_unname:
+	if ((undo = ext2fs_dir_find(dp, cnp->cn_nameptr, cnp->cn_namelen, &pos)) == 0)
+		undo = ext2fs_dir_remove(dp, &pos);
+	ext2fs_undone(dp, undo);
 out_unmake:
 	ip->i_nlink = 0;	/* inactive frees it */
 	ext2fs_undone(ip, ext2fs_iupdate(ip, false));
@@ -272,6 +281,28 @@ ext2fs_fsync(struct vnode *vp, kauth_cred_t cred, int flags)
 	return vflushbuf(e2m->e2m_devvp, (flags & FSYNC_WAIT) != 0);
 }
 
+/*
+ * Drop ip's link count to nlink, then its name at pos in dp: the inode
+ * reaches the disk first (written or queued first), so a cut between
+ * them leaves a name e2fsck -p clears or a link count it raises, never
+ * an unnamed non-empty inode, which it will not fix.
+ */
+static int
+unlink_inode_first(struct ext2fs_inode *ip, uint32_t nlink, struct ext2fs_inode *dp,
+    const struct ext2fs_dirpos *pos)
+{
+	uint32_t old = ip->i_nlink;
+	int error = 0;
+
+	ip->i_nlink = nlink;
+	touch_update(ip, E2_CTIME, &error);
+	if (error == 0 && (error = ext2fs_dir_remove(dp, pos)) == 0)
+		return 0;
+	ip->i_nlink = old;
+	ext2fs_undone(ip, ext2fs_iupdate(ip, false));
+	return error;
+}
+
 static int
 ext2fs_remove(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp)
 {
@@ -285,11 +316,8 @@ ext2fs_remove(struct vnode *dvp, struct vnode *vp, const struct componentname *c
 		return error;
 	if (pos.dp_ino != ip->i_number)
 		return ENOENT;
-	if ((error = ext2fs_dir_remove(dp, &pos)) != 0)
+	if ((error = unlink_inode_first(ip, ip->i_nlink > 0 ? ip->i_nlink - 1 : 0, dp, &pos)) != 0)
 		return error;
-	if (ip->i_nlink > 0)
-		ip->i_nlink--;
-	touch_update(ip, E2_CTIME, &error);
 	touch_update(dp, E2_MTIME | E2_CTIME, &error);
 	return error;
 }
@@ -342,12 +370,10 @@ ext2fs_rmdir(struct vnode *dvp, struct vnode *vp, const struct componentname *cn
 		return error;
 	if (pos.dp_ino != ip->i_number)
 		return ENOENT;
-	if ((error = ext2fs_dir_remove(dp, &pos)) != 0)
+	if ((error = unlink_inode_first(ip, 0, dp, &pos)) != 0)
 		return error;
 	if (dp->i_nlink > 1)
 		dp->i_nlink--;
-	ip->i_nlink = 0;
-	touch_update(ip, E2_CTIME, &error);
 	touch_update(dp, E2_MTIME | E2_CTIME, &error);
 	return error;
 }

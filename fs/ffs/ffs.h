@@ -176,7 +176,7 @@ static inline void ffs_clrbit(uint8_t *m, uint64_t i) { m[i >> 3] &= (uint8_t)~(
 /* ffs_alloc.c: frags and blocks (fm_lock taken inside). */
 int	ffs_alloc_frags(struct ffs_inode *ip, int64_t pref, int nfrags, kauth_cred_t cred,
 	    int64_t *dp);
-/* Grow the run at d from osize to nsize frags: in place if the next frags are free, else moved (*dp). */
+/* Grow the run at d from osize to nsize frags: in place if the next frags are free, else moved (*dp; the old run is left allocated for the caller to free once nothing names it). */
 int	ffs_realloc_frags(struct ffs_inode *ip, int64_t d, int osize, int nsize,
 	    kauth_cred_t cred, int64_t *dp);
 void	ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags);
@@ -213,6 +213,8 @@ void	ffs_cs_free(struct ffs_mount *fm);
 int	ffs_sbupdate(struct ffs_mount *fm, bool clean, bool wait);
 /* Say what is wrong on the console and keep the superblock from being written clean, so fsck runs. */
 void	ffs_corrupt(struct ffs_mount *fm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ffs_namespace.c: undo a link count change; a failed write (undo) marks the file system. */
+void	ffs_nlink_undone(struct ffs_inode *ip, int undo);
 /* Free frags for statvfs and the minfree reserve. */
 int64_t	ffs_freefrags(struct ffs_mount *fm);
 

@@ -460,7 +460,6 @@ ffs_realloc_frags(struct ffs_inode *ip, int64_t d, int osize, int nsize, kauth_c
 		ffs_free_frags(fm, nd, nsize);
 		return error;
 	}
-	ffs_free_frags(fm, d, osize);
-	*dp = nd;
+	*dp = nd;	/* the caller frees the old run once the inode names the new one */
 	return 0;
 }

@@ -64,16 +64,30 @@ static int
 grow_direct(struct ffs_inode *ip, int64_t lbn, int osize, int nfrags, kauth_cred_t cred)
 {
 	struct ffs_mount *fm = ip->i_fm;
-	int64_t nd;
+	int64_t od = ip->i_db[lbn], nd;
 	int error;
 
 	if (osize >= nfrags)
 		return 0;
-	error = ffs_realloc_frags(ip, ip->i_db[lbn], osize, nfrags, cred, &nd);
+	error = ffs_realloc_frags(ip, od, osize, nfrags, cred, &nd);
 	if (error)
 		return error;
 	ip->i_db[lbn] = nd;
 	ip->i_blocks += (uint64_t)(nfrags - osize) << (fm->fm_fshift - DEV_BSHIFT);
+	if (nd == od)
+		return 0;
+	/*
+	 * Moved: on a sync mount the inode naming the new run is written
+	 * before the old run is marked free, else a crash between the two
+	 * leaves the file's frags free (fsck -p stops at that).  Should that
+	 * write fail, the old run stays allocated: lost space, not damage.
+	 */
+	if (ffs_syncmount(fm) && (error = ffs_update(ip, true)) != 0) {
+		ffs_corrupt(fm, "ffs: inode %ju: frags %jd left allocated (error %d)\n",
+		    (uintmax_t)ip->i_number, (intmax_t)od, error);
+		return 0;
+	}
+	ffs_free_frags(fm, od, osize);
 	return 0;
 }
 

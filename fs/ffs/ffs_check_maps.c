@@ -17,12 +17,19 @@ frag_free(struct ffs_chk *ck, uint32_t c, int64_t f, int64_t ndblk)
 	return f < ndblk && !chk_isset(ck->used, (uint64_t)d);
 }
 
+/*
+ * inuse counts the places marked free that are in use: those are the
+ * damage (a second allocation would share them); the rest are only lost
+ * space, what a crash between allocating and linking leaves and fsck -p
+ * gives back.
+ */
 static void
-mismatch(struct ffs_chk *ck, uint32_t c, const char *map, unsigned n, int64_t first)
+mismatch(struct ffs_chk *ck, uint32_t c, const char *map, unsigned n, int64_t first,
+    unsigned inuse)
 {
 	if (n > 0)
-		chk_report(ck, "cylinder group %u: %s map differs in %u places (first at %jd)",
-		    c, map, n, (intmax_t)first);
+		chk_report(ck, "cylinder group %u: %s map differs in %u places (first at %jd), "
+		    "%u of them in use but marked free", c, map, n, (intmax_t)first, inuse);
 }
 
 static void
@@ -30,7 +37,7 @@ check_inode_map(struct ffs_chk *ck, uint32_t c, const struct ffs_cg *cg, struct 
 {
 	struct ffs_mount *fm = &ck->fm;
 	const uint8_t *map = (const uint8_t *)cg + ffs_get32(fm->fm_swap, cg->cg_iusedoff);
-	unsigned bad = 0;
+	unsigned bad = 0, inuse = 0;
 	int64_t first = -1;
 
 	for (uint32_t i = 0; i < fm->fm_ipg; i++) {
@@ -41,10 +48,13 @@ check_inode_map(struct ffs_chk *ck, uint32_t c, const struct ffs_cg *cg, struct 
 			s->nifree++;
 		if (used && (ck->ino[ino].ci_mode & FFS_IFMT) == FFS_IFDIR)
 			s->ndir++;
-		if (used != chk_isset(map, i) && bad++ == 0)
+		if (used == chk_isset(map, i))
+			continue;
+		if (bad++ == 0)
 			first = (int64_t)ino;
+		inuse += used;
 	}
-	mismatch(ck, c, "inode", bad, first);
+	mismatch(ck, c, "inode", bad, first, inuse);
 }
 
 static void
@@ -75,12 +85,18 @@ check_frag_map(struct ffs_chk *ck, uint32_t c, const struct ffs_cg *cg, struct c
 	struct ffs_mount *fm = &ck->fm;
 	const uint8_t *map = (const uint8_t *)cg + ffs_get32(fm->fm_swap, cg->cg_freeoff);
 	int64_t ndblk = MIN((int64_t)fm->fm_fpg, fm->fm_size - ffs_cgbase(fm, c)), first = -1;
-	unsigned bad = 0;
+	unsigned bad = 0, inuse = 0;
 
-	for (int64_t f = 0; f < ndblk; f++)
-		if (frag_free(ck, c, f, ndblk) != chk_isset(map, (uint64_t)f) && bad++ == 0)
+	for (int64_t f = 0; f < ndblk; f++) {
+		bool isfree = frag_free(ck, c, f, ndblk);
+
+		if (isfree == chk_isset(map, (uint64_t)f))
+			continue;
+		if (bad++ == 0)
 			first = ffs_cgbase(fm, c) + f;
-	mismatch(ck, c, "fragment", bad, first);
+		inuse += !isfree;
+	}
+	mismatch(ck, c, "fragment", bad, first, inuse);
 	for (int64_t b = 0; b < howmany(ndblk, fm->fm_frag); b++)
 		count_block(ck, c, b, ndblk, s);
 }
@@ -96,15 +112,18 @@ check_cluster_map(struct ffs_chk *ck, uint32_t c, const struct ffs_cg *cg)
 	int64_t ndblk = MIN((int64_t)fm->fm_fpg, fm->fm_size - ffs_cgbase(fm, c));
 	int64_t nblk = ndblk / fm->fm_frag, first = -1, run = 0;
 	uint32_t sum[65] = { 0 };
-	unsigned bad = 0;
+	unsigned bad = 0, inuse = 0;
 
 	for (int64_t b = 0; b <= nblk; b++) {
 		bool isfree = b < nblk;
 
 		for (int i = 0; isfree && i < fm->fm_frag; i++)
 			isfree = frag_free(ck, c, b * fm->fm_frag + i, ndblk);
-		if (b < nblk && isfree != chk_isset(map, (uint64_t)b) && bad++ == 0)
-			first = b;
+		if (b < nblk && isfree != chk_isset(map, (uint64_t)b)) {
+			if (bad++ == 0)
+				first = b;
+			inuse += !isfree;
+		}
 		if (isfree) {
 			run++;
 		} else if (run > 0) {
@@ -112,7 +131,7 @@ check_cluster_map(struct ffs_chk *ck, uint32_t c, const struct ffs_cg *cg)
 			run = 0;
 		}
 	}
-	mismatch(ck, c, "cluster", bad, first);
+	mismatch(ck, c, "cluster", bad, first, inuse);
 	for (int i = 1; i <= fm->fm_contigsumsize; i++) {
 		uint32_t v;
 

@@ -33,6 +33,22 @@ name_free(struct ffs_inode *dp, const struct componentname *cnp)
 	return error == ENOENT ? 0 : error;
 }
 
+void
+ffs_nlink_undone(struct ffs_inode *ip, int undo)
+{
+	if (undo != 0)
+		ffs_corrupt(ip->i_fm, "ffs: inode %ju: link count not restored (error %d)\n",
+		    (uintmax_t)ip->i_number, undo);
+}
+
+/* Undo a new directory's count in its parent dp. */
+static void
+unlink_parent(struct ffs_inode *dp)
+{
+	dp->i_nlink--;
+	ffs_nlink_undone(dp, ffs_update(dp, false));
+}
+
 static int
 make_node(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp,
     const struct vattr *vap, const char *target)
@@ -52,10 +68,17 @@ make_node(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp
 		return error;
 	ip = VTOI(vp);
 	ip->i_nlink = isdir ? 2 : 1;
-	if (isdir)
-		error = ffs_dir_init(ip, dp->i_number, cnp->cn_cred);
-	else if (target != NULL)
+	/*
+	 * The parent counts the new ".." before it reaches the disk: a link
+	 * count above the names fsck -p lowers, one below it will not raise.
+	 */
+	if (isdir) {
+		dp->i_nlink++;
+		if ((error = ffs_update(dp, false)) == 0)
+			error = ffs_dir_init(ip, dp->i_number, cnp->cn_cred);
+	} else if (target != NULL) {
 		error = write_target(ip, target, cnp->cn_cred);
+	}
 	if (error == 0)
 		error = ffs_update(ip, false);
 	if (error == 0)
@@ -64,10 +87,10 @@ make_node(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp
 	if (error) {
 		ip->i_nlink = 0;	/* inactive frees it */
 		vrele(vp);
+		if (isdir)
+			unlink_parent(dp);
 		return error;
 	}
-	if (isdir)
-		dp->i_nlink++;
 	if ((error = ffs_update(dp, false)) != 0) {
 		vrele(vp);
 		return error;
@@ -125,7 +148,7 @@ int
 ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp)
 {
 	struct ffs_inode *dp = VTOI(dvp), *ip = VTOI(vp);
-	int error, undo;
+	int error;
 
 	if (vp->v_type == VDIR)
 		return EPERM;
@@ -146,9 +169,7 @@ ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp)
 	return ffs_update(dp, false);
 out_undo:
 	ip->i_nlink--;
-	if ((undo = ffs_update(ip, false)) != 0)
-		ffs_corrupt(ip->i_fm, "ffs: inode %ju: link count not restored (error %d)\n",
-		    (uintmax_t)ip->i_number, undo);
+	ffs_nlink_undone(ip, ffs_update(ip, false));
 	return error;
 }
 

@@ -51,14 +51,27 @@ ffs_rename(struct vnode *fdvp, struct vnode *fvp, const struct componentname *fc
 	error = ffs_dir_find(fdp, fcnp->cn_nameptr, fcnp->cn_namelen, &ino);
 	if (error || ino != fip->i_number)
 		return error ? error : ENOENT;
-	if ((error = rename_target(tdp, fip, tip, tcnp, isdir, samedir)) != 0)
+	/*
+	 * Every name is counted before it reaches the disk and uncounted
+	 * after it is gone: a cut in between leaves a link count above the
+	 * names, which fsck -p lowers (one below it will not raise).
+	 */
+	fip->i_nlink++;
+	if ((error = ffs_update(fip, false)) != 0 ||
+	    (error = rename_target(tdp, fip, tip, tcnp, isdir, samedir)) != 0) {
+		fip->i_nlink--;
+		ffs_nlink_undone(fip, ffs_update(fip, false));
 		return error;
+	}
+	/* failing here leaves both names, and both counted */
 	if ((error = ffs_dir_remove(fdp, fcnp->cn_nameptr, fcnp->cn_namelen)) != 0)
 		return error;
+	fip->i_nlink--;
 	if (isdir && !samedir) {
-		error = ffs_dir_rewrite(fip, "..", 2, tdp->i_number, FFS_IFDIR);
-		fdp->i_nlink--;
 		tdp->i_nlink++;
+		if ((error = ffs_update(tdp, false)) == 0)
+			error = ffs_dir_rewrite(fip, "..", 2, tdp->i_number, FFS_IFDIR);
+		fdp->i_nlink--;
 	}
 	ffs_inode_touch(fip, false, true);
 	if (error == 0)

@@ -135,6 +135,38 @@ zero_past(struct ffs_inode *ip, uint64_t length)
 	return 0;
 }
 
+/*
+ * On a sync mount the inode goes to the disk without the pointers the
+ * shrink drops before any of their blocks is marked free: a crash in
+ * between then leaves lost blocks (fsck -p frees them), never a file
+ * naming free ones.  Only the inode's own pointers: those inside a kept
+ * indirect block are dropped as free_indir writes it.
+ */
+static int
+shrink_unname(struct ffs_inode *ip, uint64_t length, int64_t keep)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int64_t db[FFS_NDADDR], ib[FFS_NIADDR], base = FFS_NDADDR;
+	uint64_t size = ip->i_size;
+	int error;
+
+	memcpy(db, ip->i_db, sizeof(db));
+	memcpy(ib, ip->i_ib, sizeof(ib));
+	for (int64_t lbn = keep; lbn < FFS_NDADDR; lbn++)
+		ip->i_db[lbn] = 0;
+	for (int level = 0; level < FFS_NIADDR; level++) {
+		if (base >= keep)
+			ip->i_ib[level] = 0;
+		base += (int64_t)span_of(fm, level + 1);
+	}
+	ip->i_size = length;
+	error = ffs_update(ip, true);
+	memcpy(ip->i_db, db, sizeof(db));
+	memcpy(ip->i_ib, ib, sizeof(ib));
+	ip->i_size = size;
+	return error;
+}
+
 static int
 shrink(struct ffs_inode *ip, uint64_t length)
 {
@@ -143,6 +175,8 @@ shrink(struct ffs_inode *ip, uint64_t length)
 	int error, e;
 
 	if ((error = zero_past(ip, length)) != 0)
+		return error;
+	if (ffs_syncmount(fm) && (error = shrink_unname(ip, length, keep)) != 0)
 		return error;
 	for (int64_t lbn = FFS_NDADDR - 1; lbn >= 0; lbn--) {
 		int old = ffs_blksize(ip, lbn), nfr;

@@ -71,6 +71,19 @@ uint64_t rump_pub_kmem_failures(void);
 void rump_pub_blkfail_nth(uint64_t n);
 uint64_t rump_pub_blkfail_failures(void);
 
+/*
+ * A power cut for crash-consistency tests (librumpvfs): after
+ * rump_pub_blkcut(n) the first n block write requests (to any device)
+ * are written and every later one is dropped but reported as done, as
+ * if the plug were pulled; reads still read the devices.  n =
+ * RUMP_BLKCUT_NONE cuts nothing.  Arming zeroes the counts that
+ * rump_pub_blkcut_status() reports: write requests since, and of those
+ * dropped.  Each boot arms it from RUMP_BLKCUT (unset: none).
+ */
+#define RUMP_BLKCUT_NONE	UINT64_MAX
+void rump_pub_blkcut(uint64_t n);
+void rump_pub_blkcut_status(uint64_t *writes, uint64_t *dropped);
+
 /* Host files as devices in /dev of the rump kernel (provided by librumpvfs). */
 enum rump_etfs_type {
 	RUMP_ETFS_REG,		/* a regular file */

@@ -1,7 +1,9 @@
-/* t.c: the unit-test harness's case registry and main(). */
+/* t.c: the unit-test harness: case registry, main(), and copying a template image. */
 #include "t.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
+#include <unistd.h>
 
 static struct t_case *t_cases, **t_tail = &t_cases;
 
@@ -54,4 +56,19 @@ int
 main(int argc, char **argv)
 {
 	return t_main(argc, argv);
+}
+
+void
+t_copy_file(const char *from, const char *to)
+{
+	static char cbuf[1 << 16];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ssize_t n;
+
+	CHECK(in >= 0 && out >= 0);
+	while ((n = read(in, cbuf, sizeof(cbuf))) > 0)
+		CHECK_EQ(write(out, cbuf, (size_t)n), n);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(close(in), 0);
+	CHECK_EQ(close(out), 0);
 }

@@ -23,6 +23,8 @@ struct t_case {
 };
 void	t_register(struct t_case *tc);
 int	t_main(int argc, char **argv);
+/* Copy host file from to to (a fresh image from a template); fails the test on an error. */
+void	t_copy_file(const char *from, const char *to);
 void	t_fail(const char *file, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4), noreturn));
 

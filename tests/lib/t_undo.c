@@ -124,22 +124,6 @@ static int (*op_fn(const char *name))(void)
 	return NULL;
 }
 
-/* Copy host file from to to (the sweep's fresh image). */
-static void
-copy_file(const char *from, const char *to)
-{
-	static char cbuf[1 << 16];
-	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ssize_t n;
-
-	CHECK(in >= 0 && out >= 0);
-	while ((n = read(in, cbuf, sizeof(cbuf))) > 0)
-		CHECK_EQ(write(out, cbuf, (size_t)n), n);
-	CHECK_EQ(n, 0);
-	CHECK_EQ(close(in), 0);
-	CHECK_EQ(close(out), 0);
-}
-
 /* The two kinds of fault the sweep injects. */
 static const struct fault {
 	const char *f_what;		/* in messages */
@@ -181,7 +165,7 @@ undo_one(const struct t_undo_fs *fs, enum t_undo_fault kind, const char *templat
 	uint64_t before;
 	int rc, error;
 
-	copy_file(template, img);
+	t_copy_file(template, img);
 	t_boot();
 	CHECK_EQ(fs->uf_mount(img, 0), 0);
 	memset(buf, 'u', sizeof(buf));

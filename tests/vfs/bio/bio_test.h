@@ -27,6 +27,8 @@ struct tdev {
 /* rump_init() and rump_schedule(); halt: rump_unschedule() and rump_shutdown(). */
 void	t_boot(void);
 void	t_halt(void);
+/* One request of len bytes at off straight to the device: 0 or errno. */
+int	io1(struct bdev *bd, int rw, void *buf, size_t len, uint64_t off);
 /* A host temp file of size bytes (sparse), path into buf (64 bytes); returns an fd. */
 int	t_hostfile(char *buf, size_t size);
 /* Host file device over a new temp file, opened (fwrite: for writing). */

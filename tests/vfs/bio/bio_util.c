@@ -20,6 +20,14 @@ t_halt(void)
 }
 
 int
+io1(struct bdev *bd, int rw, void *buf, size_t len, uint64_t off)
+{
+	struct iovec iov = { buf, len };
+
+	return bdev_io(bd, rw, &iov, 1, off);
+}
+
+int
 t_hostfile(char *buf, size_t size)
 {
 	int fd;

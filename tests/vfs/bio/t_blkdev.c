@@ -7,14 +7,6 @@
 
 #include "bio_test.h"
 
-static int
-io1(struct bdev *bd, int rw, void *buf, size_t len, uint64_t off)
-{
-	struct iovec iov = { buf, len };
-
-	return bdev_io(bd, rw, &iov, 1, off);
-}
-
 T_CASE(mem_roundtrip)
 {
 	static char mem[64 << 10];
