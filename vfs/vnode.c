@@ -1,5 +1,6 @@
 /* vnode.c: vnode references (vref/vrele), attribute helpers and timestamps. */
 #include <sys/stat.h>
+#include <rump/rump.h>
 #include "vcore_impl.h"
 
 void
@@ -111,4 +112,13 @@ void
 vfs_timestamp(struct timespec *ts)
 {
 	getnanotime(ts);
+}
+
+/* vrele for a program outside the kernel (a vnode ukfs_getrvp() gave it). */
+void
+rump_pub_vp_rele(struct vnode *vp)
+{
+	rump_schedule();
+	vrele(vp);
+	rump_unschedule();
 }

@@ -10,6 +10,7 @@ extern "C" {
 #endif
 
 struct lwp;
+struct vnode;
 
 /*
  * Boot the kernel in this process.  Reads RUMP_NCPU, RUMP_THREADS,
@@ -118,6 +119,9 @@ int rump_pub_etfs_nolock(const char *key);
 int rump_pub_etfs_holder(const char *hostpath, int *pidp, int *writerp);
 /* Remove key; EBUSY while a file system is mounted from it. */
 int rump_pub_etfs_remove(const char *key);
+
+/* Drop a reference to a vnode the kernel handed out (ukfs_getrvp()). */
+void rump_pub_vp_rele(struct vnode *vp);
 
 #ifdef __cplusplus
 }

@@ -493,10 +493,7 @@ T_CASE(release_flags)
 	CHECK_ERRNO(ukfs_release(fs, 0), EBUSY);
 	rvp = ukfs_getrvp(fs);
 	CHECK(rvp != NULL);
-	rump_schedule();
-	extern void vrele(struct vnode *);
-	vrele(rvp);
-	rump_unschedule();
+	rump_pub_vp_rele(rvp);
 	ukfs_setspecific(fs, &fd);
 	CHECK(ukfs_getspecific(fs) == &fd);
 	CHECK(ukfs_release(fs, UKFS_RELFLAG_FORCE) == 0);
