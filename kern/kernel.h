@@ -69,6 +69,14 @@ struct rump_params {
 };
 extern struct rump_params rump_params;
 
+/*
+ * A RUMP_* integer parameter in [min, max], for layers that own their
+ * parameters; *vp keeps its default when unset.  A bad value is named
+ * in one line (what says what was expected) and gives EINVAL.
+ */
+int	rump_param_uint(const char *name, uint64_t min, uint64_t max, uint64_t *vp,
+	    const char *what);
+
 /* Parse a RUMP_* style size: digits with an optional k/m/g suffix. 0 or EINVAL/ERANGE. */
 int	rump_parse_size(const char *s, uint64_t *resultp);
 

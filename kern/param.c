@@ -10,8 +10,6 @@
 struct rump_params rump_params;
 
 static int	param_get(const char *name, char *buf, size_t buflen, bool *setp);
-static int	param_uint(const char *name, uint64_t min, uint64_t max, uint64_t *vp,
-		    const char *what);
 
 /* Digits only, nonempty, at most max: 0, EINVAL or ERANGE. */
 static int
@@ -72,8 +70,8 @@ param_get(const char *name, char *buf, size_t buflen, bool *setp)
 }
 
 /* An integer parameter in [min, max]; *vp keeps its default when unset. */
-static int
-param_uint(const char *name, uint64_t min, uint64_t max, uint64_t *vp, const char *what)
+int
+rump_param_uint(const char *name, uint64_t min, uint64_t max, uint64_t *vp, const char *what)
 {
 	char buf[64];
 	const char *s = buf;
@@ -121,12 +119,12 @@ rump_params_read(struct rump_params *rp)
 	uint64_t blkcut = RUMP_BLKCUT_NONE;
 	int error;
 
-	if ((error = param_uint("RUMP_NCPU", 1, NCPU_MAX, &ncpu, "a number of CPUs")) != 0 ||
-	    (error = param_uint("RUMP_THREADS", 0, 1, &threads, "a switch")) != 0 ||
+	if ((error = rump_param_uint("RUMP_NCPU", 1, NCPU_MAX, &ncpu, "a number of CPUs")) != 0 ||
+	    (error = rump_param_uint("RUMP_THREADS", 0, 1, &threads, "a switch")) != 0 ||
 	    (error = param_size("RUMP_MEMLIMIT", &memlimit)) != 0 ||
-	    (error = param_uint("RUMP_NVNODES", 1, UINT_MAX, &nvnodes, "a vnode count")) != 0 ||
-	    (error = param_uint("RUMP_VERBOSE", 0, 1, &verbose, "a switch")) != 0 ||
-	    (error = param_uint("RUMP_BLKCUT", 0, RUMP_BLKCUT_NONE - 1, &blkcut,
+	    (error = rump_param_uint("RUMP_NVNODES", 1, UINT_MAX, &nvnodes, "a vnode count")) != 0 ||
+	    (error = rump_param_uint("RUMP_VERBOSE", 0, 1, &verbose, "a switch")) != 0 ||
+	    (error = rump_param_uint("RUMP_BLKCUT", 0, RUMP_BLKCUT_NONE - 1, &blkcut,
 	    "a number of block writes")) != 0)
 		return error;
 	rp->rp_ncpu = (int)ncpu;
