@@ -181,6 +181,7 @@
 #define ext2fs_itimes rumpns_ext2fs_itimes
 #define ext2fs_iupdate rumpns_ext2fs_iupdate
 #define ext2fs_lookup rumpns_ext2fs_lookup
+#define ext2fs_mark_access rumpns_ext2fs_mark_access
 #define ext2fs_maxlbn rumpns_ext2fs_maxlbn
 #define ext2fs_mwrite rumpns_ext2fs_mwrite
 #define ext2fs_probe rumpns_ext2fs_probe
@@ -311,7 +312,9 @@
 #define genfs_nullop_close rumpns_genfs_nullop_close
 #define genfs_nullop_fsync rumpns_genfs_nullop_fsync
 #define genfs_nullop_open rumpns_genfs_nullop_open
+#define genfs_readlink rumpns_genfs_readlink
 #define genfs_seekdata rumpns_genfs_seekdata
+#define genfs_setattr rumpns_genfs_setattr
 #define getblk rumpns_getblk
 #define getnanotime rumpns_getnanotime
 #define getnanouptime rumpns_getnanouptime

@@ -26,6 +26,28 @@ int genfs_nullop_fsync(struct vnode *, kauth_cred_t, int);
 /* VOP_ACCESS from getattr + vaccess, EROFS for VWRITE on a read-only mount (regular files, dirs, links). */
 int genfs_access(struct vnode *vp, int mode, kauth_cred_t cred);
 
+/* ---- attributes (genfs_setattr.c, genfs_readlink.c) ---- */
+
+enum genfs_time { GENFS_ATIME, GENFS_MTIME, GENFS_BIRTHTIME };
+
+/* Where a file system stores what genfs_setattr has checked; vp locked exclusively. */
+struct genfs_attrops {
+	/* Cut or extend a regular file to size, mtime now (the inode need not be written yet). */
+	int	(*ga_truncate)(struct vnode *vp, off_t size, kauth_cred_t cred);
+	void	(*ga_chmod)(struct vnode *vp, mode_t perm);	/* the 07777 bits; the type stays */
+	void	(*ga_chown)(struct vnode *vp, uid_t uid, gid_t gid);	/* VNOVAL: unchanged */
+	/* Store a time, fitted to what the disk holds; readers setting atime under a shared lock race with it. */
+	void	(*ga_settime)(struct vnode *vp, enum genfs_time which, const struct timespec *ts);
+	int	(*ga_changed)(struct vnode *vp);	/* ctime now, the inode written */
+};
+
+/* VOP_SETATTR: size, then mode, owner, times, then ctime and one inode write. */
+int genfs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred,
+    const struct genfs_attrops *ops);
+/* VOP_READLINK: the inlined target (NULL: read it by readdata from offset 0) of size bytes. */
+int genfs_readlink(struct vnode *vp, struct uio *uio, void *inlined, size_t size,
+    int (*readdata)(struct vnode *vp, struct uio *uio));
+
 /* ---- holes (genfs_extent.c) ---- */
 
 /* vop_extent of a file system without holes: all data, to the end. */

@@ -204,6 +204,7 @@ bool	ext2fs_ino_ok(const struct ext2fs_mount *e2m, uint64_t ino);
 
 /* ext2fs_readwrite.c */
 int	ext2fs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
+int	ext2fs_mark_access(struct vnode *vp, int ioflag, int error);
 int	ext2fs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
 /* relflags: brelse flags for each block read to its end (BC_AGE: file data read once). */
 int	ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio, int relflags);

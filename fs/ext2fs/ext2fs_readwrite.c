@@ -94,13 +94,21 @@ ext2fs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		return EINVAL;
 	/* File data read through: the host caches it too (the image's pages, a mount's page cache). */
 	error = ext2fs_read_core(ip, uio, BC_AGE);
-	if (!(ioflag & IO_NOATIME) && !(vp->v_mount->mnt_flag & (MNT_NOATIME | MNT_RDONLY))) {
-		ext2fs_itimes(ip, E2_ATIME);
-		int e = ext2fs_iupdate(ip, false);
-		if (error == 0)
-			error = e;
-	}
-	return error;
+	return ext2fs_mark_access(vp, ioflag, error);
+}
+
+/* Reads of files and symlinks set the access time; error is the read's, kept first. */
+int
+ext2fs_mark_access(struct vnode *vp, int ioflag, int error)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+	int e;
+
+	if ((ioflag & IO_NOATIME) || (vp->v_mount->mnt_flag & (MNT_NOATIME | MNT_RDONLY)))
+		return error;
+	ext2fs_itimes(ip, E2_ATIME);
+	e = ext2fs_iupdate(ip, false);
+	return error != 0 ? error : e;
 }
 
 /* The buffer for block bno about to receive n bytes: read unless all of it is overwritten or new. */

@@ -211,56 +211,78 @@ ext2fs_getattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred)
 }
 
 static int
-setattr_times(struct ext2fs_inode *ip, const struct vattr *vap)
+setattr_truncate(struct vnode *vp, off_t size, kauth_cred_t cred)
 {
-	struct timespec ts;
+	struct ext2fs_inode *ip = VTOI(vp);
+	int error;
 
-	if (vap->va_atime.tv_sec != VNOVAL) {
-		ts = vap->va_atime;
-		ext2fs_time_fit(ip, &ts);
-		mutex_enter(&ip->i_lock);
-		ip->i_atime = ts;
-		mutex_exit(&ip->i_lock);
+	(void)cred;
+	if ((error = ext2fs_truncate(ip, (uint64_t)size)) != 0) {
+		ext2fs_undone(ip, ext2fs_iupdate(ip, false));
+		return error;
 	}
-	if (vap->va_mtime.tv_sec != VNOVAL) {
-		ts = vap->va_mtime;
-		ext2fs_time_fit(ip, &ts);
-		mutex_enter(&ip->i_lock);
-		ip->i_mtime = ts;
-		mutex_exit(&ip->i_lock);
-	}
+	ext2fs_itimes(ip, E2_MTIME);
 	return 0;
 }
+
+static void
+setattr_chmod(struct vnode *vp, mode_t perm)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+
+	ip->i_mode = (ip->i_mode & S_IFMT) | perm;
+}
+
+static void
+setattr_chown(struct vnode *vp, uid_t uid, gid_t gid)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+
+	if (uid != (uid_t)VNOVAL)
+		ip->i_uid = uid;
+	if (gid != (gid_t)VNOVAL)
+		ip->i_gid = gid;
+}
+
+/* The format has no birth time that setattr could set. */
+static void
+setattr_time(struct vnode *vp, enum genfs_time which, const struct timespec *ts)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+	struct timespec t = *ts;
+
+	if (which == GENFS_BIRTHTIME)
+		return;
+	ext2fs_time_fit(ip, &t);
+	mutex_enter(&ip->i_lock);
+	if (which == GENFS_ATIME)
+		ip->i_atime = t;
+	else
+		ip->i_mtime = t;
+	mutex_exit(&ip->i_lock);
+}
+
+static int
+setattr_changed(struct vnode *vp)
+{
+	int error = 0;
+
+	touch_update(VTOI(vp), E2_CTIME, &error);
+	return error;
+}
+
+static const struct genfs_attrops ext2fs_attrops = {
+	.ga_truncate = setattr_truncate,
+	.ga_chmod = setattr_chmod,
+	.ga_chown = setattr_chown,
+	.ga_settime = setattr_time,
+	.ga_changed = setattr_changed,
+};
 
 static int
 ext2fs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred)
 {
-	struct ext2fs_inode *ip = VTOI(vp);
-	int error = 0;
-
-	(void)cred;
-	if (vap->va_size != (off_t)VNOVAL) {
-		if (S_ISDIR(ip->i_mode))
-			return EISDIR;
-		if (!S_ISREG(ip->i_mode))
-			return EINVAL;
-		if (vap->va_size < 0)
-			return EINVAL;
-		if ((error = ext2fs_truncate(ip, (uint64_t)vap->va_size)) != 0) {
-			ext2fs_undone(ip, ext2fs_iupdate(ip, false));
-			return error;
-		}
-		ext2fs_itimes(ip, E2_MTIME);
-	}
-	if (vap->va_mode != (mode_t)VNOVAL)
-		ip->i_mode = (ip->i_mode & S_IFMT) | (vap->va_mode & 07777);
-	if (vap->va_uid != (uid_t)VNOVAL)
-		ip->i_uid = vap->va_uid;
-	if (vap->va_gid != (gid_t)VNOVAL)
-		ip->i_gid = vap->va_gid;
-	setattr_times(ip, vap);
-	touch_update(ip, E2_CTIME, &error);
-	return error;
+	return genfs_setattr(vp, vap, cred, &ext2fs_attrops);
 }
 
 /* Everything of the device goes out: the inode's buffers are among them. */
@@ -379,23 +401,21 @@ ext2fs_rmdir(struct vnode *dvp, struct vnode *vp, const struct componentname *cn
 }
 
 static int
+readlink_data(struct vnode *vp, struct uio *uio)
+{
+	return ext2fs_read_core(VTOI(vp), uio, 0);
+}
+
+static int
 ext2fs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred)
 {
 	struct ext2fs_inode *ip = VTOI(vp);
-	off_t saved;
 	int error;
 
 	(void)cred;
-	if (!S_ISLNK(ip->i_mode))
-		return EINVAL;
-	if (ext2fs_is_fastlink(ip))
-		return uiomove(ip->i_db, MIN(ip->i_size, uio->uio_resid), uio);
-	/* The target starts at offset 0, whatever the caller's uio offset says. */
-	saved = uio->uio_offset;
-	uio->uio_offset = 0;
-	error = ext2fs_read_core(ip, uio, 0);
-	uio->uio_offset += saved;
-	return error;
+	error = genfs_readlink(vp, uio, ext2fs_is_fastlink(ip) ? (void *)ip->i_db : NULL,
+	    (size_t)ip->i_size, readlink_data);
+	return ext2fs_mark_access(vp, 0, error);
 }
 
 /* The last reference is gone: a file with no links left gives its blocks and inode back. */

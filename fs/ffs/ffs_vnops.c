@@ -53,53 +53,97 @@ ffs_getattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred)
 	return 0;
 }
 
+static int
+readlink_data(struct vnode *vp, struct uio *uio)
+{
+	return ffs_read_inode(VTOI(vp), uio, 0);
+}
+
 /* Short targets live in the block pointers; longer ones in data blocks. */
 static int
 ffs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred)
 {
 	struct ffs_inode *ip = VTOI(vp);
+	int error;
 
 	(void)cred;
-	if (vp->v_type != VLNK)
-		return EINVAL;
-	ffs_mark_access(vp, 0);
-	if (ffs_isshortlink(ip))
-		return uiomove(ip->i_shortlink, MIN((size_t)ip->i_size, uio->uio_resid), uio);
-	uio->uio_offset = 0;
-	return ffs_read_inode(ip, uio, 0);
+	error = genfs_readlink(vp, uio, ffs_isshortlink(ip) ? (void *)ip->i_shortlink : NULL,
+	    (size_t)ip->i_size, readlink_data);
+	if (error == 0)
+		ffs_mark_access(vp, 0);
+	return error;
 }
 
 static int
-ffs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred)
+setattr_truncate(struct vnode *vp, off_t size, kauth_cred_t cred)
 {
 	struct ffs_inode *ip = VTOI(vp);
 	int error;
 
-	if (vap->va_size != (off_t)VNOVAL) {
-		if (vp->v_type != VREG)
-			return vp->v_type == VDIR ? EISDIR : EINVAL;
-		if (vap->va_size < 0)
-			return EINVAL;
-		if ((error = ffs_truncate(ip, (uint64_t)vap->va_size, cred)) != 0)
-			return error;
-		ffs_inode_touch(ip, true, false);
-	}
-	if (vap->va_mode != (mode_t)VNOVAL)
-		ip->i_mode = (uint16_t)((ip->i_mode & FFS_IFMT) | (vap->va_mode & 07777));
-	if (vap->va_uid != (uid_t)VNOVAL)
-		ip->i_uid = vap->va_uid;
-	if (vap->va_gid != (gid_t)VNOVAL)
-		ip->i_gid = vap->va_gid;
+	if ((error = ffs_truncate(ip, (uint64_t)size, cred)) != 0)
+		return error;
+	ffs_inode_touch(ip, true, false);
+	return 0;
+}
+
+static void
+setattr_chmod(struct vnode *vp, mode_t perm)
+{
+	struct ffs_inode *ip = VTOI(vp);
+
+	ip->i_mode = (uint16_t)((ip->i_mode & FFS_IFMT) | perm);
+}
+
+static void
+setattr_chown(struct vnode *vp, uid_t uid, gid_t gid)
+{
+	struct ffs_inode *ip = VTOI(vp);
+
+	if (uid != (uid_t)VNOVAL)
+		ip->i_uid = uid;
+	if (gid != (gid_t)VNOVAL)
+		ip->i_gid = gid;
+}
+
+/* UFS1 has no birth time. */
+static void
+setattr_time(struct vnode *vp, enum genfs_time which, const struct timespec *ts)
+{
+	struct ffs_inode *ip = VTOI(vp);
+
+	if (which == GENFS_BIRTHTIME && !ip->i_fm->fm_ufs2)
+		return;
 	mutex_enter(&ip->i_lock);
-	if (vap->va_atime.tv_sec != VNOVAL)
-		ip->i_atime = vap->va_atime;
+	if (which == GENFS_ATIME)
+		ip->i_atime = *ts;
+	else if (which == GENFS_MTIME)
+		ip->i_mtime = *ts;
+	else
+		ip->i_birthtime = *ts;
 	mutex_exit(&ip->i_lock);
-	if (vap->va_mtime.tv_sec != VNOVAL)
-		ip->i_mtime = vap->va_mtime;
-	if (vap->va_birthtime.tv_sec != VNOVAL && ip->i_fm->fm_ufs2)
-		ip->i_birthtime = vap->va_birthtime;
+}
+
+static int
+setattr_changed(struct vnode *vp)
+{
+	struct ffs_inode *ip = VTOI(vp);
+
 	ffs_inode_touch(ip, false, true);
 	return ffs_update(ip, false);
+}
+
+static const struct genfs_attrops ffs_attrops = {
+	.ga_truncate = setattr_truncate,
+	.ga_chmod = setattr_chmod,
+	.ga_chown = setattr_chown,
+	.ga_settime = setattr_time,
+	.ga_changed = setattr_changed,
+};
+
+static int
+ffs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred)
+{
+	return genfs_setattr(vp, vap, cred, &ffs_attrops);
 }
 
 static int
