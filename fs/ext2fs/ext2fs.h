@@ -26,8 +26,11 @@ struct ext2fs_cg {
 
 /*
  * A mounted ext2 file system.  The constants are decoded and checked at
- * mount and never change.  e2m_lock protects the allocation state: the
- * bitmaps (through their buffers), e2m_cg, the free counts and e2m_dirty.
+ * mount and never change.  e2m_lock protects the allocation counts and
+ * hints in e2m_cg, the superblock's free counts and e2m_dirty, and is
+ * never held across I/O: a bitmap's changes are ordered by its buffer's
+ * lock, and a free count is taken before its bitmap is searched.
+ * Writing the superblock and descriptors is ordered by e2m_sblock.
  */
 struct ext2fs_mount {
 	struct mount	*e2m_mp;
@@ -39,6 +42,7 @@ struct ext2fs_mount {
 	uint16_t	e2m_mntstate;		/* s_state found at a read-write mount */
 	uint32_t	e2m_nextgen;		/* i_generation of the next new inode; e2m_lock */
 	kmutex_t	e2m_lock;
+	kmutex_t	e2m_sblock;		/* superblock writer, across its I/O: e2m_sb, e2m_gdraw; before e2m_lock */
 	struct ext2fs_sb e2m_sb;		/* raw superblock, encoded at write */
 	void		*e2m_gdraw;		/* raw descriptor blocks (e2m_ngdb * e2m_bsize) */
 	struct ext2fs_cg *e2m_cg;		/* e2m_ngroups decoded descriptors */

@@ -99,6 +99,40 @@ bitmap_put(struct ext2fs_mount *e2m, uint32_t bmblk, uint32_t bit)
 	return ext2fs_mwrite(e2m, bp);
 }
 
+/*
+ * A group's free count is taken under e2m_lock before its bitmap is
+ * searched, and given back if the bitmap has no bit; a free clears the
+ * bit before it raises the count.  So the counts never promise more than
+ * the bitmaps hold, and the lock is never held across a bitmap's read or
+ * write: the bitmap buffer's own lock orders the bit changes.
+ */
+static bool
+group_take(struct ext2fs_mount *e2m, uint32_t *freep, uint64_t *totalp, bool resok,
+    uint64_t reserve)
+{
+	bool ok;
+
+	mutex_enter(&e2m->e2m_lock);
+	ok = *freep > 0 && *totalp > 0 && (resok || *totalp > reserve);
+	if (ok) {
+		(*freep)--;
+		(*totalp)--;
+		e2m->e2m_dirty = true;
+	}
+	mutex_exit(&e2m->e2m_lock);
+	return ok;
+}
+
+static void
+group_give(struct ext2fs_mount *e2m, uint32_t *freep, uint64_t *totalp)
+{
+	mutex_enter(&e2m->e2m_lock);
+	(*freep)++;
+	(*totalp)++;
+	e2m->e2m_dirty = true;
+	mutex_exit(&e2m->e2m_lock);
+}
+
 int
 ext2fs_blkalloc(struct ext2fs_mount *e2m, uint32_t goal, bool resok, uint32_t *bnop)
 {
@@ -108,31 +142,24 @@ ext2fs_blkalloc(struct ext2fs_mount *e2m, uint32_t goal, bool resok, uint32_t *b
 	if (!ext2fs_bno_ok(e2m, goal))
 		goal = e2m->e2m_firstdata;
 	g0 = (goal - e2m->e2m_firstdata) / e2m->e2m_bpg;
-	mutex_enter(&e2m->e2m_lock);
-	if (e2m->e2m_nbfree == 0 || (!resok && e2m->e2m_nbfree <= e2m->e2m_rblocks))
-		goto out;
 	for (uint32_t i = 0; i < e2m->e2m_ngroups; i++) {
 		g = (g0 + i) % e2m->e2m_ngroups;
-		if (e2m->e2m_cg[g].cg_nbfree == 0)
+		if (!group_take(e2m, &e2m->e2m_cg[g].cg_nbfree, &e2m->e2m_nbfree, resok,
+		    e2m->e2m_rblocks))
 			continue;
 		from = i == 0 ? (goal - e2m->e2m_firstdata) % e2m->e2m_bpg : 0;
 		error = bitmap_take(e2m, e2m->e2m_cg[g].cg_block_bitmap, 0, from,
 		    group_nblocks(e2m, g), &bit);
-		if (error == ENOSPC) {
-			ext2fs_corrupt(e2m, "ext2fs: group %u: free block count %u but bitmap full\n",
-			    g, e2m->e2m_cg[g].cg_nbfree);
-			continue;
+		if (error == 0) {
+			*bnop = e2m->e2m_firstdata + g * e2m->e2m_bpg + bit;
+			break;
 		}
-		if (error)
-			goto out;
-		e2m->e2m_cg[g].cg_nbfree--;
-		e2m->e2m_nbfree--;
-		e2m->e2m_dirty = true;
-		*bnop = e2m->e2m_firstdata + g * e2m->e2m_bpg + bit;
-		break;
+		group_give(e2m, &e2m->e2m_cg[g].cg_nbfree, &e2m->e2m_nbfree);
+		if (error != ENOSPC)
+			break;
+		ext2fs_corrupt(e2m, "ext2fs: group %u: free block count %u but bitmap full\n",
+		    g, e2m->e2m_cg[g].cg_nbfree);
 	}
-out:
-	mutex_exit(&e2m->e2m_lock);
 	return counts_sync(e2m, error);
 }
 
@@ -147,14 +174,9 @@ ext2fs_blkfree(struct ext2fs_mount *e2m, uint32_t bno, ino_t owner)
 		return EIO;
 	}
 	g = (bno - e2m->e2m_firstdata) / e2m->e2m_bpg;
-	mutex_enter(&e2m->e2m_lock);
 	error = bitmap_put(e2m, e2m->e2m_cg[g].cg_block_bitmap, (bno - e2m->e2m_firstdata) % e2m->e2m_bpg);
-	if (error == 0) {
-		e2m->e2m_cg[g].cg_nbfree++;
-		e2m->e2m_nbfree++;
-		e2m->e2m_dirty = true;
-	}
-	mutex_exit(&e2m->e2m_lock);
+	if (error == 0)
+		group_give(e2m, &e2m->e2m_cg[g].cg_nbfree, &e2m->e2m_nbfree);
 	if (error == EIO)
 		ext2fs_corrupt(e2m, "ext2fs: inode %ju: block %u was already free\n", (uintmax_t)owner, bno);
 	return counts_sync(e2m, error);
@@ -177,40 +199,47 @@ ialloc_start(struct ext2fs_mount *e2m, ino_t near, bool isdir)
 int
 ext2fs_ialloc(struct ext2fs_mount *e2m, ino_t near, bool isdir, ino_t *inop)
 {
-	uint32_t g0, g, bit, first;
+	uint32_t g0, g, bit, first, hint;
 	int error = ENOSPC;
 
 	mutex_enter(&e2m->e2m_lock);
 	g0 = ialloc_start(e2m, near, isdir);
-	for (uint32_t i = 0; i < e2m->e2m_ngroups && e2m->e2m_nifree > 0; i++) {
+	mutex_exit(&e2m->e2m_lock);
+	for (uint32_t i = 0; i < e2m->e2m_ngroups; i++) {
+		struct ext2fs_cg *cg;
+
 		g = (g0 + i) % e2m->e2m_ngroups;
-		if (e2m->e2m_cg[g].cg_nifree == 0)
+		cg = &e2m->e2m_cg[g];
+		if (!group_take(e2m, &cg->cg_nifree, &e2m->e2m_nifree, true, 0))
 			continue;
 		/*
 		 * The reserved inodes of group 0 are never handed out.  The
 		 * search starts at the group's hint (a wrong one on a corrupt
-		 * image only costs the wrap-around).
+		 * image, or one a racing free lowered, only costs the wrap).
 		 */
 		first = g == 0 ? MIN(e2m->e2m_firstino - 1, e2m->e2m_ipg) : 0;
-		error = bitmap_take(e2m, e2m->e2m_cg[g].cg_inode_bitmap, first,
-		    MAX(first, e2m->e2m_cg[g].cg_ifree_from), e2m->e2m_ipg, &bit);
-		if (error == ENOSPC) {
+		mutex_enter(&e2m->e2m_lock);
+		hint = cg->cg_ifree_from;
+		mutex_exit(&e2m->e2m_lock);
+		error = bitmap_take(e2m, cg->cg_inode_bitmap, first, MAX(first, hint), e2m->e2m_ipg,
+		    &bit);
+		if (error != 0) {
+			group_give(e2m, &cg->cg_nifree, &e2m->e2m_nifree);
+			if (error != ENOSPC)
+				break;
 			ext2fs_corrupt(e2m, "ext2fs: group %u: free inode count %u but bitmap full\n",
-			    g, e2m->e2m_cg[g].cg_nifree);
+			    g, cg->cg_nifree);
 			continue;
 		}
-		if (error)
-			break;
-		e2m->e2m_cg[g].cg_nifree--;
-		e2m->e2m_nifree--;
-		e2m->e2m_cg[g].cg_ifree_from = bit + 1;
+		mutex_enter(&e2m->e2m_lock);
+		if (cg->cg_ifree_from == hint)
+			cg->cg_ifree_from = bit + 1;
 		if (isdir)
-			e2m->e2m_cg[g].cg_ndirs++;
-		e2m->e2m_dirty = true;
+			cg->cg_ndirs++;
+		mutex_exit(&e2m->e2m_lock);
 		*inop = (ino_t)g * e2m->e2m_ipg + bit + 1;
 		break;
 	}
-	mutex_exit(&e2m->e2m_lock);
 	return counts_sync(e2m, error);
 }
 
@@ -218,19 +247,18 @@ int
 ext2fs_ifree(struct ext2fs_mount *e2m, ino_t ino, bool isdir)
 {
 	uint32_t g = (uint32_t)((ino - 1) / e2m->e2m_ipg), bit = (uint32_t)((ino - 1) % e2m->e2m_ipg);
+	struct ext2fs_cg *cg = &e2m->e2m_cg[g];
 	int error;
 
-	mutex_enter(&e2m->e2m_lock);
-	error = bitmap_put(e2m, e2m->e2m_cg[g].cg_inode_bitmap, bit);
+	error = bitmap_put(e2m, cg->cg_inode_bitmap, bit);
 	if (error == 0) {
-		e2m->e2m_cg[g].cg_ifree_from = MIN(e2m->e2m_cg[g].cg_ifree_from, bit);
-		e2m->e2m_cg[g].cg_nifree++;
-		e2m->e2m_nifree++;
-		if (isdir && e2m->e2m_cg[g].cg_ndirs > 0)
-			e2m->e2m_cg[g].cg_ndirs--;
-		e2m->e2m_dirty = true;
+		mutex_enter(&e2m->e2m_lock);
+		cg->cg_ifree_from = MIN(cg->cg_ifree_from, bit);
+		if (isdir && cg->cg_ndirs > 0)
+			cg->cg_ndirs--;
+		mutex_exit(&e2m->e2m_lock);
+		group_give(e2m, &cg->cg_nifree, &e2m->e2m_nifree);
 	}
-	mutex_exit(&e2m->e2m_lock);
 	if (error == EIO)
 		ext2fs_corrupt(e2m, "ext2fs: inode %ju was already free\n", (uintmax_t)ino);
 	return counts_sync(e2m, error);

@@ -385,7 +385,7 @@ ext2fs_gd_load(struct ext2fs_mount *e2m)
 	return 0;
 }
 
-/* Encode the counts into the raw copies (e2m_lock held). */
+/* Encode the counts into the raw copies (e2m_sblock and e2m_lock held). */
 static void
 sb_encode(struct ext2fs_mount *e2m)
 {
@@ -438,13 +438,16 @@ ext2fs_sb_write(struct ext2fs_mount *e2m, bool wait)
 
 	if (e2m->e2m_ronly)
 		return 0;
+	mutex_enter(&e2m->e2m_sblock);
 	mutex_enter(&e2m->e2m_lock);
 	if (!e2m->e2m_dirty) {	/* the syncer calls often: an idle fs writes nothing */
 		mutex_exit(&e2m->e2m_lock);
+		mutex_exit(&e2m->e2m_sblock);
 		return 0;
 	}
 	sb_encode(e2m);
 	e2m->e2m_dirty = false;
+	mutex_exit(&e2m->e2m_lock);
 	if (sbblock == 0)
 		e = bread(e2m->e2m_devvp, 0, (int)e2m->e2m_bsize, 0, &bp);
 	else
@@ -463,6 +466,6 @@ ext2fs_sb_write(struct ext2fs_mount *e2m, bool wait)
 		if (error == 0)
 			error = e;
 	}
-	mutex_exit(&e2m->e2m_lock);
+	mutex_exit(&e2m->e2m_sblock);
 	return error;
 }

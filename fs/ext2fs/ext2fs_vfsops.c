@@ -22,6 +22,7 @@ e2m_free(struct ext2fs_mount *e2m)
 		kmem_free(e2m->e2m_gdraw, (size_t)e2m->e2m_ngdb * e2m->e2m_bsize);
 	if (e2m->e2m_cg != NULL)
 		kmem_free(e2m->e2m_cg, (size_t)e2m->e2m_ngroups * sizeof(*e2m->e2m_cg));
+	mutex_destroy(&e2m->e2m_sblock);
 	mutex_destroy(&e2m->e2m_lock);
 	kmem_free(e2m, sizeof(*e2m));
 }
@@ -36,10 +37,12 @@ mark_mounted(struct ext2fs_mount *e2m)
 	mutex_enter(&e2m->e2m_lock);
 	e2m->e2m_dirty = true;
 	mutex_exit(&e2m->e2m_lock);
+	mutex_enter(&e2m->e2m_sblock);
 	e2m->e2m_mntstate = e2_le16(e2m->e2m_sb.s_state);
 	e2m->e2m_sb.s_state = e2_tole16(e2m->e2m_mntstate & ~EXT2_STATE_VALID);
 	e2m->e2m_sb.s_mnt_count = e2_tole16((uint16_t)(e2_le16(e2m->e2m_sb.s_mnt_count) + 1));
 	e2m->e2m_sb.s_mtime = e2_tole32((uint32_t)now.tv_sec);
+	mutex_exit(&e2m->e2m_sblock);
 	return ext2fs_sb_write(e2m, true);
 }
 
@@ -54,8 +57,10 @@ mark_unmounted(struct ext2fs_mount *e2m)
 	mutex_enter(&e2m->e2m_lock);
 	e2m->e2m_dirty = true;
 	mutex_exit(&e2m->e2m_lock);
+	mutex_enter(&e2m->e2m_sblock);
 	e2m->e2m_sb.s_state = e2_tole16(e2m->e2m_mntstate);
 	e2m->e2m_sb.s_wtime = e2_tole32((uint32_t)now.tv_sec);
+	mutex_exit(&e2m->e2m_sblock);
 	error = ext2fs_sb_write(e2m, false);
 	if (error == 0)
 		error = vflushbuf(e2m->e2m_devvp, true);
@@ -132,6 +137,7 @@ ext2fs_mount(struct mount *mp, void *data, size_t len)
 	if ((e2m = kmem_zalloc(sizeof(*e2m), KM_SLEEP)) == NULL)
 		return ENOMEM;
 	mutex_init(&e2m->e2m_lock);
+	mutex_init(&e2m->e2m_sblock);
 	e2m->e2m_mp = mp;
 	e2m->e2m_ronly = true;	/* nothing is written until the checks pass */
 	e2m->e2m_devronly = ronly;

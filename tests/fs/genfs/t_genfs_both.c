@@ -1,11 +1,12 @@
 /*
  * t_genfs_both.c: what genfs does for every file system, asserted the same
  * on ext2, UFS1 and UFS2 (big-endian): setattr's checks and order, readlink
- * and the access time it sets.  `t_genfs_both CASE` with T_FSTYPE (ext2fs
+ * and the access time it sets, allocation from many threads.  `t_genfs_both CASE` with T_FSTYPE (ext2fs
  * or ffs) and T_IMAGE (a name made by tests/ukfs/mkimages.sh) set; the
  * image is copied so the mount can write, and checked after the unmount.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -137,6 +138,98 @@ T_CASE(readlink_targets_and_atime)
 		lstat_ok(p, &st);
 		CHECK(st.st_atim.tv_sec > 1000000000);
 		CHECK_EQ(st.st_mtim.tv_sec, 1000000000);
+	}
+	umount_check();
+}
+
+#define FILL_THREADS	4
+#define FILL_CYCLES	3
+
+struct filler {
+	pthread_t	f_thread;
+	int		f_id;
+	int		f_failed;	/* line of the first failed check, 0 if none */
+	int		f_nfull;	/* ENOSPC seen */
+};
+
+#define F_CHECK(f, e) do {						\
+	if (!(e) && (f)->f_failed == 0)					\
+		(f)->f_failed = __LINE__;				\
+} while (0)
+
+/* Write 4 KiB pieces to new files until ENOSPC; keep the first file, remove the rest; again. */
+static void *
+filler_main(void *arg)
+{
+	struct filler *f = arg;
+	char path[64], buf[4096], back[4096];
+	int n = 0;
+
+	memset(buf, 'a' + f->f_id, sizeof(buf));
+	for (int cycle = 0; cycle < FILL_CYCLES && f->f_failed == 0; cycle++) {
+		int first = n, fd, err = 0;
+		ssize_t firstlen = 0, want;
+
+		while (err == 0 && f->f_failed == 0) {
+			snprintf(path, sizeof(path), "/mnt/t%d/f%d", f->f_id, n++);
+			if ((fd = rump_sys_open(path, O_RDWR | O_CREAT | O_EXCL, 0644)) < 0) {
+				err = errno;
+				break;
+			}
+			for (int i = 0; i < 16 && err == 0; i++) {
+				ssize_t w = rump_sys_write(fd, buf, sizeof(buf));
+
+				if (w < 0)
+					err = errno;
+				else if (n - 1 == first)
+					firstlen += w;
+				if (w >= 0 && w < (ssize_t)sizeof(buf))
+					err = ENOSPC;	/* short: the next one would fail */
+			}
+			F_CHECK(f, rump_sys_close(fd) == 0);
+		}
+		F_CHECK(f, err == ENOSPC);
+		f->f_nfull++;
+		/* What was written reads back; then space is given back for the others. */
+		snprintf(path, sizeof(path), "/mnt/t%d/f%d", f->f_id, first);
+		want = firstlen < (ssize_t)sizeof(back) ? firstlen : (ssize_t)sizeof(back);
+		if ((fd = rump_sys_open(path, O_RDONLY)) >= 0) {
+			F_CHECK(f, rump_sys_read(fd, back, sizeof(back)) == want);
+			F_CHECK(f, memcmp(buf, back, (size_t)want) == 0);
+			F_CHECK(f, rump_sys_close(fd) == 0);
+		}
+		for (int i = first + 1; i < n; i++) {
+			snprintf(path, sizeof(path), "/mnt/t%d/f%d", f->f_id, i);
+			F_CHECK(f, rump_sys_unlink(path) == 0 || errno == ENOENT);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Threads on two virtual CPUs allocate blocks and inodes in the same
+ * groups at once, up to a full file system and back: no block is handed
+ * out twice, every failure is ENOSPC, and the maps and counts agree.
+ */
+T_CASE(parallel_fill)
+{
+	struct filler fl[FILL_THREADS];
+	char dir[32];
+
+	setenv("RUMP_NCPU", "2", 1);
+	mount_rw();
+	for (int i = 0; i < FILL_THREADS; i++) {
+		snprintf(dir, sizeof(dir), "/mnt/t%d", i);
+		CHECK(rump_sys_mkdir(dir, 0755) == 0);
+		fl[i] = (struct filler){ .f_id = i };
+	}
+	for (int i = 0; i < FILL_THREADS; i++)
+		CHECK(pthread_create(&fl[i].f_thread, NULL, filler_main, &fl[i]) == 0);
+	for (int i = 0; i < FILL_THREADS; i++) {
+		CHECK(pthread_join(fl[i].f_thread, NULL) == 0);
+		if (fl[i].f_failed != 0)
+			t_fail(__FILE__, fl[i].f_failed, "filler %d failed", i);
+		CHECK_EQ(fl[i].f_nfull, FILL_CYCLES);
 	}
 	umount_check();
 }
