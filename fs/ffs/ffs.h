@@ -50,7 +50,7 @@ struct ffs_mount {
 	uint64_t	fm_maxfilesize;	/* largest size the block tree can map */
 	struct ffs_csum_total fm_cstotal;	/* host-order totals; fm_lock */
 	/* Read-write state. */
-	kmutex_t	fm_lock;	/* allocation: cg buffers, fm_cs, fm_cstotal, fm_nextgen */
+	kmutex_t	fm_lock;	/* fm_cs, fm_cstotal, fm_nextgen; never held across I/O (a cg's maps: its buffer lock) */
 	struct ffs_csum	*fm_cs;		/* per-cg summaries, host order (rw mounts); fm_lock */
 	bool		fm_wasclean;	/* clean at mount: write it back clean at unmount */
 	bool		fm_errors;	/* damage or a lost update seen: never written clean; atomic */
@@ -173,14 +173,14 @@ static inline bool ffs_isset(const uint8_t *m, uint64_t i) { return (m[i >> 3] >
 static inline void ffs_setbit(uint8_t *m, uint64_t i) { m[i >> 3] |= (uint8_t)(1u << (i & 7)); }
 static inline void ffs_clrbit(uint8_t *m, uint64_t i) { m[i >> 3] &= (uint8_t)~(1u << (i & 7)); }
 
-/* ffs_alloc.c: frags and blocks (fm_lock taken inside). */
+/* ffs_alloc.c: frags and blocks (fm_lock taken inside, around the summaries only). */
 int	ffs_alloc_frags(struct ffs_inode *ip, int64_t pref, int nfrags, kauth_cred_t cred,
 	    int64_t *dp);
 /* Grow the run at d from osize to nsize frags: in place if the next frags are free, else moved (*dp; the old run is left allocated for the caller to free once nothing names it). */
 int	ffs_realloc_frags(struct ffs_inode *ip, int64_t d, int osize, int nsize,
 	    kauth_cred_t cred, int64_t *dp);
 void	ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags);
-/* Inode-count changes of cg c (fm_lock held), and writing a changed cg header. */
+/* Inode-count changes of cg c (its buffer held; fm_lock taken inside), and writing a changed cg header. */
 void	ffs_cg_apply(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, int64_t ndir,
 	    int64_t nifree);
 int	ffs_cg_write(struct ffs_mount *fm, struct buf *bp);

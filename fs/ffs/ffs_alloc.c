@@ -17,11 +17,11 @@ apply_delta(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, const struct cs
 {
 	bool sw = fm->fm_swap;
 
-	KASSERT(mutex_owned(&fm->fm_lock));
 	add32(sw, &cg->cg_cs.cs_ndir, d->ndir);
 	add32(sw, &cg->cg_cs.cs_nbfree, d->nbfree);
 	add32(sw, &cg->cg_cs.cs_nifree, d->nifree);
 	add32(sw, &cg->cg_cs.cs_nffree, d->nffree);
+	mutex_enter(&fm->fm_lock);
 	fm->fm_cs[c].cs_ndir += (int32_t)d->ndir;
 	fm->fm_cs[c].cs_nbfree += (int32_t)d->nbfree;
 	fm->fm_cs[c].cs_nifree += (int32_t)d->nifree;
@@ -30,6 +30,7 @@ apply_delta(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, const struct cs
 	fm->fm_cstotal.cs_nbfree += d->nbfree;
 	fm->fm_cstotal.cs_nifree += d->nifree;
 	fm->fm_cstotal.cs_nffree += d->nffree;
+	mutex_exit(&fm->fm_lock);
 }
 
 /* The cg header is changed: write it (now on a sync mount). */
@@ -277,6 +278,35 @@ alloc_in_cg(struct ffs_mount *fm, uint32_t c, int64_t pref, int nfrags, int64_t 
 	return cg_done(fm, bp);
 }
 
+/* Whether cg c's summary shows room for nfrags (a hint: the cg's own header decides). */
+static bool
+cg_has_room(struct ffs_mount *fm, uint32_t c, int nfrags)
+{
+	bool room;
+
+	mutex_enter(&fm->fm_lock);
+	room = fm->fm_cs[c].cs_nbfree > 0 ||
+	    (nfrags < fm->fm_frag && fm->fm_cs[c].cs_nffree >= nfrags);
+	mutex_exit(&fm->fm_lock);
+	return room;
+}
+
+static bool
+reserve_hit(struct ffs_mount *fm, int nfrags, kauth_cred_t cred)
+{
+	bool hit;
+
+	mutex_enter(&fm->fm_lock);
+	hit = over_reserve(fm, nfrags, cred);
+	mutex_exit(&fm->fm_lock);
+	return hit;
+}
+
+/*
+ * fm_lock is held only to read and change the summaries: a cg's maps
+ * are ordered by its buffer's lock, so no allocator waits on another's
+ * disk read while holding the lock.
+ */
 int
 ffs_alloc_frags(struct ffs_inode *ip, int64_t pref, int nfrags, kauth_cred_t cred, int64_t *dp)
 {
@@ -288,21 +318,17 @@ ffs_alloc_frags(struct ffs_inode *ip, int64_t pref, int nfrags, kauth_cred_t cre
 	start = pref > 0 ? ffs_dtog(fm, pref) : (uint32_t)(ip->i_number / fm->fm_ipg);
 	if (start >= fm->fm_ncg)
 		start = 0;
-	mutex_enter(&fm->fm_lock);
-	if (over_reserve(fm, nfrags, cred))
-		goto out;
+	if (reserve_hit(fm, nfrags, cred))
+		return ENOSPC;
 	for (uint32_t k = 0; k < fm->fm_ncg; k++) {
 		uint32_t c = (start + k) % fm->fm_ncg;
 
-		if (fm->fm_cs[c].cs_nbfree == 0 &&
-		    (nfrags == fm->fm_frag || fm->fm_cs[c].cs_nffree < nfrags))
+		if (!cg_has_room(fm, c, nfrags))
 			continue;
 		error = alloc_in_cg(fm, c, pref, nfrags, dp);
 		if (error != ENOSPC)
 			break;
 	}
-out:
-	mutex_exit(&fm->fm_lock);
 	return error;
 }
 
@@ -320,7 +346,6 @@ ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags)
 		return;
 	}
 	kmem_reserve_enter();	/* giving space back must not fail for memory */
-	mutex_enter(&fm->fm_lock);
 	if ((error = ffs_cg_read(fm, c, &bp, &cg)) != 0) {
 		ffs_corrupt(fm, "ffs: frags at %jd not freed: cylinder group %u unreadable (error %d)\n",
 		    (intmax_t)d, c, error);
@@ -342,7 +367,6 @@ ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags)
 				    (intmax_t)d, c, error);
 		}
 	}
-	mutex_exit(&fm->fm_lock);
 	kmem_reserve_exit();
 }
 
@@ -444,10 +468,8 @@ ffs_realloc_frags(struct ffs_inode *ip, int64_t d, int osize, int nsize, kauth_c
 	int error;
 
 	KASSERT(osize < nsize && nsize <= fm->fm_frag);
-	mutex_enter(&fm->fm_lock);
-	error = over_reserve(fm, nsize - osize, cred) ? ENOSPC :
+	error = reserve_hit(fm, nsize - osize, cred) ? ENOSPC :
 	    extend_in_place(fm, d, osize, nsize, &done);
-	mutex_exit(&fm->fm_lock);
 	if (error)
 		return error;
 	if (done) {

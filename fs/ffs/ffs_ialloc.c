@@ -50,6 +50,11 @@ ialloc_cg(struct ffs_mount *fm, uint32_t c, bool isdir, ino_t *inop)
 
 	if ((error = ffs_cg_read(fm, c, &bp, &cg)) != 0)
 		return error;
+	/* Another allocator may have taken the last one since the summary was read. */
+	if ((int32_t)ffs_get32(fm->fm_swap, (uint32_t)cg->cg_cs.cs_nifree) <= 0) {
+		brelse(bp, 0);
+		return ENOSPC;
+	}
 	map = ffs_cg_inosused(fm, cg);
 	rotor = ffs_get32(fm->fm_swap, cg->cg_irotor) % fm->fm_ipg;
 	for (uint32_t k = 0; k < fm->fm_ipg; k++) {
@@ -76,19 +81,23 @@ ffs_ialloc(struct ffs_mount *fm, ino_t dirino, bool isdir, ino_t *inop)
 {
 	uint32_t start;
 	int error = ENOSPC;
+	bool room;
 
 	mutex_enter(&fm->fm_lock);
 	start = pick_cg(fm, dirino, isdir);
+	mutex_exit(&fm->fm_lock);
 	for (uint32_t k = 0; k < fm->fm_ncg; k++) {
 		uint32_t c = (start + k) % fm->fm_ncg;
 
-		if (fm->fm_cs[c].cs_nifree <= 0)
+		mutex_enter(&fm->fm_lock);
+		room = fm->fm_cs[c].cs_nifree > 0;
+		mutex_exit(&fm->fm_lock);
+		if (!room)
 			continue;
 		error = ialloc_cg(fm, c, isdir, inop);
 		if (error != ENOSPC)
 			break;
 	}
-	mutex_exit(&fm->fm_lock);
 	return error;
 }
 
@@ -101,7 +110,6 @@ ffs_ifree(struct ffs_mount *fm, ino_t ino, bool isdir)
 	int error;
 
 	kmem_reserve_enter();	/* giving an inode back must not fail for memory */
-	mutex_enter(&fm->fm_lock);
 	if ((error = ffs_cg_read(fm, c, &bp, &cg)) != 0) {
 		ffs_corrupt(fm, "ffs: inode %ju: not freed: cylinder group %u unreadable (error %d)\n",
 		    (uintmax_t)ino, c, error);
@@ -119,6 +127,5 @@ ffs_ifree(struct ffs_mount *fm, ino_t ino, bool isdir)
 				    (uintmax_t)ino, error);
 		}
 	}
-	mutex_exit(&fm->fm_lock);
 	kmem_reserve_exit();
 }

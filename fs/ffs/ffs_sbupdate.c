@@ -72,6 +72,8 @@ cs_blocks(struct ffs_mount *fm, bool write, bool wait)
 			return EIO;
 		}
 		disk = bp->b_data;
+		/* The summaries change under fm_lock; the block's I/O is done without it. */
+		mutex_enter(&fm->fm_lock);
 		for (size_t i = 0; i < n / sizeof(*disk); i++) {
 			struct ffs_csum *mem = &fm->fm_cs[first + i];
 			if (write) {
@@ -86,6 +88,7 @@ cs_blocks(struct ffs_mount *fm, bool write, bool wait)
 				mem->cs_nffree = S32(disk[i].cs_nffree);
 			}
 		}
+		mutex_exit(&fm->fm_lock);
 		if (!write)
 			brelse(bp, 0);
 		else if (wait)
@@ -183,13 +186,12 @@ ffs_sbupdate(struct ffs_mount *fm, bool clean, bool wait)
 	struct buf *bp;
 	int error;
 
+	if ((error = cs_blocks(fm, true, wait)) != 0)
+		return error;
 	mutex_enter(&fm->fm_lock);
-	error = cs_blocks(fm, true, wait);
 	fill_super(fm, clean);
 	memcpy(&snap, &fm->fm_fs, sizeof(snap));
 	mutex_exit(&fm->fm_lock);
-	if (error)
-		return error;
 	error = bread(fm->fm_devvp, (daddr_t)(fm->fm_sbloc >> DEV_BSHIFT), FFS_SBLOCKSIZE, 0, &bp);
 	if (error)
 		return error;
