@@ -151,6 +151,7 @@
 #define ext2fs_balloc rumpns_ext2fs_balloc
 #define ext2fs_blkalloc rumpns_ext2fs_blkalloc
 #define ext2fs_blkfree rumpns_ext2fs_blkfree
+#define ext2fs_blkmap rumpns_ext2fs_blkmap
 #define ext2fs_bmap rumpns_ext2fs_bmap
 #define ext2fs_bno_ok rumpns_ext2fs_bno_ok
 #define ext2fs_bread rumpns_ext2fs_bread
@@ -224,6 +225,7 @@
 #define fd_unreserve rumpns_fd_unreserve
 #define ffs_alloc_frags rumpns_ffs_alloc_frags
 #define ffs_balloc rumpns_ffs_balloc
+#define ffs_blkmap rumpns_ffs_blkmap
 #define ffs_blksize rumpns_ffs_blksize
 #define ffs_bmap rumpns_ffs_bmap
 #define ffs_bread rumpns_ffs_bread
@@ -294,6 +296,9 @@
 #define file_release rumpns_file_release
 #define genfs_access rumpns_genfs_access
 #define genfs_blkmap_extent rumpns_genfs_blkmap_extent
+#define genfs_blkmap_lookup rumpns_genfs_blkmap_lookup
+#define genfs_blkmap_loops rumpns_genfs_blkmap_loops
+#define genfs_blkmap_route rumpns_genfs_blkmap_route
 #define genfs_eopnotsupp_create rumpns_genfs_eopnotsupp_create
 #define genfs_eopnotsupp_link rumpns_genfs_eopnotsupp_link
 #define genfs_eopnotsupp_mkdir rumpns_genfs_eopnotsupp_mkdir

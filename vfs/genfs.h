@@ -71,13 +71,31 @@ struct genfs_blkmap {
 	int64_t		(*bm_root)(void *arg, unsigned i);
 	/*
 	 * In the indirect block at blk (from bm_root or an earlier scan), from
-	 * pointer i: *valp its value and *runp (>= 1) how many pointers from
-	 * i on are alike zero or alike nonzero.  EIO (said on the console)
-	 * when blk cannot be an indirect block of this file.
+	 * pointer i: *valp its value and, unless runp is NULL, *runp (>= 1)
+	 * how many pointers from i on are alike zero or alike nonzero.  EIO
+	 * (said, and the file system marked damaged) when blk cannot be an
+	 * indirect block of this file.
 	 */
 	int		(*bm_scan)(void *arg, int64_t blk, uint64_t i, int64_t *valp,
 			    uint64_t *runp);
+	/* The indirect block blk names itself or one above it: say so, mark the damage. */
+	void		(*bm_damaged)(void *arg, int64_t blk);
 };
+
+#define GENFS_NIADDR_MAX	3	/* deepest indirect tree a block map may have */
+
+/*
+ * The route to logical block lbn: *slotp the inode pointer it hangs from
+ * (lbn itself for a direct block, bm_ndaddr + depth - 1 for the tree of
+ * that depth) and idx[0..depth-1] the pointer to follow in each indirect
+ * block on the way down.  Returns the depth, -1 past what the map holds.
+ */
+int genfs_blkmap_route(const struct genfs_blkmap *bm, uint64_t lbn, unsigned *slotp,
+    uint64_t idx[GENFS_NIADDR_MAX]);
+/* Whether blk is among the n indirect blocks of path (then bm_damaged has been told). */
+bool genfs_blkmap_loops(const struct genfs_blkmap *bm, const int64_t *path, unsigned n, int64_t blk);
+/* *dp: the block mapped at lbn, 0 for a hole; EFBIG past the map, EIO on a loop. */
+int genfs_blkmap_lookup(const struct genfs_blkmap *bm, uint64_t lbn, int64_t *dp);
 
 /* A vop_extent from a block map: one indirect block read per level, holes skipped by subtree. */
 int genfs_blkmap_extent(const struct genfs_blkmap *bm, off_t off, bool *datap, off_t *endp);

@@ -148,6 +148,9 @@ enum vtype ext2fs_vtype(const struct ext2fs_inode *ip);
 bool	ext2fs_is_fastlink(const struct ext2fs_inode *ip);
 
 /* ext2fs_bmap.c */
+struct genfs_blkmap;
+/* The inode's block map for the genfs walks (bm_arg is ip). */
+void	ext2fs_blkmap(struct ext2fs_inode *ip, struct genfs_blkmap *bm);
 int	ext2fs_bmap(struct ext2fs_inode *ip, uint64_t lbn, uint32_t *pbnp);
 int	ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok,
 	    uint32_t *pbnp, bool *newp);

@@ -2,35 +2,6 @@
 #include "ext2fs.h"
 #include "genfs.h"
 
-/*
- * The route to logical block lbn: idx[0] indexes i_db, idx[1..depth]
- * index the indirect blocks on the way.  Returns the depth (0: direct),
- * or -1 past the format's last block.
- */
-static int
-bmap_path(const struct ext2fs_mount *e2m, uint64_t lbn, uint32_t idx[4])
-{
-	uint32_t sh = e2m->e2m_nindirshift, mask = e2m->e2m_nindir - 1;
-	uint64_t span;
-
-	if (lbn < EXT2_NDADDR) {
-		idx[0] = (uint32_t)lbn;
-		return 0;
-	}
-	lbn -= EXT2_NDADDR;
-	for (int depth = 1; depth <= EXT2_NIADDR; depth++) {
-		span = (uint64_t)1 << (sh * depth);
-		if (lbn < span) {
-			idx[0] = EXT2_NDADDR + depth - 1;
-			for (int l = 1; l <= depth; l++)
-				idx[l] = (uint32_t)(lbn >> (sh * (depth - l))) & mask;
-			return depth;
-		}
-		lbn -= span;
-	}
-	return -1;
-}
-
 /* Number of logical blocks the format can address. */
 uint64_t
 ext2fs_maxlbn(const struct ext2fs_mount *e2m)
@@ -48,47 +19,21 @@ bad_block(const struct ext2fs_inode *ip, uint32_t bno)
 	return EIO;
 }
 
-/* A pointer back to an indirect block on the way is a loop: the image is corrupt. */
-static bool
-path_loops(const struct ext2fs_inode *ip, const uint32_t *path, int n, uint32_t bno)
-{
-	for (int i = 0; i < n; i++) {
-		if (path[i] == bno && bno != 0) {
-			ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: indirect block %u points back to itself\n",
-			    (uintmax_t)ip->i_number, bno);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* *pbnp: the device block of lbn, 0 for a hole. */
 int
 ext2fs_bmap(struct ext2fs_inode *ip, uint64_t lbn, uint32_t *pbnp)
 {
-	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint32_t idx[4], bno, path[EXT2_NIADDR];
-	struct buf *bp;
-	int depth, error;
+	struct genfs_blkmap bm;
+	int64_t d;
+	int error;
 
 	*pbnp = 0;
-	if ((depth = bmap_path(e2m, lbn, idx)) < 0)
-		return EFBIG;
-	bno = ip->i_db[idx[0]];
-	for (int l = 1; l <= depth && bno != 0; l++) {
-		if (!ext2fs_fileblk_ok(e2m, bno))
-			return bad_block(ip, bno);
-		if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
-			return error;
-		path[l - 1] = bno;
-		bno = e2_le32(((const uint32_t *)bp->b_data)[idx[l]]);
-		brelse(bp, 0);
-		if (path_loops(ip, path, l, bno))
-			return EIO;
-	}
-	if (bno != 0 && !ext2fs_fileblk_ok(e2m, bno))
-		return bad_block(ip, bno);
-	*pbnp = bno;
+	ext2fs_blkmap(ip, &bm);
+	if ((error = genfs_blkmap_lookup(&bm, lbn, &d)) != 0)
+		return error;
+	if (d != 0 && !ext2fs_fileblk_ok(ip->i_e2m, (uint32_t)d))
+		return bad_block(ip, (uint32_t)d);
+	*pbnp = (uint32_t)d;
 	return 0;
 }
 
@@ -118,24 +63,42 @@ extent_scan(void *arg, int64_t blk, uint64_t i, int64_t *valp, uint64_t *runp)
 		return error;
 	ptr = (const uint32_t *)bp->b_data;
 	*valp = e2_le32(ptr[i]);
-	for (j = i + 1; j < e2m->e2m_nindir && (ptr[j] != 0) == (*valp != 0); j++)
-		continue;
-	*runp = j - i;
+	if (runp != NULL) {
+		for (j = i + 1; j < e2m->e2m_nindir && (ptr[j] != 0) == (*valp != 0); j++)
+			continue;
+		*runp = j - i;
+	}
 	brelse(bp, 0);
 	return 0;
+}
+
+static void
+blkmap_damaged(void *arg, int64_t blk)
+{
+	struct ext2fs_inode *ip = arg;
+
+	ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: indirect block %ju points back to itself\n",
+	    (uintmax_t)ip->i_number, (uintmax_t)blk);
+}
+
+void
+ext2fs_blkmap(struct ext2fs_inode *ip, struct genfs_blkmap *bm)
+{
+	*bm = (struct genfs_blkmap){
+		.bm_ndaddr = EXT2_NDADDR, .bm_niaddr = EXT2_NIADDR,
+		.bm_nindir = ip->i_e2m->e2m_nindir, .bm_bshift = ip->i_e2m->e2m_bshift,
+		.bm_arg = ip, .bm_root = extent_root, .bm_scan = extent_scan,
+		.bm_damaged = blkmap_damaged,
+	};
 }
 
 /* vop_extent: the block map's view of byte off (vp S). */
 int
 ext2fs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp)
 {
-	struct ext2fs_inode *ip = VTOI(vp);
-	struct genfs_blkmap bm = {
-		.bm_ndaddr = EXT2_NDADDR, .bm_niaddr = EXT2_NIADDR,
-		.bm_nindir = ip->i_e2m->e2m_nindir, .bm_bshift = ip->i_e2m->e2m_bshift,
-		.bm_arg = ip, .bm_root = extent_root, .bm_scan = extent_scan,
-	};
+	struct genfs_blkmap bm;
 
+	ext2fs_blkmap(VTOI(vp), &bm);
 	return genfs_blkmap_extent(&bm, off, datap, endp);
 }
 
@@ -179,40 +142,45 @@ int
 ext2fs_balloc(struct ext2fs_inode *ip, uint64_t lbn, bool resok, uint32_t *pbnp, bool *newp)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint32_t idx[4], bno, *slot, path[EXT2_NIADDR];
+	struct genfs_blkmap bm;
+	uint64_t idx[GENFS_NIADDR_MAX];
+	int64_t path[GENFS_NIADDR_MAX];
+	uint32_t bno, *slot;
+	unsigned root;
 	struct buf *bp;
 	int depth, error;
 
 	*newp = false;
-	if ((depth = bmap_path(e2m, lbn, idx)) < 0)
+	ext2fs_blkmap(ip, &bm);
+	if ((depth = genfs_blkmap_route(&bm, lbn, &root, idx)) < 0)
 		return EFBIG;
 	/* First allocation since the inode was loaded: continue after the block before. */
 	if (ip->i_lastblk == 0 && lbn > 0 && ext2fs_bmap(ip, lbn - 1, &bno) == 0 && bno != 0)
 		ip->i_lastblk = bno;
-	if ((bno = ip->i_db[idx[0]]) == 0) {
+	if ((bno = ip->i_db[root]) == 0) {
 		if ((error = alloc_one(ip, resok, depth > 0, &bno)) != 0)
 			return error;
-		ip->i_db[idx[0]] = bno;
+		ip->i_db[root] = bno;
 		*newp = depth == 0;
 	}
-	for (int l = 1; l <= depth; l++) {
+	for (int l = 0; l < depth; l++) {
 		if (!ext2fs_fileblk_ok(e2m, bno))
 			return bad_block(ip, bno);
 		if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
 			return error;
-		path[l - 1] = bno;
+		path[l] = bno;
 		slot = &((uint32_t *)bp->b_data)[idx[l]];
-		if (path_loops(ip, path, l, e2_le32(*slot))) {
+		if (*slot != 0 && genfs_blkmap_loops(&bm, path, (unsigned)l + 1, e2_le32(*slot))) {
 			brelse(bp, 0);
 			return EIO;
 		}
 		if ((bno = e2_le32(*slot)) == 0) {
-			if ((error = alloc_one(ip, resok, l < depth, &bno)) != 0) {
+			if ((error = alloc_one(ip, resok, l + 1 < depth, &bno)) != 0) {
 				brelse(bp, 0);
 				return error;
 			}
 			*slot = e2_tole32(bno);
-			*newp = l == depth;
+			*newp = l + 1 == depth;
 			if ((error = ext2fs_mwrite(e2m, bp)) != 0)
 				return error;
 		} else

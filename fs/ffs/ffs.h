@@ -138,6 +138,9 @@ bool	ffs_ino_ok(const struct ffs_mount *fm, uint64_t ino);
 bool	ffs_isshortlink(const struct ffs_inode *ip);
 
 /* ffs_bmap.c: the frag address of logical block lbn (0: a hole), and how many frags it holds. */
+struct genfs_blkmap;
+/* The inode's block map for the genfs walks (bm_arg is ip). */
+void	ffs_blkmap(struct ffs_inode *ip, struct genfs_blkmap *bm);
 int	ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *dp);
 int	ffs_blksize(const struct ffs_inode *ip, int64_t lbn);
 /* Frags held by extended-attribute block lbn (UFS2). */

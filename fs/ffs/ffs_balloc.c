@@ -1,5 +1,6 @@
 /* ffs_balloc.c: giving a file's logical block storage on write: fragments for a short last block, whole blocks otherwise. */
 #include "ffs.h"
+#include "genfs.h"
 
 static int
 buf_done(struct ffs_mount *fm, struct buf *bp)
@@ -197,28 +198,27 @@ static int
 balloc_indirect(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred, int64_t *dp)
 {
 	struct ffs_mount *fm = ip->i_fm;
-	uint64_t rel = (uint64_t)lbn - FFS_NDADDR, span = 1;
-	int64_t d;
-	int level, error;
+	struct genfs_blkmap bm;
+	uint64_t idx[GENFS_NIADDR_MAX];
+	int64_t d, path[GENFS_NIADDR_MAX];
+	unsigned root;
+	int depth, error;
 
-	for (level = 0; level < FFS_NIADDR; level++) {
-		span *= fm->fm_nindir;
-		if (rel < span)
-			break;
-		rel -= span;
-	}
-	if (level == FFS_NIADDR)
+	ffs_blkmap(ip, &bm);
+	if ((depth = genfs_blkmap_route(&bm, (uint64_t)lbn, &root, idx)) <= 0)
 		return EFBIG;
-	if (ip->i_ib[level] == 0 &&
+	root -= FFS_NDADDR;
+	if (ip->i_ib[root] == 0 &&
 	    (error = alloc_zeroed(ip, ip->i_db[FFS_NDADDR - 1], fm->fm_frag, cred,
-	    &ip->i_ib[level])) != 0)
+	    &ip->i_ib[root])) != 0)
 		return error;
-	d = ip->i_ib[level];
-	for (; level >= 0; level--) {
-		span /= fm->fm_nindir;
-		if ((error = indir_slot(ip, d, rel / span, cred, &d)) != 0)
+	d = ip->i_ib[root];
+	for (int l = 0; l < depth; l++) {
+		path[l] = d;
+		if ((error = indir_slot(ip, d, idx[l], cred, &d)) != 0)
 			return error;
-		rel %= span;
+		if (genfs_blkmap_loops(&bm, path, (unsigned)l + 1, d))
+			return EIO;
 	}
 	if (!ffs_frags_ok(fm, d, fm->fm_frag))
 		return EIO;

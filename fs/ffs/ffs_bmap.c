@@ -26,33 +26,6 @@ ffs_extblksize(const struct ffs_inode *ip, int lbn)
 	return left <= 0 ? 0 : (int)howmany(left, (int64_t)fm->fm_fsize);
 }
 
-/* Pointer i of the indirect block at frag address blk. */
-static int
-indir_get(struct ffs_inode *ip, int64_t blk, uint64_t i, int64_t *dp)
-{
-	struct ffs_mount *fm = ip->i_fm;
-	struct buf *bp;
-	int error;
-
-	if (!ffs_frags_ok(fm, blk, fm->fm_frag)) {
-		ffs_corrupt(ip->i_fm, "ffs: inode %ju: indirect block %jd out of range\n",
-		    (uintmax_t)ip->i_number, (intmax_t)blk);
-		return EIO;
-	}
-	if ((error = ffs_bread(fm, blk, &bp)) != 0)
-		return error;
-	if ((uint64_t)bp->b_bcount < (i + 1) * (fm->fm_ufs2 ? 8 : 4)) {
-		brelse(bp, 0);
-		return EIO;
-	}
-	if (fm->fm_ufs2)
-		*dp = (int64_t)ffs_get64(fm->fm_swap, ((const uint64_t *)bp->b_data)[i]);
-	else
-		*dp = (int32_t)ffs_get32(fm->fm_swap, ((const uint32_t *)bp->b_data)[i]);
-	brelse(bp, 0);
-	return 0;
-}
-
 /*
  * *dp = the frag address of logical block lbn, 0 for a hole.  A nonzero
  * address is checked to lie in the data area for the frags the block holds.
@@ -60,35 +33,17 @@ indir_get(struct ffs_inode *ip, int64_t blk, uint64_t i, int64_t *dp)
 int
 ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *dp)
 {
-	struct ffs_mount *fm = ip->i_fm;
-	uint64_t rel, span = 1;
+	struct genfs_blkmap bm;
 	int64_t d;
-	int level, error;
+	int error;
 
 	*dp = 0;
 	if (lbn < 0)
 		return EINVAL;
-	if (lbn < FFS_NDADDR) {
-		d = ip->i_db[lbn];
-	} else {
-		rel = (uint64_t)lbn - FFS_NDADDR;
-		for (level = 0; level < FFS_NIADDR; level++) {
-			span *= fm->fm_nindir;
-			if (rel < span)
-				break;
-			rel -= span;
-		}
-		if (level == FFS_NIADDR)
-			return EFBIG;
-		d = ip->i_ib[level];
-		for (; level >= 0 && d != 0; level--) {
-			span /= fm->fm_nindir;
-			if ((error = indir_get(ip, d, rel / span, &d)) != 0)
-				return error;
-			rel %= span;
-		}
-	}
-	if (d != 0 && !ffs_frags_ok(fm, d, ffs_blksize(ip, lbn))) {
+	ffs_blkmap(ip, &bm);
+	if ((error = genfs_blkmap_lookup(&bm, (uint64_t)lbn, &d)) != 0)
+		return error;
+	if (d != 0 && !ffs_frags_ok(ip->i_fm, d, ffs_blksize(ip, lbn))) {
 		ffs_corrupt(ip->i_fm, "ffs: inode %ju: block %jd at %jd out of range\n",
 		    (uintmax_t)ip->i_number, (intmax_t)lbn, (intmax_t)d);
 		return EIO;
@@ -126,7 +81,7 @@ extent_scan(void *arg, int64_t blk, uint64_t i, int64_t *valp, uint64_t *runp)
 	int error;
 
 	if (!ffs_frags_ok(fm, blk, fm->fm_frag)) {
-		kprintf("ffs: inode %ju: indirect block %jd out of range\n",
+		ffs_corrupt(fm, "ffs: inode %ju: indirect block %jd out of range\n",
 		    (uintmax_t)ip->i_number, (intmax_t)blk);
 		return EIO;
 	}
@@ -140,23 +95,41 @@ extent_scan(void *arg, int64_t blk, uint64_t i, int64_t *valp, uint64_t *runp)
 		return EIO;
 	}
 	*valp = indir_ptr(fm, bp->b_data, i);
-	for (j = i + 1; j < n && (indir_ptr(fm, bp->b_data, j) != 0) == (*valp != 0); j++)
-		continue;
-	*runp = j - i;
+	if (runp != NULL) {
+		for (j = i + 1; j < n && (indir_ptr(fm, bp->b_data, j) != 0) == (*valp != 0); j++)
+			continue;
+		*runp = j - i;
+	}
 	brelse(bp, 0);
 	return 0;
+}
+
+static void
+blkmap_damaged(void *arg, int64_t blk)
+{
+	struct ffs_inode *ip = arg;
+
+	ffs_corrupt(ip->i_fm, "ffs: inode %ju: indirect block %jd points back to itself\n",
+	    (uintmax_t)ip->i_number, (intmax_t)blk);
+}
+
+void
+ffs_blkmap(struct ffs_inode *ip, struct genfs_blkmap *bm)
+{
+	*bm = (struct genfs_blkmap){
+		.bm_ndaddr = FFS_NDADDR, .bm_niaddr = FFS_NIADDR,
+		.bm_nindir = ip->i_fm->fm_nindir, .bm_bshift = (unsigned)ip->i_fm->fm_bshift,
+		.bm_arg = ip, .bm_root = extent_root, .bm_scan = extent_scan,
+		.bm_damaged = blkmap_damaged,
+	};
 }
 
 /* vop_extent: the block map's view of byte off (vp S). */
 int
 ffs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp)
 {
-	struct ffs_inode *ip = VTOI(vp);
-	struct genfs_blkmap bm = {
-		.bm_ndaddr = FFS_NDADDR, .bm_niaddr = FFS_NIADDR,
-		.bm_nindir = ip->i_fm->fm_nindir, .bm_bshift = (unsigned)ip->i_fm->fm_bshift,
-		.bm_arg = ip, .bm_root = extent_root, .bm_scan = extent_scan,
-	};
+	struct genfs_blkmap bm;
 
+	ffs_blkmap(VTOI(vp), &bm);
 	return genfs_blkmap_extent(&bm, off, datap, endp);
 }

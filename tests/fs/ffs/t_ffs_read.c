@@ -240,6 +240,49 @@ T_CASE(damaged_reads)
 	ffs_t_cleanup(&t);
 }
 
+/*
+ * An indirect block whose first pointer names itself: reading or writing
+ * through it is EIO (the block is never taken for the file's data), the
+ * file system is left marked for fsck, and the rest of the file reads.
+ */
+T_CASE(indirect_loop)
+{
+	struct ffs_t t;
+	struct ffs_t_geom g;
+	unsigned long large;
+	uint32_t ib;
+	char buf[4096];
+	int fd;
+
+	ffs_t_init(&t);
+	ffs_t_gen_tree(&t, 31, false);
+	ffs_t_makefs(&t, 1, "le", 8192, 1024, "-b 20%");
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	large = ino_of("/mnt/large");
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_geom(&t, &g);
+	ffs_t_peek(&t, ffs_t_inode_off(&g, large) + 88, &ib, 4);	/* di_ib[0] */
+	CHECK(ib != 0);
+	poke32(&t, (long)ib * g.g_fsize, ib);
+
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK((fd = rump_sys_open("/mnt/large", O_RDWR)) >= 0);
+	CHECK_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+	CHECK_ERRNO(rump_sys_pread(fd, buf, sizeof(buf), 12 * 8192), EIO);
+	CHECK_ERRNO(rump_sys_pwrite(fd, buf, sizeof(buf), 12 * 8192), EIO);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	{
+		uint8_t clean;
+
+		ffs_t_peek(&t, 8192 + 209, &clean, 1);	/* fs_clean */
+		CHECK_EQ(clean, 0);
+	}
+	ffs_t_cleanup(&t);
+}
+
 /* Read rump file path whole and compare with host file hpath. */
 static void
 read_equal(const char *path, const char *hpath, size_t len)
