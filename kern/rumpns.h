@@ -318,6 +318,7 @@
 #define genfs_nullop_fsync rumpns_genfs_nullop_fsync
 #define genfs_nullop_open rumpns_genfs_nullop_open
 #define genfs_readlink rumpns_genfs_readlink
+#define genfs_rename rumpns_genfs_rename
 #define genfs_seekdata rumpns_genfs_seekdata
 #define genfs_setattr rumpns_genfs_setattr
 #define getblk rumpns_getblk

@@ -48,6 +48,34 @@ int genfs_setattr(struct vnode *vp, const struct vattr *vap, kauth_cred_t cred,
 int genfs_readlink(struct vnode *vp, struct uio *uio, void *inlined, size_t size,
     int (*readdata)(struct vnode *vp, struct uio *uio));
 
+/* ---- rename (genfs_rename.c) ---- */
+
+#define GENFS_UPD_MTIME	0x1
+#define GENFS_UPD_CTIME	0x2
+
+/* A file system's directories and link counts, for genfs_rename; every vnode locked. */
+struct genfs_renameops {
+	uint32_t	gr_linkmax;	/* most links a directory may have */
+	/* The inode number dvp's entry name names; ENOENT when none. */
+	int	(*gr_lookup)(struct vnode *dvp, const char *name, size_t len, ino_t *inop);
+	int	(*gr_enter)(struct vnode *dvp, const struct componentname *cnp, struct vnode *vp);
+	/* dvp's entry name names vp from now on. */
+	int	(*gr_rewrite)(struct vnode *dvp, const char *name, size_t len, struct vnode *vp);
+	int	(*gr_remove)(struct vnode *dvp, const char *name, size_t len);
+	int	(*gr_isempty)(struct vnode *dvp, bool *emptyp);
+	uint32_t (*gr_nlink)(struct vnode *vp);
+	void	(*gr_setnlink)(struct vnode *vp, uint32_t nlink);
+	/* Write vp's inode, first setting the GENFS_UPD_* times to now. */
+	int	(*gr_update)(struct vnode *vp, unsigned times);
+	/* An undo step of vp failed with error (nothing when 0): mark the file system. */
+	void	(*gr_undone)(struct vnode *vp, int error);
+};
+
+/* VOP_RENAME after the VFS's namespace checks (VOP_RENAME's contract: all four locked). */
+int genfs_rename(struct vnode *fdvp, struct vnode *fvp, const struct componentname *fcnp,
+    struct vnode *tdvp, struct vnode *tvp, const struct componentname *tcnp,
+    const struct genfs_renameops *ops);
+
 /* ---- holes (genfs_extent.c) ---- */
 
 /* vop_extent of a file system without holes: all data, to the end. */

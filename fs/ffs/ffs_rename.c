@@ -1,84 +1,96 @@
-/* ffs_rename.c: rename in every POSIX case: to a new name, over a file, over an empty directory, across directories. */
+/* ffs_rename.c: rename through genfs_rename: FFS's directory entries and link counts as its hooks. */
 #include "ffs.h"
+#include "genfs.h"
 
-/* Put fip under tcnp in tdp, replacing tip if given. */
 static int
-rename_target(struct ffs_inode *tdp, struct ffs_inode *fip, struct ffs_inode *tip,
-    const struct componentname *tcnp, bool isdir, bool samedir)
+rn_lookup(struct vnode *dvp, const char *name, size_t len, ino_t *inop)
 {
-	bool empty;
+	uint32_t ino;
 	int error;
 
-	if (tip == NULL) {
-		if (isdir && !samedir && tdp->i_nlink >= FFS_LINK_MAX)
-			return EMLINK;
-		return ffs_dir_enter(tdp, tcnp->cn_nameptr, tcnp->cn_namelen, fip->i_number,
-		    fip->i_mode, tcnp->cn_cred);
-	}
-	if ((tip->i_mode & FFS_IFMT) == FFS_IFDIR) {
-		if ((error = ffs_dir_isempty(tip, &empty)) != 0)
-			return error;
-		if (!empty)
-			return ENOTEMPTY;
-	}
-	error = ffs_dir_rewrite(tdp, tcnp->cn_nameptr, tcnp->cn_namelen, fip->i_number,
-	    fip->i_mode);
-	if (error)
+	if ((error = ffs_dir_find(VTOI(dvp), name, len, &ino)) != 0)
 		return error;
-	if ((tip->i_mode & FFS_IFMT) == FFS_IFDIR) {
-		tip->i_nlink = 0;	/* its name and its "." */
-		tdp->i_nlink--;		/* its ".." */
-	} else {
-		tip->i_nlink--;
-	}
-	ffs_inode_touch(tip, false, true);
-	return ffs_update(tip, false);
+	*inop = ino;
+	return 0;
 }
+
+static int
+rn_enter(struct vnode *dvp, const struct componentname *cnp, struct vnode *vp)
+{
+	struct ffs_inode *ip = VTOI(vp);
+
+	return ffs_dir_enter(VTOI(dvp), cnp->cn_nameptr, cnp->cn_namelen, ip->i_number,
+	    ip->i_mode, cnp->cn_cred);
+}
+
+static int
+rn_rewrite(struct vnode *dvp, const char *name, size_t len, struct vnode *vp)
+{
+	struct ffs_inode *ip = VTOI(vp);
+
+	return ffs_dir_rewrite(VTOI(dvp), name, len, ip->i_number, ip->i_mode);
+}
+
+static int
+rn_remove(struct vnode *dvp, const char *name, size_t len)
+{
+	return ffs_dir_remove(VTOI(dvp), name, len);
+}
+
+static int
+rn_isempty(struct vnode *dvp, bool *emptyp)
+{
+	return ffs_dir_isempty(VTOI(dvp), emptyp);
+}
+
+static uint32_t
+rn_nlink(struct vnode *vp)
+{
+	int32_t n = VTOI(vp)->i_nlink;
+
+	return n < 0 ? 0 : (uint32_t)n;
+}
+
+static void
+rn_setnlink(struct vnode *vp, uint32_t nlink)
+{
+	VTOI(vp)->i_nlink = (int32_t)nlink;
+}
+
+static int
+rn_update(struct vnode *vp, unsigned times)
+{
+	struct ffs_inode *ip = VTOI(vp);
+
+	if (times != 0)
+		ffs_inode_touch(ip, (times & GENFS_UPD_MTIME) != 0, (times & GENFS_UPD_CTIME) != 0);
+	return ffs_update(ip, false);
+}
+
+static void
+rn_undone(struct vnode *vp, int error)
+{
+	if (error != 0)
+		ffs_corrupt(VTOI(vp)->i_fm, "ffs: inode %ju: undoing a failed rename failed (error %d)\n",
+		    (uintmax_t)VTOI(vp)->i_number, error);
+}
+
+static const struct genfs_renameops ffs_renameops = {
+	.gr_linkmax = FFS_LINK_MAX,
+	.gr_lookup = rn_lookup,
+	.gr_enter = rn_enter,
+	.gr_rewrite = rn_rewrite,
+	.gr_remove = rn_remove,
+	.gr_isempty = rn_isempty,
+	.gr_nlink = rn_nlink,
+	.gr_setnlink = rn_setnlink,
+	.gr_update = rn_update,
+	.gr_undone = rn_undone,
+};
 
 int
 ffs_rename(struct vnode *fdvp, struct vnode *fvp, const struct componentname *fcnp,
     struct vnode *tdvp, struct vnode *tvp, const struct componentname *tcnp)
 {
-	struct ffs_inode *fdp = VTOI(fdvp), *fip = VTOI(fvp), *tdp = VTOI(tdvp);
-	struct ffs_inode *tip = tvp != NULL ? VTOI(tvp) : NULL;
-	bool isdir = fvp->v_type == VDIR, samedir = fdvp == tdvp;
-	uint32_t ino;
-	int error;
-
-	if (tdp->i_nlink == 0)
-		return ENOENT;
-	/* The source name must still name fvp. */
-	error = ffs_dir_find(fdp, fcnp->cn_nameptr, fcnp->cn_namelen, &ino);
-	if (error || ino != fip->i_number)
-		return error ? error : ENOENT;
-	/*
-	 * Every name is counted before it reaches the disk and uncounted
-	 * after it is gone: a cut in between leaves a link count above the
-	 * names, which fsck -p lowers (one below it will not raise).
-	 */
-	fip->i_nlink++;
-	if ((error = ffs_update(fip, false)) != 0 ||
-	    (error = rename_target(tdp, fip, tip, tcnp, isdir, samedir)) != 0) {
-		fip->i_nlink--;
-		ffs_nlink_undone(fip, ffs_update(fip, false));
-		return error;
-	}
-	/* failing here leaves both names, and both counted */
-	if ((error = ffs_dir_remove(fdp, fcnp->cn_nameptr, fcnp->cn_namelen)) != 0)
-		return error;
-	fip->i_nlink--;
-	if (isdir && !samedir) {
-		tdp->i_nlink++;
-		if ((error = ffs_update(tdp, false)) == 0)
-			error = ffs_dir_rewrite(fip, "..", 2, tdp->i_number, FFS_IFDIR);
-		fdp->i_nlink--;
-	}
-	ffs_inode_touch(fip, false, true);
-	if (error == 0)
-		error = ffs_update(fip, false);
-	if (error == 0)
-		error = ffs_update(fdp, false);
-	if (error == 0 && !samedir)
-		error = ffs_update(tdp, false);
-	return error;
+	return genfs_rename(fdvp, fvp, fcnp, tdvp, tvp, tcnp, &ffs_renameops);
 }

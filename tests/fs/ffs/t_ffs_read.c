@@ -283,6 +283,47 @@ T_CASE(indirect_loop)
 	ffs_t_cleanup(&t);
 }
 
+/*
+ * A directory whose link count is too low on a damaged image: renaming
+ * one of its subdirectories over another takes one ".." away, and the
+ * count must not reach 0 while the directory still has its name (the
+ * directory would be freed under its name at the last reference).
+ */
+T_CASE(rename_parent_count_low)
+{
+	struct ffs_t t;
+	struct ffs_t_geom g;
+	unsigned long p;
+	int16_t one = 1;
+	struct stat st;
+
+	ffs_t_init(&t);
+	ffs_t_gen_tree(&t, 7, false);
+	ffs_t_makefs(&t, 1, "le", 8192, 1024, "-b 20%");
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt/p", 0755), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt/p/a", 0755), 0);
+	CHECK_EQ(rump_sys_mkdir("/mnt/p/b", 0755), 0);
+	p = ino_of("/mnt/p");
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_geom(&t, &g);
+	ffs_t_poke(&t, ffs_t_inode_off(&g, p) + 2, &one, 2);	/* di_nlink */
+
+	CHECK_EQ(ffs_t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_rename("/mnt/p/a", "/mnt/p/b"), 0);
+	CHECK_EQ(rump_sys_lstat("/mnt/p", &st), 0);
+	CHECK(st.st_nlink >= 1);
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	CHECK_EQ(ffs_t_mount(&t, RUMP_MNT_RDONLY), 0);
+	CHECK_EQ(rump_sys_lstat("/mnt/p/b", &st), 0);
+	CHECK(S_ISDIR(st.st_mode));
+	CHECK_EQ(rump_sys_unmount("/mnt", 0), 0);
+	t_halt();
+	ffs_t_cleanup(&t);
+}
+
 /* Read rump file path whole and compare with host file hpath. */
 static void
 read_equal(const char *path, const char *hpath, size_t len)
