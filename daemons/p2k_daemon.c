@@ -2,12 +2,17 @@
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
 #include <fuse_opt.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rump/p2k.h>
+#include <rump/rump.h>
 #include <rump/rump_syscalls.h>
+#include <rump/ukfs.h>
 
 #include "p2k_daemon.h"
 
@@ -20,11 +25,13 @@ struct p2k_daemon_conf {
 	int		dc_nargs;
 	bool		dc_extra;	/* more positional arguments than wanted */
 	int		dc_want;	/* positional arguments wanted */
+	char		dc_offset[32];	/* -o offset=BYTES: where the file system starts */
+	bool		dc_hasoffset, dc_badoffset;
 };
 
 enum {
 	KEY_RO, KEY_RW, KEY_NOLOCK, KEY_SYNC, KEY_ASYNC, KEY_NOATIME, KEY_ATIME, KEY_FORCE,
-	KEY_FG, KEY_DEBUG, KEY_HELP, KEY_VERSION,
+	KEY_FG, KEY_DEBUG, KEY_HELP, KEY_VERSION, KEY_OFFSET,
 };
 
 static const struct fuse_opt p2k_daemon_opts[] = {
@@ -43,6 +50,7 @@ static const struct fuse_opt p2k_daemon_opts[] = {
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
 	FUSE_OPT_KEY("--version", KEY_VERSION),
+	FUSE_OPT_KEY("offset=", KEY_OFFSET),
 	FUSE_OPT_END
 };
 
@@ -65,6 +73,14 @@ p2k_daemon_opt(void *data, const char *arg, int key, struct fuse_args *outargs)
 	case KEY_DEBUG:		dc->dc_debug = true; return 0;
 	case KEY_HELP:		dc->dc_help = true; return 0;
 	case KEY_VERSION:	dc->dc_version = true; return 0;
+	case KEY_OFFSET:
+		/* arg is "offset=..." and lives only for this call */
+		dc->dc_hasoffset = true;
+		if (strlen(arg) - 7 >= sizeof(dc->dc_offset))
+			dc->dc_badoffset = true;
+		else
+			strcpy(dc->dc_offset, arg + 7);
+		return 0;
 	case FUSE_OPT_KEY_NONOPT:
 		if (dc->dc_nargs < dc->dc_want)
 			dc->dc_args[dc->dc_nargs++] = arg;
@@ -90,9 +106,14 @@ p2k_daemon_usage(const struct p2k_daemon *pd, FILE *f)
 	    "  -h, --help          this text\n"
 	    "  -V, --version       the version\n\n"
 	    "file-system options:  ro, rw, sync, async, noatime, atime, force%s\n"
+	    "%s"
 	    "FUSE options:         allow_other, auto_unmount, nonempty, default_permissions\n"
 	    "                      (always on: the host checks modes too, as FIFOs need),\n"
 	    "                      fsname=NAME, subtype=NAME, max_read=N\n"
+	    "credentials:          uid=N,gid=N (the mounting user acts as the image's\n"
+	    "                      user N and group N, and sees their files as its own),\n"
+	    "                      fakeroot (every request acts as root in the file\n"
+	    "                      system; the mount is nosuid,nodev)\n"
 	    "cache options:        entry_timeout=SEC, attr_timeout=SEC, negative_timeout=SEC\n"
 	    "                      (default 1), writeback_cache\n"
 	    "transport:            io_uring (default: used when the host offers FUSE over\n"
@@ -102,7 +123,70 @@ p2k_daemon_usage(const struct p2k_daemon *pd, FILE *f)
 	    pd->pd_image ? "an image of " : "", pd->pd_image ? "a file system" : "an in-memory file system",
 	    pd->pd_fstype, pd->pd_image ? ",\n"
 	    "                      nolock (with ro: read an image another process is\n"
-	    "                      writing; what it shows may be stale or inconsistent)" : "");
+	    "                      writing; what it shows may be stale or inconsistent)" : "",
+	    pd->pd_image ? "image:                offset=BYTES (the file system starts BYTES into\n"
+	    "                      the image), or a partition suffix on the image:\n"
+	    "                      IMAGE%MBR:n%, IMAGE%GPT:n%, IMAGE%DISKLABEL:a%,\n"
+	    "                      IMAGE%OFFSET:start,size% (bytes)\n" : "");
+}
+
+/* A decimal byte count, all digits. */
+static int
+parse_bytes(const char *s, uint64_t *vp)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return EINVAL;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+			return EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*vp = v;
+	return 0;
+}
+
+/*
+ * Where in the image the file system lies: a partition suffix (cut off
+ * *imagep, which then points into buf) or -o offset=.  0, or 1 (usage)
+ * or 2 (failed) after a message.
+ */
+static int
+image_range(const struct p2k_daemon *pd, const struct p2k_daemon_conf *dc, const char **imagep,
+    char *buf, size_t buflen, uint64_t *offp, uint64_t *sizep)
+{
+	struct ukfs_part *part;
+
+	*offp = *sizep = 0;
+	if (dc->dc_hasoffset && (dc->dc_badoffset || parse_bytes(dc->dc_offset, offp) != 0)) {
+		fprintf(stderr, "%s: offset=%s: not a number of bytes\n", pd->pd_name, dc->dc_offset);
+		return 1;
+	}
+	if (strchr(*imagep, '%') == NULL)
+		return 0;
+	if (dc->dc_hasoffset) {
+		fprintf(stderr, "%s: %s: a partition suffix and offset= together; give one\n",
+		    pd->pd_name, *imagep);
+		return 1;
+	}
+	if (strlen(*imagep) >= buflen) {
+		fprintf(stderr, "%s: %s: %s\n", pd->pd_name, *imagep, strerror(ENAMETOOLONG));
+		return 2;
+	}
+	strcpy(buf, *imagep);
+	if (ukfs_part_probe(buf, &part) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", pd->pd_name, *imagep,
+		    errno == EINVAL ? "no such partition table, or a bad partition suffix "
+		    "(%MBR:n%, %GPT:n%, %DISKLABEL:a%, %OFFSET:start,size%)" : strerror(errno));
+		return 2;
+	}
+	(void)ukfs_part_range(part, offp, sizep);
+	ukfs_part_release(part);
+	if (*sizep == RUMP_ETFS_SIZE_ENDOFF)
+		*sizep = 0;
+	*imagep = buf;
+	return 0;
 }
 
 int
@@ -112,6 +196,9 @@ p2k_daemon_main(const struct p2k_daemon *pd, int argc, char **argv)
 	struct p2k_daemon_conf dc = { .dc_want = pd->pd_image ? 2 : 1 };
 	struct p2k_mount *pm;
 	uint32_t flags = P2K_ROFALLBACK;
+	char imagebuf[PATH_MAX];
+	const char *image;
+	uint64_t off, size;
 	int error;
 
 	if (fuse_opt_parse(&args, &dc, p2k_daemon_opts, p2k_daemon_opt) != 0) {
@@ -137,6 +224,19 @@ p2k_daemon_main(const struct p2k_daemon *pd, int argc, char **argv)
 		fuse_opt_free_args(&args);
 		return 2;
 	}
+	if (!pd->pd_image && dc.dc_hasoffset) {
+		fprintf(stderr, "%s: offset= is for images\n", pd->pd_name);
+		fuse_opt_free_args(&args);
+		return 2;
+	}
+	image = pd->pd_image ? dc.dc_args[0] : NULL;
+	if (image != NULL &&
+	    (error = image_range(pd, &dc, &image, imagebuf, sizeof(imagebuf), &off, &size)) != 0) {
+		if (error == 1)
+			p2k_daemon_usage(pd, stderr);
+		fuse_opt_free_args(&args);
+		return error == 1 ? 2 : 1;
+	}
 	if (dc.dc_rw)
 		flags &= ~P2K_ROFALLBACK;
 	if (dc.dc_nolock)
@@ -151,8 +251,10 @@ p2k_daemon_main(const struct p2k_daemon *pd, int argc, char **argv)
 	}
 	error = p2k_set_fuse_args(pm, args.argc, args.argv);
 	fuse_opt_free_args(&args);
+	if (error == 0 && image != NULL)
+		error = p2k_set_range(pm, off, size);
 	if (error == 0)
-		error = p2k_setup_diskfs(pm, pd->pd_fstype, pd->pd_image ? dc.dc_args[0] : NULL,
+		error = p2k_setup_diskfs(pm, pd->pd_fstype, image,
 		    dc.dc_args[dc.dc_want - 1], dc.dc_mntflags, NULL, 0);
 	if (error != 0) {
 		p2k_cancel(pm, error);

@@ -2,7 +2,7 @@
 #include "p2k_impl.h"
 
 void
-p2k_vattr_to_stat(const struct vattr *va, struct stat *st)
+p2k_vattr_to_stat(const struct p2k_mount *pm, const struct vattr *va, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_dev = (dev_t)va->va_fsid;
@@ -18,17 +18,18 @@ p2k_vattr_to_stat(const struct vattr *va, struct stat *st)
 	st->st_atim = va->va_atime;
 	st->st_mtim = va->va_mtime;
 	st->st_ctim = va->va_ctime;
+	p2k_ids_out(pm, &st->st_uid, &st->st_gid);
 }
 
 int
-p2k_getattr_st(struct vnode *vp, kauth_cred_t cred, struct stat *st)
+p2k_getattr_st(const struct p2k_mount *pm, struct vnode *vp, kauth_cred_t cred, struct stat *st)
 {
 	struct vattr va;
 	int error;
 
 	if ((error = VOP_GETATTR(vp, &va, cred)) != 0)
 		return error;
-	p2k_vattr_to_stat(&va, st);
+	p2k_vattr_to_stat(pm, &va, st);
 	return 0;
 }
 
@@ -76,7 +77,7 @@ p2k_entry(struct p2k_mount *pm, struct vnode *vp, kauth_cred_t cred,
 		vrele(vp);
 		return error;
 	}
-	p2k_vattr_to_stat(&va, &e->attr);
+	p2k_vattr_to_stat(pm, &va, &e->attr);
 	e->generation = va.va_gen;
 	e->attr_timeout = pm->pm_attr_timeout;
 	e->entry_timeout = pm->pm_entry_timeout;
@@ -109,7 +110,7 @@ p2k_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
 	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
-		error = p2k_getattr_st(vp, cred, &st);
+		error = p2k_getattr_st(pm, vp, cred, &st);
 		vrele(vp);
 	}
 	p2k_leave();
@@ -122,18 +123,22 @@ out:
 
 /* FUSE's setattr request as a vattr: only what to_set names; "now" times are the rump kernel's clock. */
 static void
-p2k_setattr_va(const struct stat *attr, int to_set, bool viafd, struct vattr *va)
+p2k_setattr_va(const struct p2k_mount *pm, const struct stat *attr, int to_set, bool viafd,
+    struct vattr *va)
 {
 	struct timespec now;
+	uid_t uid = attr->st_uid;
+	gid_t gid = attr->st_gid;
 
 	vattr_null(va);
 	vfs_timestamp(&now);
 	if (to_set & FUSE_SET_ATTR_MODE)
 		va->va_mode = attr->st_mode & 07777;
+	p2k_ids_in(pm, &uid, &gid);
 	if (to_set & FUSE_SET_ATTR_UID)
-		va->va_uid = attr->st_uid;
+		va->va_uid = uid;
 	if (to_set & FUSE_SET_ATTR_GID)
-		va->va_gid = attr->st_gid;
+		va->va_gid = gid;
 	if (to_set & FUSE_SET_ATTR_SIZE) {
 		va->va_size = attr->st_size;
 		if (viafd)
@@ -178,10 +183,10 @@ p2k_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 	if ((error = p2k_enter(req, &cred)) != 0)
 		goto out;
 	if ((error = p2k_node_get(pm, ino, &vp)) == 0) {
-		p2k_setattr_va(attr, to_set, fi != NULL, &va);
+		p2k_setattr_va(pm, attr, to_set, fi != NULL, &va);
 		error = VOP_SETATTR(vp, &va, cred);
 		if (error == 0)
-			error = p2k_getattr_st(vp, cred, &st);
+			error = p2k_getattr_st(pm, vp, cred, &st);
 		vrele(vp);
 	}
 	p2k_leave();

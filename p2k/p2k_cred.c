@@ -88,16 +88,57 @@ p2k_same_cred(const struct p2k_thread *pt, uid_t uid, gid_t gid, int ngroups, co
 	    memcmp(pt->pt_groups, groups, (size_t)ngroups * sizeof(gid_t)) == 0;
 }
 
+/*
+ * -o uid=N,gid=N: the mounting user is the image's user N (and group N)
+ * both ways, so the host's own permission check (default_permissions)
+ * sees the user own what N owns.  Nobody else changes.
+ */
+void
+p2k_ids_out(const struct p2k_mount *pm, uid_t *uidp, gid_t *gidp)
+{
+	if (pm->pm_mapuid >= 0 && *uidp == (uid_t)pm->pm_mapuid)
+		*uidp = pm->pm_hostuid;
+	if (pm->pm_mapgid >= 0 && *gidp == (gid_t)pm->pm_mapgid)
+		*gidp = pm->pm_hostgid;
+}
+
+void
+p2k_ids_in(const struct p2k_mount *pm, uid_t *uidp, gid_t *gidp)
+{
+	if (pm->pm_mapuid >= 0 && *uidp == pm->pm_hostuid)
+		*uidp = (uid_t)pm->pm_mapuid;
+	if (pm->pm_mapgid >= 0 && *gidp == pm->pm_hostgid)
+		*gidp = (gid_t)pm->pm_mapgid;
+}
+
+/* Who the request acts as in the rump kernel. */
+static int
+p2k_req_cred(const struct p2k_mount *pm, fuse_req_t req, uid_t *uidp, gid_t *gidp, gid_t *groups)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+
+	if (pm->pm_fakeroot) {
+		*uidp = 0;
+		*gidp = 0;
+		return 0;
+	}
+	*uidp = ctx->uid;
+	*gidp = ctx->gid;
+	p2k_ids_in(pm, uidp, gidp);
+	return p2k_req_groups(req, *uidp, groups);
+}
+
 int
 p2k_enter(fuse_req_t req, kauth_cred_t *credp)
 {
 	struct p2k_thread *pt = &p2k_thread;
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	const struct p2k_mount *pm = fuse_req_userdata(req);
 	gid_t groups[KAUTH_NGROUPS];
+	uid_t uid;
+	gid_t gid;
 	int ngroups, error;
 
-	if (__predict_false(__atomic_load_n(&((struct p2k_mount *)fuse_req_userdata(req))->pm_rapending,
-	    __ATOMIC_RELAXED)))
+	if (__predict_false(__atomic_load_n(&pm->pm_rapending, __ATOMIC_RELAXED)))
 		p2k_readahead_set(fuse_req_userdata(req));
 	if (!pt->pt_forked) {
 		if ((error = rump_pub_lwproc_rfork(RUMP_RFCFDG)) != 0)
@@ -105,14 +146,14 @@ p2k_enter(fuse_req_t req, kauth_cred_t *credp)
 		pt->pt_forked = true;
 		pthread_setspecific(p2k_thread_key, pt);
 	}
-	ngroups = p2k_req_groups(req, ctx->uid, groups);
-	if (!p2k_same_cred(pt, ctx->uid, ctx->gid, ngroups, groups)) {
-		error = rump_pub_lwproc_setcred(ctx->uid, ctx->gid, ngroups, groups);
+	ngroups = p2k_req_cred(pm, req, &uid, &gid, groups);
+	if (!p2k_same_cred(pt, uid, gid, ngroups, groups)) {
+		error = rump_pub_lwproc_setcred(uid, gid, ngroups, groups);
 		if (error != 0)
 			return error;
 		pt->pt_credset = true;
-		pt->pt_uid = ctx->uid;
-		pt->pt_gid = ctx->gid;
+		pt->pt_uid = uid;
+		pt->pt_gid = gid;
 		pt->pt_ngroups = ngroups;
 		memcpy(pt->pt_groups, groups, (size_t)ngroups * sizeof(gid_t));
 	}

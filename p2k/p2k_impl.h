@@ -53,6 +53,7 @@ struct p2k_mount {
 	struct vnode	*pm_root;	/* root of the served fs, referenced while mounted */
 	bool		pm_rumpmounted;	/* P2K_RUMPDIR is mounted */
 	bool		pm_etfs;	/* P2K_DEVKEY is registered */
+	uint64_t	pm_devoff, pm_devsize;	/* the image window (p2k_set_range); size 0: to the end */
 	bool		pm_booted;	/* rump_init succeeded */
 	bool		pm_torndown;	/* p2k_teardown ran */
 	bool		pm_detached;	/* daemonized: messages go to syslog */
@@ -63,6 +64,11 @@ struct p2k_mount {
 	bool		pm_default_permissions;	/* given, or added at mount (p2k_host_permissions) */
 	bool		pm_has_fsname, pm_has_subtype;
 	bool		pm_nonempty;	/* -o nonempty: may cover a directory's files */
+	/* Credentials (p2k_cred.c): -o fakeroot, -o uid=N,gid=N for the mounting user */
+	bool		pm_fakeroot;
+	long		pm_mapuid, pm_mapgid;	/* N, or -1 */
+	uid_t		pm_hostuid;		/* the mounting user */
+	gid_t		pm_hostgid;
 	double		pm_entry_timeout, pm_attr_timeout, pm_negative_timeout;
 	char		*pm_mountpath;	/* host mount point */
 	struct fuse_args pm_args;	/* for fuse_session_new */
@@ -125,8 +131,12 @@ void	p2k_node_forget(struct p2k_mount *pm, fuse_ino_t ino, uint64_t nlookup);
 void	p2k_node_forget_all(struct p2k_mount *pm);
 
 /* Attributes and entries (p2k_attr.c).  Scheduled. */
-void	p2k_vattr_to_stat(const struct vattr *va, struct stat *st);
-int	p2k_getattr_st(struct vnode *vp, kauth_cred_t cred, struct stat *st);
+void	p2k_vattr_to_stat(const struct p2k_mount *pm, const struct vattr *va, struct stat *st);
+/* The ids the host sees for the image's uid/gid, and back (-o uid=,gid=). */
+void	p2k_ids_out(const struct p2k_mount *pm, uid_t *uidp, gid_t *gidp);
+void	p2k_ids_in(const struct p2k_mount *pm, uid_t *uidp, gid_t *gidp);
+int	p2k_getattr_st(const struct p2k_mount *pm, struct vnode *vp, kauth_cred_t cred,
+	    struct stat *st);
 /*
  * Fill *e for vp (consuming the caller's reference): attributes, a node id
  * and the timeouts.  On error vp is released.

@@ -106,6 +106,9 @@ p2k_init(uint32_t flags)
 	pm->pm_want_uring = true;
 	pm->pm_init_unique = UINT64_MAX;
 	pm->pm_entry_timeout = pm->pm_attr_timeout = pm->pm_negative_timeout = 1.0;
+	pm->pm_mapuid = pm->pm_mapgid = -1;
+	pm->pm_hostuid = getuid();
+	pm->pm_hostgid = getgid();
 	pthread_mutex_init(&pm->pm_nodelock, NULL);
 	pthread_mutex_init(&pm->pm_filelock, NULL);
 	if (fuse_opt_add_arg(&pm->pm_args, program_invocation_short_name) != 0 ||
@@ -132,6 +135,7 @@ enum {
 	P2K_KEY_WRITEBACK, P2K_KEY_NOWRITEBACK, P2K_KEY_NONEMPTY, P2K_KEY_URING, P2K_KEY_NOURING,
 	/* libfuse's, kept for it; p2k notes that they were given */
 	P2K_KEY_DEFAULT_PERMISSIONS, P2K_KEY_FSNAME, P2K_KEY_SUBTYPE,
+	P2K_KEY_FAKEROOT, P2K_KEY_UID, P2K_KEY_GID,
 };
 
 static const struct fuse_opt p2k_opts[] = {
@@ -146,16 +150,47 @@ static const struct fuse_opt p2k_opts[] = {
 	FUSE_OPT_KEY("default_permissions", P2K_KEY_DEFAULT_PERMISSIONS),
 	FUSE_OPT_KEY("fsname=", P2K_KEY_FSNAME),
 	FUSE_OPT_KEY("subtype=", P2K_KEY_SUBTYPE),
+	FUSE_OPT_KEY("fakeroot", P2K_KEY_FAKEROOT),
+	FUSE_OPT_KEY("uid=", P2K_KEY_UID),
+	FUSE_OPT_KEY("gid=", P2K_KEY_GID),
 	FUSE_OPT_END
 };
+
+/* "uid=N" / "gid=N": N into *idp, or -1 with a message. */
+static int
+p2k_opt_id(struct p2k_mount *pm, const char *arg, long *idp)
+{
+	const char *s = strchr(arg, '=') + 1;
+	long v = 0;
+
+	if (*s == '\0')
+		goto bad;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (long)(UINT32_MAX - 1) / 10)
+			goto bad;
+		v = v * 10 + (*s - '0');
+	}
+	*idp = v;
+	return 0;
+bad:
+	p2k_log(pm, "-o %s: not a user or group number", arg);
+	return -1;
+}
 
 static int
 p2k_opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 {
 	struct p2k_mount *pm = data;
 
-	(void)arg, (void)outargs;
+	(void)outargs;
 	switch (key) {
+	case P2K_KEY_FAKEROOT:
+		pm->pm_fakeroot = true;
+		return 0;
+	case P2K_KEY_UID:
+		return p2k_opt_id(pm, arg, &pm->pm_mapuid);
+	case P2K_KEY_GID:
+		return p2k_opt_id(pm, arg, &pm->pm_mapgid);
 	case P2K_KEY_WRITEBACK:
 	case P2K_KEY_NOWRITEBACK:
 		pm->pm_wantwriteback = key == P2K_KEY_WRITEBACK;
@@ -205,6 +240,16 @@ p2k_check_fuse_args(struct p2k_mount *pm)
 }
 
 int
+p2k_set_range(struct p2k_mount *pm, uint64_t offset, uint64_t size)
+{
+	if (offset > INT64_MAX || size > INT64_MAX - offset)
+		return EINVAL;
+	pm->pm_devoff = offset;
+	pm->pm_devsize = size;
+	return 0;
+}
+
+int
 p2k_set_fuse_args(struct p2k_mount *pm, int argc, char **argv)
 {
 	struct fuse_args in = FUSE_ARGS_INIT(argc, argv);
@@ -216,6 +261,16 @@ p2k_set_fuse_args(struct p2k_mount *pm, int argc, char **argv)
 		p2k_log(pm, "timeouts must not be negative");
 		fuse_opt_free_args(&in);
 		return EINVAL;
+	}
+	if (pm->pm_fakeroot && (pm->pm_mapuid >= 0 || pm->pm_mapgid >= 0)) {
+		p2k_log(pm, "-o fakeroot and -o uid=/gid= together: give one");
+		fuse_opt_free_args(&in);
+		return EINVAL;
+	}
+	/* Acting as root inside must not make set-id files or devices work on the host. */
+	if (pm->pm_fakeroot && fuse_opt_add_arg(&pm->pm_args, "-onosuid,nodev") != 0) {
+		fuse_opt_free_args(&in);
+		return ENOMEM;
 	}
 	/* in now holds what p2k did not take; append it after p2k's own (argv[0], -odebug). */
 	for (int i = 1; i < in.argc; i++) {
@@ -277,7 +332,9 @@ p2k_mount_rump(struct p2k_mount *pm, const char *type, const char *devpath, int 
 	int error;
 
 	if (devpath != NULL) {
-		if ((error = rump_pub_etfs_register(P2K_DEVKEY, devpath, RUMP_ETFS_BLK)) != 0) {
+		error = rump_pub_etfs_register_withsize(P2K_DEVKEY, devpath, RUMP_ETFS_BLK,
+		    pm->pm_devoff, pm->pm_devsize != 0 ? pm->pm_devsize : RUMP_ETFS_SIZE_ENDOFF);
+		if (error != 0) {
 			p2k_log(pm, "%s: %s", devpath, strerror(error));
 			return error;
 		}
@@ -341,12 +398,14 @@ p2k_root(struct p2k_mount *pm)
  * only one an open of one gets, and without it the host would also walk
  * cached names without asking whether the caller may search the
  * directories.  The attributes it checks are ours and only this daemon
- * changes them; the rump kernel checks every request again.
+ * changes them; the rump kernel checks every request again.  Not with
+ * fakeroot, where every caller acts as root inside.
  */
 static int
 p2k_host_permissions(struct p2k_mount *pm)
 {
-	if (pm->pm_default_permissions)
+	/* fakeroot: every request is root's inside, which the host's check would not know. */
+	if (pm->pm_default_permissions || pm->pm_fakeroot)
 		return 0;
 	if (fuse_opt_add_arg(&pm->pm_args, "-odefault_permissions") != 0)
 		return ENOMEM;

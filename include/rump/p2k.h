@@ -46,6 +46,13 @@ struct p2k_mount *p2k_init(uint32_t flags);
 int p2k_set_fuse_args(struct p2k_mount *p2m, int argc, char **argv);
 
 /*
+ * The file system is size bytes at byte offset of the image (size 0: to
+ * the image's end), as a partition is.  Call before p2k_setup_diskfs.
+ * 0 or EINVAL.
+ */
+int p2k_set_range(struct p2k_mount *p2m, uint64_t offset, uint64_t size);
+
+/*
  * Mount file system type (an "ffs", "ext2fs", "rumpfs"... linked into the
  * program) in the rump kernel and mount it through FUSE on the host's
  * mountpath.  devpath is the host image (NULL for a file system without
