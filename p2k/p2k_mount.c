@@ -67,7 +67,15 @@ p2k_fork(struct p2k_mount *pm)
 	pm->pm_readyfd = fds[1];
 }
 
-/* Serving: let the parent go, leave the terminal, log to syslog. */
+/*
+ * Serving: let the parent go, leave the shell's job, log to syslog.
+ * A process group of its own, not a session: the scheduler groups a
+ * session's processes (autogroup), and a daemon in a session of its own
+ * then competes as a group with the programs using the mount, so every
+ * request's wakeup waits its turn and FUSE round trips get slower
+ * (io_uring most: its replies wake the caller directly).  Out of the
+ * job's process group, no signal from the terminal reaches it.
+ */
 static void
 p2k_detach(struct p2k_mount *pm)
 {
@@ -75,7 +83,7 @@ p2k_detach(struct p2k_mount *pm)
 
 	if (pm->pm_readyfd < 0)
 		return;
-	(void)setsid();
+	(void)setpgid(0, 0);
 	if (chdir("/") != 0)
 		p2k_log(pm, "chdir /: %s", strerror(errno));
 	openlog(program_invocation_short_name, LOG_PID, LOG_DAEMON);

@@ -98,3 +98,44 @@ served() {
 	run e2fsck -fn "$T/e2.img"
 	[ "$status" -eq 0 ]
 }
+
+# ring_completions PID: completions posted on the io_uring rings PID holds (each ring counted once).
+ring_completions() {
+	local pid=$1 fd ino total=0 seen=" "
+	for fd in /proc/"$pid"/fd/*; do
+		[ "$(readlink "$fd")" = "anon_inode:[io_uring]" ] || continue
+		ino=$(awk '/^ino:/ { print $2 }' /proc/"$pid"/fdinfo/"${fd##*/}")
+		case "$seen" in *" $ino "*) continue ;; esac
+		seen="$seen$ino "
+		total=$(( total + $(awk '/^CqTail:/ { print $2 }' /proc/"$pid"/fdinfo/"${fd##*/}") ))
+	done
+	echo "$total"
+}
+
+@test "backgrounded as users start it, the daemon serves through the rings, in the caller's session; -o no_io_uring holds none" {
+	truncate -s 64M "$T/e2.img"
+	mke2fs -q -t ext2 -F "$T/e2.img"
+	"$B/daemons/rump_ext2fs" "$T/e2.img" "$M"
+	pid=$(pgrep -f "rump_ext2fs $T/e2.img")
+	[ -n "$pid" ]
+	# its own process group, but the session (and so the scheduler's autogroup) it was started from
+	[ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$(ps -o sid= -p $$ | tr -d ' ')" ]
+	[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ]
+	before=$(ring_completions "$pid")
+	mkdir "$M/d"
+	for i in $(seq 300); do echo x > "$M/d/f$i"; done
+	after=$(ring_completions "$pid")
+	echo "ring completions: $before -> $after"
+	[ $(( after - before )) -ge 600 ]
+	fusermount3 -u "$M"
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$pid" 2>/dev/null
+	e2fsck -fn "$T/e2.img"
+
+	"$B/daemons/rump_ext2fs" -o no_io_uring "$T/e2.img" "$M"
+	pid=$(pgrep -f "rump_ext2fs -o no_io_uring $T/e2.img")
+	[ "$(ring_completions "$pid")" -eq 0 ]
+	[ "$(ls "$M/d" | wc -l)" -eq 300 ]
+	fusermount3 -u "$M"
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+}
