@@ -12,6 +12,7 @@ static void	subtree_free(struct rumpfs_mount *rm, struct rumpfs_file *file, void
 static bool	subtree_trim(struct rumpfs_mount *rm, struct rumpfs_file *file, void **ix,
 		    unsigned height, uint64_t base, uint64_t first, uint64_t end);
 static void	tree_shrink(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t keep);
+static void	tree_lower(struct rumpfs_mount *rm, struct rumpfs_file *file);
 
 /* Read source for holes. */
 static char zero_chunk[RUMPFS_CHUNK];
@@ -254,6 +255,25 @@ tree_shrink(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t keep)
 	}
 }
 
+/* Lower the tree while its root holds slot 0 only: a punch undoing a grow gives the memory back. */
+static void
+tree_lower(struct rumpfs_mount *rm, struct rumpfs_file *file)
+{
+	void **ix;
+	unsigned i;
+
+	while (file->file_height > 0 && (ix = file->file_root) != NULL) {
+		for (i = 1; i < RUMPFS_FANOUT && ix[i] == NULL; i++)
+			continue;
+		if (i < RUMPFS_FANOUT)
+			break;
+		file->file_root = ix[0];
+		file->file_height--;
+		rumpfs_free(rm, ix, RUMPFS_CHUNK);
+		file->file_nindex--;
+	}
+}
+
 /* Set the size; shrinking frees whole chunks past it and zeroes the tail of the last. */
 void
 rumpfs_data_truncate(struct rumpfs_mount *rm, struct rumpfs_node *rn, off_t size)
@@ -318,7 +338,9 @@ rumpfs_data_punch(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t firs
 		file->file_nindex--;
 		file->file_root = NULL;
 		file->file_height = 0;
+		return;
 	}
+	tree_lower(rm, file);
 }
 
 void

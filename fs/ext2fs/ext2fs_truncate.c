@@ -188,14 +188,13 @@ free_from(struct ext2fs_inode *ip, struct walk *w, uint64_t first, uint64_t end)
  * blocks; each step writes the cleared indirect pointers and the inode
  * before the bitmaps see the blocks free, so a crash never leaves a free
  * block that something on disk still points at (at worst a leaked one).
- * A truncate (end past the last block) lowers the size step by step.
+ * A truncate (trunc) lowers the size step by step.
  */
 static int
-free_from_sync(struct ext2fs_inode *ip, uint64_t first, uint64_t end)
+free_from_sync(struct ext2fs_inode *ip, uint64_t first, uint64_t end, bool trunc)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint64_t nblk = howmany(ip->i_size, (uint64_t)e2m->e2m_bsize), cur = MIN(end, nblk), step;
-	bool trunc = end >= nblk;
+	uint64_t cur = MIN(end, howmany(ip->i_size, (uint64_t)e2m->e2m_bsize)), step;
 	uint32_t defer[SYNC_DEFER];	/* on the stack: inactive may run inside the kmem reclaimer */
 	struct walk w = { .w_depth = 0, .w_defer = defer, .w_maxdefer = SYNC_DEFER };
 	int error = 0, e;
@@ -265,7 +264,7 @@ ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size)
 			return error;
 		first = howmany(size, (uint64_t)e2m->e2m_bsize);
 		if (ext2fs_syncmnt(e2m))
-			error = free_from_sync(ip, first, UINT64_MAX);
+			error = free_from_sync(ip, first, UINT64_MAX, true);
 		else
 			error = free_from(ip, &w, first, UINT64_MAX);
 		if (error != 0)
@@ -288,6 +287,6 @@ ext2fs_free_range(struct ext2fs_inode *ip, uint64_t first, uint64_t end)
 	if (first >= end)
 		return 0;
 	if (ext2fs_syncmnt(ip->i_e2m))
-		return free_from_sync(ip, first, end);
+		return free_from_sync(ip, first, end, false);
 	return free_from(ip, &w, first, end);
 }
