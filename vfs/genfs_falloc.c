@@ -9,13 +9,22 @@ struct falloc_runs {
 	size_t		fr_max;
 };
 
+/* One walk over the extents of a range: what to do with each, and with what. */
+struct falloc_walk {
+	int		(*fw_fn)(struct vnode *vp, off_t off, off_t end, struct falloc_walk *fw);
+	const struct genfs_falloc *fw_fa;
+	kauth_cred_t	fw_cred;
+	struct falloc_runs fw_runs;	/* fill_extent: the blocks it filled */
+};
+
 static int	falloc_note(struct falloc_runs *fr, uint64_t first, uint64_t end);
 static void	falloc_undo(struct vnode *vp, const struct genfs_falloc *fa,
 		    struct falloc_runs *fr, off_t oldsize, kauth_cred_t cred);
 static int	zero_write(struct vnode *vp, off_t off, off_t end, kauth_cred_t cred);
-static int	zero_data(struct vnode *vp, off_t off, off_t end, kauth_cred_t cred);
-static int	fill_holes(struct vnode *vp, const struct genfs_falloc *fa, off_t off,
-		    off_t end, struct falloc_runs *fr, kauth_cred_t cred);
+static int	walk_extents(struct vnode *vp, off_t off, off_t end, bool wantdata,
+		    struct falloc_walk *fw);
+static int	zero_extent(struct vnode *vp, off_t off, off_t end, struct falloc_walk *fw);
+static int	fill_extent(struct vnode *vp, off_t off, off_t end, struct falloc_walk *fw);
 static int	falloc_alloc(struct vnode *vp, const struct genfs_falloc *fa, off_t off,
 		    off_t end, int flags, off_t size, kauth_cred_t cred);
 static int	falloc_punch(struct vnode *vp, const struct genfs_falloc *fa, off_t off,
@@ -95,9 +104,12 @@ zero_write(struct vnode *vp, off_t off, off_t end, kauth_cred_t cred)
 	return 0;
 }
 
-/* Zero the bytes of [off, end) that have storage; holes stay holes. */
+/*
+ * Call fn on each extent of [off, end) that is data (wantdata) or a
+ * hole, in order; the first error stops the walk.
+ */
 static int
-zero_data(struct vnode *vp, off_t off, off_t end, kauth_cred_t cred)
+walk_extents(struct vnode *vp, off_t off, off_t end, bool wantdata, struct falloc_walk *fw)
 {
 	off_t next;
 	bool data;
@@ -107,48 +119,40 @@ zero_data(struct vnode *vp, off_t off, off_t end, kauth_cred_t cred)
 		if ((error = vp->v_op->vop_extent(vp, off, &data, &next)) != 0)
 			return error;
 		if (next <= off)
-			return EIO;
+			return EIO;	/* a file system that does not move on would loop */
 		next = MIN(next, end);
-		if (data && (error = zero_write(vp, off, next, cred)) != 0)
+		if (data == wantdata && (error = fw->fw_fn(vp, off, next, fw)) != 0)
 			return error;
 	}
 	return 0;
 }
 
-/* Every hole of [off, end) gets zeroed storage; the blocks are noted in fr. */
+/* A data extent of a punch: its bytes become zeroes, its storage stays. */
 static int
-fill_holes(struct vnode *vp, const struct genfs_falloc *fa, off_t off, off_t end,
-    struct falloc_runs *fr, kauth_cred_t cred)
+zero_extent(struct vnode *vp, off_t off, off_t end, struct falloc_walk *fw)
 {
-	uint64_t first, last, done;
-	off_t next;
-	bool data;
+	return zero_write(vp, off, end, fw->fw_cred);
+}
+
+/* A hole of an allocation: zeroed storage for its blocks, noted in fw_runs. */
+static int
+fill_extent(struct vnode *vp, off_t off, off_t end, struct falloc_walk *fw)
+{
+	const struct genfs_falloc *fa = fw->fw_fa;
+	uint64_t first = (uint64_t)off >> fa->fa_bshift, done = first;
+	uint64_t last = howmany((uint64_t)end, (uint64_t)1 << fa->fa_bshift);
 	int error;
 
-	for (; off < end; off = next) {
-		if ((error = vp->v_op->vop_extent(vp, off, &data, &next)) != 0)
-			return error;
-		if (next <= off)
-			return EIO;
-		next = MIN(next, end);
-		if (data)
-			continue;
-		first = (uint64_t)off >> fa->fa_bshift;
-		last = howmany((uint64_t)next, (uint64_t)1 << fa->fa_bshift);
-		if (fa->fa_alloc != NULL) {
-			done = first;
-			error = fa->fa_alloc(vp, first, last, &done);
-			if (done > first && falloc_note(fr, first, done) != 0 && error == 0)
-				error = ENOMEM;
-		} else {
-			/* noted first: a write failing half-way leaves some of the run filled */
-			if ((error = falloc_note(fr, first, last)) == 0)
-				error = zero_write(vp, off, next, cred);
-		}
-		if (error != 0)
-			return error;
+	if (fa->fa_alloc != NULL) {
+		error = fa->fa_alloc(vp, first, last, &done);
+		if (done > first && falloc_note(&fw->fw_runs, first, done) != 0 && error == 0)
+			error = ENOMEM;
+		return error;
 	}
-	return 0;
+	/* noted first: a write failing half-way leaves some of the run filled */
+	if ((error = falloc_note(&fw->fw_runs, first, last)) != 0)
+		return error;
+	return zero_write(vp, off, end, fw->fw_cred);
 }
 
 /*
@@ -161,7 +165,8 @@ falloc_alloc(struct vnode *vp, const struct genfs_falloc *fa, off_t off, off_t e
     off_t size, kauth_cred_t cred)
 {
 	off_t bsize = (off_t)1 << fa->fa_bshift, inend;
-	struct falloc_runs fr = { .fr_n = 0 };
+	struct falloc_walk fw = { .fw_fn = fill_extent, .fw_fa = fa, .fw_cred = cred };
+	struct falloc_runs *fr = &fw.fw_runs;
 	struct vattr va;
 	int error;
 
@@ -169,7 +174,7 @@ falloc_alloc(struct vnode *vp, const struct genfs_falloc *fa, off_t off, off_t e
 	    end > roundup(size, bsize))
 		return EOPNOTSUPP;
 	inend = fa->fa_alloc != NULL ? end : MIN(end, size);
-	error = fill_holes(vp, fa, off, inend, &fr, cred);
+	error = walk_extents(vp, off, inend, false, &fw);
 	if (error == 0 && end > size && !(flags & VFALLOC_KEEPSIZE)) {
 		if (fa->fa_alloc == NULL)
 			error = zero_write(vp, MAX(off, size), end, cred);
@@ -180,9 +185,9 @@ falloc_alloc(struct vnode *vp, const struct genfs_falloc *fa, off_t off, off_t e
 		}
 	}
 	if (error != 0)
-		falloc_undo(vp, fa, &fr, size, cred);
-	if (fr.fr_max > 0)
-		kmem_free(fr.fr_run, fr.fr_max * sizeof(*fr.fr_run));
+		falloc_undo(vp, fa, fr, size, cred);
+	if (fr->fr_max > 0)
+		kmem_free(fr->fr_run, fr->fr_max * sizeof(*fr->fr_run));
 	return error;
 }
 
@@ -196,6 +201,7 @@ falloc_punch(struct vnode *vp, const struct genfs_falloc *fa, off_t off, off_t e
     kauth_cred_t cred)
 {
 	off_t bsize = (off_t)1 << fa->fa_bshift, lim = MIN(end, size), fstart, fend;
+	struct falloc_walk fw = { .fw_fn = zero_extent, .fw_fa = fa, .fw_cred = cred };
 	int error;
 
 	if (off >= lim)
@@ -206,9 +212,9 @@ falloc_punch(struct vnode *vp, const struct genfs_falloc *fa, off_t off, off_t e
 	else
 		fend = lim == size ? roundup(size, bsize) : rounddown(lim, bsize);
 	if (fstart >= fend)
-		return zero_data(vp, off, lim, cred);
-	if ((error = zero_data(vp, off, fstart, cred)) != 0 ||
-	    (error = zero_data(vp, fend, lim, cred)) != 0)
+		return walk_extents(vp, off, lim, true, &fw);
+	if ((error = walk_extents(vp, off, fstart, true, &fw)) != 0 ||
+	    (error = walk_extents(vp, fend, lim, true, &fw)) != 0)
 		return error;
 	return fa->fa_free(vp, (uint64_t)fstart >> fa->fa_bshift, (uint64_t)fend >> fa->fa_bshift);
 }

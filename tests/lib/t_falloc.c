@@ -19,10 +19,16 @@
 #define T_ROUNDUP(x, y)		((((x) + (y) - 1) / (y)) * (y))
 #define T_ROUNDDOWN(x, y)	(((x) / (y)) * (y))
 
-static void
-path_in(char *buf, size_t len, const char *dir, const char *name)
+/* A new empty file dir/name (its path in p), open read-write. */
+static int
+create_in(char *p, size_t len, const char *dir, const char *name)
 {
-	snprintf(buf, len, "%s/%s", dir, name);
+	int fd;
+
+	snprintf(p, len, "%s/%s", dir, name);
+	fd = rump_sys_open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd >= 0);
+	return fd;
 }
 
 static off_t
@@ -95,9 +101,7 @@ t_falloc_alloc(const char *dir)
 	char p[PATH_MAX];
 	int fd;
 
-	path_in(p, sizeof(p), dir, "alloc");
-	fd = rump_sys_open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(fd >= 0);
+	fd = create_in(p, sizeof(p), dir, "alloc");
 	CHECK_EQ(rump_sys_fallocate(fd, 0, 0, 8 * MIB), 0);
 	CHECK_EQ(size_of(fd), 8 * MIB);
 	CHECK(stored(fd) >= 8 * MIB && stored(fd) < 9 * MIB);
@@ -108,9 +112,7 @@ t_falloc_alloc(const char *dir)
 	CHECK_EQ(rump_sys_close(fd), 0);
 
 	/* Over data and holes: the data stays, the holes fill, the size grows to the end. */
-	path_in(p, sizeof(p), dir, "mixed");
-	fd = rump_sys_open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(fd >= 0);
+	fd = create_in(p, sizeof(p), dir, "mixed");
 	write_pattern(fd, MIB + 1000, 70000, 7);
 	CHECK_EQ(rump_sys_fallocate(fd, 0, 4096, 3 * MIB + 5), 0);
 	CHECK_EQ(size_of(fd), 3 * MIB + 4096 + 5);
@@ -132,9 +134,7 @@ t_falloc_keepsize(const char *dir, bool pastend)
 	off_t before;
 	int fd;
 
-	path_in(p, sizeof(p), dir, "keep");
-	fd = rump_sys_open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(fd >= 0);
+	fd = create_in(p, sizeof(p), dir, "keep");
 	CHECK_EQ(rump_sys_ftruncate(fd, 8 * MIB), 0);
 	CHECK(stored(fd) < MIB / 8);
 	CHECK_EQ(rump_sys_fallocate(fd, T_FALLOC_KEEP_SIZE, 0, 8 * MIB), 0);
@@ -169,9 +169,7 @@ t_falloc_punch(const char *dir, long bsize)
 	off_t before;
 	int fd;
 
-	path_in(p, sizeof(p), dir, "punch");
-	fd = rump_sys_open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(fd >= 0);
+	fd = create_in(p, sizeof(p), dir, "punch");
 	write_pattern(fd, 0, (size_t)(2 * MIB), 3);
 	before = stored(fd);
 	CHECK_ERRNO(rump_sys_fallocate(fd, T_FALLOC_PUNCH_HOLE, off, len), EOPNOTSUPP);
@@ -203,9 +201,7 @@ t_falloc_errors(const char *dir, off_t toobig)
 	char p[PATH_MAX];
 	int fd, rfd;
 
-	path_in(p, sizeof(p), dir, "errs");
-	fd = rump_sys_open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(fd >= 0);
+	fd = create_in(p, sizeof(p), dir, "errs");
 	rfd = rump_sys_open(p, O_RDONLY);
 	CHECK(rfd >= 0);
 	CHECK_ERRNO(rump_sys_fallocate(fd, 0, 0, 0), EINVAL);
@@ -229,9 +225,7 @@ t_falloc_enospc(const char *dir, off_t len)
 	off_t freeb, blocks;
 	int fd;
 
-	path_in(p, sizeof(p), dir, "nospc");
-	fd = rump_sys_open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(fd >= 0);
+	fd = create_in(p, sizeof(p), dir, "nospc");
 	freeb = free_bytes(dir);
 	CHECK(freeb < len);
 	CHECK_ERRNO(rump_sys_fallocate(fd, 0, 0, len), ENOSPC);
@@ -255,9 +249,7 @@ t_falloc_enospc(const char *dir, off_t len)
 	CHECK_EQ(rump_sys_unlink(p), 0);
 
 	/* Still usable. */
-	path_in(p, sizeof(p), dir, "after");
-	fd = rump_sys_open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(fd >= 0);
+	fd = create_in(p, sizeof(p), dir, "after");
 	write_pattern(fd, 0, 65536, 9);
 	check_bytes(fd, 0, 65536, 9, false);
 	CHECK_EQ(rump_sys_close(fd), 0);

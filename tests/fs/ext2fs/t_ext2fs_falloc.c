@@ -4,68 +4,50 @@
 
 #define MIB	((off_t)1 << 20)
 
-static void
-setup(struct t_img *t, const char *opts, const char *size)
-{
-	t_img_init(t);
-	t_mkfs(t, opts, false, size);
-	t_boot();
-	CHECK_EQ(t_mount(t, 0), 0);
-}
-
-static void
-finish(struct t_img *t)
-{
-	t_umount();
-	t_halt();
-	t_fsck(t);
-	t_img_cleanup(t);
-}
-
 /* 1 KiB blocks reach the double-indirect tree within 8 MiB; 4 KiB blocks stay in the single one. */
 T_CASE(falloc_alloc_b1024)
 {
 	struct t_img t;
 
-	setup(&t, "-b 1024", "32M");
+	t_setup(&t, "-b 1024", "32M");
 	t_falloc_alloc(T_MNT);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(falloc_alloc_b4096)
 {
 	struct t_img t;
 
-	setup(&t, "-b 4096", "32M");
+	t_setup(&t, "-b 4096", "32M");
 	t_falloc_alloc(T_MNT);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(falloc_keepsize)
 {
 	struct t_img t;
 
-	setup(&t, "-b 1024", "32M");
+	t_setup(&t, "-b 1024", "32M");
 	t_falloc_keepsize(T_MNT, false);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(falloc_punch_b1024)
 {
 	struct t_img t;
 
-	setup(&t, "-b 1024", "32M");
+	t_setup(&t, "-b 1024", "32M");
 	t_falloc_punch(T_MNT, 1024);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(falloc_punch_b4096)
 {
 	struct t_img t;
 
-	setup(&t, "-b 4096", "32M");
+	t_setup(&t, "-b 4096", "32M");
 	t_falloc_punch(T_MNT, 4096);
-	finish(&t);
+	t_finish(&t);
 }
 
 /* Mounted sync the punch frees in steps, each written before the bitmaps: clean after too. */
@@ -78,23 +60,23 @@ T_CASE(falloc_punch_sync)
 	t_boot();
 	CHECK_EQ(t_mount(&t, RUMP_MNT_SYNCHRONOUS), 0);
 	t_falloc_punch(T_MNT, 1024);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(falloc_errors)
 {
 	struct t_img t;
 
-	setup(&t, "-b 1024", "8M");
+	t_setup(&t, "-b 1024", "8M");
 	t_falloc_errors(T_MNT, (off_t)17 << 30);	/* 1 KiB blocks map about 16 GiB */
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(falloc_enospc)
 {
 	struct t_img t;
 
-	setup(&t, "-b 1024 -m 0", "4M");
+	t_setup(&t, "-b 1024 -m 0", "4M");
 	t_falloc_enospc(T_MNT, 8 * MIB);
-	finish(&t);
+	t_finish(&t);
 }
