@@ -134,7 +134,9 @@ struct vnodeops {
 	/* vp S.  Copy the symlink's target (no NUL) into uio. */
 	int (*vop_readlink)(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
 	/*
-	 * vp S, a regular file, 0 <= off < its size.  The extent of the file
+	 * vp S (or E), a regular file, 0 <= off < its size (or past it, from
+	 * genfs_fallocate of a file system with fa_alloc, which keeps storage
+	 * past the end of file).  The extent of the file
 	 * holding byte off, as the block map says: *datap true for stored
 	 * data, false for a hole, and *endp (> off) the first byte past it.
 	 * It may end early (the caller asks again at *endp), never late; one
