@@ -78,6 +78,16 @@ assert os.lseek(fd, hole, os.SEEK_DATA) > hole
 EOF
 }
 
+# dig: fallocate -d punches out the zero blocks of a file written in full; the bytes stay the same.
+dig() {
+	{ head -c 65536 /dev/urandom; head -c 4M /dev/zero; head -c 65536 /dev/urandom; } >"$T/dig"
+	cp "$T/dig" "$M/dig"
+	[ "$(kib "$M/dig")" -ge 4096 ]
+	fallocate -d "$M/dig"
+	[ "$(kib "$M/dig")" -lt 1024 ]
+	cmp "$T/dig" "$M/dig"
+}
+
 # other_modes: zero-range and collapse are refused, the file unchanged.
 other_modes() {
 	head -c 65536 /dev/urandom >"$T/z"
@@ -108,13 +118,14 @@ nospc() {
 	cmp "$T/after" "$M/after"
 }
 
-@test "rump_ext2fs: fallocate allocates, -n keeps the size (refused past the end), -p frees; other modes refused; e2fsck -fn clean" {
+@test "rump_ext2fs: fallocate allocates, -n keeps the size (refused past the end), -p frees, -d digs holes; other modes refused; e2fsck -fn clean" {
 	truncate -s 64M "$T/e2.img"
 	mke2fs -q -t ext2 -F "$T/e2.img"
 	p2k_start rump_ext2fs "$T/e2.img" "$M"
 	allocate
 	keep_size refused
 	punch
+	dig
 	other_modes
 	p2k_stop
 	run e2fsck -fn "$T/e2.img"
@@ -138,12 +149,13 @@ nospc() {
 	[ "$status" -eq 0 ]
 }
 
-@test "rump_ffs: fallocate allocates, -n keeps the size (refused past the end), -p frees; other modes refused; fsck_ffs clean" {
+@test "rump_ffs: fallocate allocates, -n keeps the size (refused past the end), -p frees, -d digs holes; other modes refused; fsck_ffs clean" {
 	makefs -t ffs -o version=2,density=4096 -s 64m "$T/ffs.img" "$T/empty" >/dev/null
 	p2k_start rump_ffs "$T/ffs.img" "$M"
 	allocate
 	keep_size refused
 	punch
+	dig
 	other_modes
 	p2k_stop
 	run "$B/fs/ffs/fsck_ffs" "$T/ffs.img"
@@ -161,11 +173,12 @@ nospc() {
 	[ "$status" -eq 0 ]
 }
 
-@test "rump_tmpfs: fallocate holds memory, -n too past the end, -p frees it; other modes refused" {
+@test "rump_tmpfs: fallocate holds memory, -n too past the end, -p frees it, -d digs holes; other modes refused" {
 	p2k_start rump_tmpfs "$M"
 	allocate
 	keep_size pastend
 	punch
+	dig
 	other_modes
 	p2k_stop
 }
