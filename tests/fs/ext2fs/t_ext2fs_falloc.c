@@ -80,3 +80,35 @@ T_CASE(falloc_enospc)
 	t_falloc_enospc(T_MNT, 8 * MIB);
 	t_finish(&t);
 }
+
+/* A block map pointing outside the file system: EIO, the data before it untouched, nothing freed wrongly. */
+T_CASE(falloc_corrupt_indirect)
+{
+	const char *f = T_MNT "/f";
+	struct t_img t;
+	char c;
+	int fd;
+
+	t_setup(&t, "-b 1024", "8M");
+	fd = rump_sys_open(f, O_RDWR | O_CREAT, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ(rump_sys_pwrite(fd, "x", 1, 0), 1);
+	CHECK_EQ(rump_sys_pwrite(fd, "y", 1, 200 * 1024), 1);
+	CHECK_EQ(rump_sys_close(fd), 0);
+	t_umount();
+	CHECK_EQ(t_sh("debugfs -w -R 'sif /f block[IND] 99999999' '%s' >/dev/null 2>&1", t.img), 0);
+	CHECK_EQ(t_mount(&t, 0), 0);
+	fd = rump_sys_open(f, O_RDWR);
+	CHECK(fd >= 0);
+	CHECK_ERRNO(rump_sys_fallocate(fd, 0, 0, 300 * 1024), EIO);
+	CHECK_ERRNO(rump_sys_fallocate(fd, 0x03, 100, 300 * 1024), EIO);
+	CHECK_EQ(rump_sys_pread(fd, &c, 1, 0), 1);
+	CHECK(c == 'x');
+	CHECK_EQ(rump_sys_close(fd), 0);
+	t_umount();
+	t_halt();
+	/* marked as having errors, so e2fsck runs: it finds the bad pointer */
+	CHECK(t_sh("e2fsck -fn '%s' >/dev/null 2>&1", t.img) != 0);
+	CHECK_EQ(t_sh("dumpe2fs -h '%s' 2>/dev/null | grep -q 'Filesystem state:.*with errors'", t.img), 0);
+	t_img_cleanup(&t);
+}
