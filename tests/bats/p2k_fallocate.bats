@@ -101,6 +101,15 @@ other_modes() {
 	cmp "$T/z" "$M/z"
 }
 
+# every_mode PASTEND: the scenarios above, in turn, on the mounted file system.
+every_mode() {
+	allocate
+	keep_size "$1"
+	punch
+	dig
+	other_modes
+}
+
 # nospc: more than is free fails with ENOSPC and gives back all it took.
 nospc() {
 	local used
@@ -122,11 +131,7 @@ nospc() {
 	truncate -s 64M "$T/e2.img"
 	mke2fs -q -t ext2 -F "$T/e2.img"
 	p2k_start rump_ext2fs "$T/e2.img" "$M"
-	allocate
-	keep_size refused
-	punch
-	dig
-	other_modes
+	every_mode refused
 	p2k_stop
 	run e2fsck -fn "$T/e2.img"
 	echo "$output"
@@ -152,11 +157,7 @@ nospc() {
 @test "rump_ffs: fallocate allocates, -n keeps the size (refused past the end), -p frees, -d digs holes; other modes refused; fsck_ffs clean" {
 	makefs -t ffs -o version=2,density=4096 -s 64m "$T/ffs.img" "$T/empty" >/dev/null
 	p2k_start rump_ffs "$T/ffs.img" "$M"
-	allocate
-	keep_size refused
-	punch
-	dig
-	other_modes
+	every_mode refused
 	p2k_stop
 	run "$B/fs/ffs/fsck_ffs" "$T/ffs.img"
 	echo "$output"
@@ -175,11 +176,7 @@ nospc() {
 
 @test "rump_tmpfs: fallocate holds memory, -n too past the end, -p frees it, -d digs holes; other modes refused" {
 	p2k_start rump_tmpfs "$M"
-	allocate
-	keep_size pastend
-	punch
-	dig
-	other_modes
+	every_mode pastend
 	p2k_stop
 }
 
