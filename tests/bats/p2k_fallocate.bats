@@ -185,3 +185,33 @@ nospc() {
 	nospc
 	p2k_stop
 }
+
+# setid_drop DAEMON ARGS...: mounted with allow_other, a 06777 file fallocated by another user loses
+# its set-id bits (the host sees it at once), as a write would; root's fallocate keeps them.
+setid_drop() {
+	p2k_start "$@"
+	chmod 1777 "$M"
+	printf data >"$M/s"
+	chmod 6777 "$M/s"
+	[ "$(stat -c %a "$M/s")" = 6777 ]
+	setpriv --reuid=65534 --regid=65534 --clear-groups fallocate -l 1M "$M/s"
+	[ "$(stat -c %a "$M/s")" = 777 ]
+	[ "$(stat -c %s "$M/s")" = 1048576 ]
+	chmod 6777 "$M/s"
+	fallocate -l 2M "$M/s"
+	[ "$(stat -c %a "$M/s")" = 6777 ]
+	p2k_stop
+}
+
+@test "rump_ext2fs, rump_ffs, rump_tmpfs: fallocate by another user drops set-id bits; root's keeps them" {
+	truncate -s 32M "$T/e2.img"
+	mke2fs -q -t ext2 -F "$T/e2.img"
+	setid_drop rump_ext2fs -o allow_other "$T/e2.img" "$M"
+	makefs -t ffs -s 32m "$T/ffs.img" "$T/empty" >/dev/null
+	setid_drop rump_ffs -o allow_other "$T/ffs.img" "$M"
+	setid_drop rump_tmpfs -o allow_other "$M"
+	run e2fsck -fn "$T/e2.img"
+	[ "$status" -eq 0 ]
+	run "$B/fs/ffs/fsck_ffs" "$T/ffs.img"
+	[ "$status" -eq 0 ]
+}
