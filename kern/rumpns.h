@@ -17,6 +17,7 @@
 #define VOP_ACCESS rumpns_VOP_ACCESS
 #define VOP_CLOSE rumpns_VOP_CLOSE
 #define VOP_CREATE rumpns_VOP_CREATE
+#define VOP_FALLOCATE rumpns_VOP_FALLOCATE
 #define VOP_FSYNC rumpns_VOP_FSYNC
 #define VOP_GETATTR rumpns_VOP_GETATTR
 #define VOP_LINK rumpns_VOP_LINK
@@ -170,7 +171,9 @@
 #define ext2fs_dir_rewrite rumpns_ext2fs_dir_rewrite
 #define ext2fs_dirent_get rumpns_ext2fs_dirent_get
 #define ext2fs_extent rumpns_ext2fs_extent
+#define ext2fs_fallocate rumpns_ext2fs_fallocate
 #define ext2fs_fileblk_ok rumpns_ext2fs_fileblk_ok
+#define ext2fs_free_range rumpns_ext2fs_free_range
 #define ext2fs_gd_load rumpns_ext2fs_gd_load
 #define ext2fs_getblk rumpns_ext2fs_getblk
 #define ext2fs_ialloc rumpns_ext2fs_ialloc
@@ -252,9 +255,11 @@
 #define ffs_dir_walk rumpns_ffs_dir_walk
 #define ffs_extblksize rumpns_ffs_extblksize
 #define ffs_extent rumpns_ffs_extent
+#define ffs_fallocate rumpns_ffs_fallocate
 #define ffs_frags_ok rumpns_ffs_frags_ok
 #define ffs_free_ext rumpns_ffs_free_ext
 #define ffs_free_frags rumpns_ffs_free_frags
+#define ffs_free_range rumpns_ffs_free_range
 #define ffs_freefrags rumpns_ffs_freefrags
 #define ffs_getblk rumpns_ffs_getblk
 #define ffs_ialloc rumpns_ffs_ialloc
@@ -300,6 +305,7 @@
 #define genfs_blkmap_loops rumpns_genfs_blkmap_loops
 #define genfs_blkmap_route rumpns_genfs_blkmap_route
 #define genfs_eopnotsupp_create rumpns_genfs_eopnotsupp_create
+#define genfs_eopnotsupp_fallocate rumpns_genfs_eopnotsupp_fallocate
 #define genfs_eopnotsupp_link rumpns_genfs_eopnotsupp_link
 #define genfs_eopnotsupp_mkdir rumpns_genfs_eopnotsupp_mkdir
 #define genfs_eopnotsupp_mknod rumpns_genfs_eopnotsupp_mknod
@@ -312,6 +318,7 @@
 #define genfs_eopnotsupp_symlink rumpns_genfs_eopnotsupp_symlink
 #define genfs_eopnotsupp_write rumpns_genfs_eopnotsupp_write
 #define genfs_extent_alldata rumpns_genfs_extent_alldata
+#define genfs_fallocate rumpns_genfs_fallocate
 #define genfs_nocheck rumpns_genfs_nocheck
 #define genfs_noprobe rumpns_genfs_noprobe
 #define genfs_nullop_close rumpns_genfs_nullop_close
@@ -414,8 +421,10 @@
 #define proc_lwp_remove rumpns_proc_lwp_remove
 #define rootvnode rumpns_rootvnode
 #define rumpfs_alloc rumpns_rumpfs_alloc
+#define rumpfs_data_alloc rumpns_rumpfs_data_alloc
 #define rumpfs_data_extent rumpns_rumpfs_data_extent
 #define rumpfs_data_free rumpns_rumpfs_data_free
+#define rumpfs_data_punch rumpns_rumpfs_data_punch
 #define rumpfs_data_read rumpns_rumpfs_data_read
 #define rumpfs_data_truncate rumpns_rumpfs_data_truncate
 #define rumpfs_data_write rumpns_rumpfs_data_write
@@ -520,6 +529,7 @@
 #define sys_cn_is_dotdot rumpns_sys_cn_is_dotdot
 #define sys_dup rumpns_sys_dup
 #define sys_dup2 rumpns_sys_dup2
+#define sys_fallocate rumpns_sys_fallocate
 #define sys_fchdir rumpns_sys_fchdir
 #define sys_fchmod rumpns_sys_fchmod
 #define sys_fchown rumpns_sys_fchown

@@ -1,4 +1,4 @@
-/* p2k_file.c: open files: open, create, read, write, flush, release, fsync. */
+/* p2k_file.c: open files: open, create, read, write, fallocate, flush, release, fsync. */
 #include "p2k_impl.h"
 #include <stdlib.h>
 
@@ -289,6 +289,34 @@ out:
 		fuse_reply_err(req, error);
 	else
 		fuse_reply_write(req, size - uio.uio_resid);
+}
+
+/*
+ * fallocate(2): FUSE's mode is Linux's FALLOC_FL_* bits, which VFALLOC_*
+ * equal; VOP_FALLOCATE refuses the others with EOPNOTSUPP (never ENOSYS,
+ * which the host would remember for the whole mount).
+ */
+void
+p2k_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
+    struct fuse_file_info *fi)
+{
+	struct p2k_mount *pm = fuse_req_userdata(req);
+	struct p2k_file *pf = p2k_fh(fi);
+	kauth_cred_t cred;
+	int error;
+
+	if ((error = p2k_enter(req, &cred)) != 0)
+		goto out;
+	if (!(pf->pf_fflag & FWRITE))
+		error = EBADF;
+	else
+		error = VOP_FALLOCATE(pf->pf_vp, off, len, mode, cred);
+	p2k_leave();
+	/* The block count (and set-id bits a write drops) changed under the host's cached attributes. */
+	if (error == 0)
+		(void)fuse_lowlevel_notify_inval_inode(pm->pm_se, ino, -1, 0);
+out:
+	fuse_reply_err(req, error);
 }
 
 /* close(2) of one descriptor: nothing is buffered in p2k. */

@@ -188,6 +188,8 @@ void	p2k_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t m
 void	p2k_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);
 void	p2k_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 	    struct fuse_file_info *fi);
+void	p2k_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
+	    struct fuse_file_info *fi);
 void	p2k_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void	p2k_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void	p2k_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi);

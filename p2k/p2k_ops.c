@@ -76,6 +76,7 @@ const struct fuse_lowlevel_ops p2k_ops = {
 	.read		= p2k_op_read,
 	.lseek		= p2k_op_lseek,
 	.write		= p2k_op_write,
+	.fallocate	= p2k_op_fallocate,
 	.flush		= p2k_op_flush,
 	.release	= p2k_op_release,
 	.fsync		= p2k_op_fsync,

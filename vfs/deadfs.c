@@ -33,6 +33,8 @@ static int dead_readlink(struct vnode *vp __unused, struct uio *uio __unused,
     kauth_cred_t cred __unused) { return EIO; }
 static int dead_extent(struct vnode *vp __unused, off_t off __unused, bool *datap __unused,
     off_t *endp __unused) { return EIO; }
+static int dead_fallocate(struct vnode *vp __unused, off_t off __unused, off_t len __unused,
+    int flags __unused, kauth_cred_t cred __unused) { return EIO; }
 static int dead_inactive(struct vnode *vp __unused, bool *recyclep) { *recyclep = false; return 0; }
 static int dead_reclaim(struct vnode *vp __unused, int flags __unused) { return 0; }
 
@@ -58,6 +60,7 @@ const struct vnodeops deadfs_vnodeops = {
 	.vop_readdir	= dead_readdir,
 	.vop_readlink	= dead_readlink,
 	.vop_extent	= dead_extent,
+	.vop_fallocate	= dead_fallocate,
 	.vop_inactive	= dead_inactive,
 	.vop_reclaim	= dead_reclaim,
 };

@@ -21,6 +21,9 @@ int genfs_eopnotsupp_setattr(struct vnode *vp __unused, const struct vattr *vap 
 int genfs_eopnotsupp_write(struct vnode *vp __unused, struct uio *uio __unused,
     int ioflag __unused, kauth_cred_t cred __unused)
 { return EOPNOTSUPP; }
+int genfs_eopnotsupp_fallocate(struct vnode *vp __unused, off_t off __unused,
+    off_t len __unused, int flags __unused, kauth_cred_t cred __unused)
+{ return EOPNOTSUPP; }
 int genfs_eopnotsupp_remove(struct vnode *dvp __unused, struct vnode *vp __unused,
     const struct componentname *cnp __unused)
 { return EOPNOTSUPP; }

@@ -11,6 +11,7 @@ int genfs_eopnotsupp_mkdir(struct vnode *, struct vnode **, const struct compone
 int genfs_eopnotsupp_symlink(struct vnode *, struct vnode **, const struct componentname *, const struct vattr *, const char *);
 int genfs_eopnotsupp_setattr(struct vnode *, const struct vattr *, kauth_cred_t);
 int genfs_eopnotsupp_write(struct vnode *, struct uio *, int, kauth_cred_t);
+int genfs_eopnotsupp_fallocate(struct vnode *, off_t, off_t, int, kauth_cred_t);
 int genfs_eopnotsupp_remove(struct vnode *, struct vnode *, const struct componentname *);
 int genfs_eopnotsupp_link(struct vnode *, struct vnode *, const struct componentname *);
 int genfs_eopnotsupp_rename(struct vnode *, struct vnode *, const struct componentname *,
@@ -127,6 +128,34 @@ int genfs_blkmap_lookup(const struct genfs_blkmap *bm, uint64_t lbn, int64_t *dp
 
 /* A vop_extent from a block map: one indirect block read per level, holes skipped by subtree. */
 int genfs_blkmap_extent(const struct genfs_blkmap *bm, off_t off, bool *datap, off_t *endp);
+
+/* ---- fallocate (genfs_falloc.c) ---- */
+
+/* What genfs_fallocate needs of a file system's storage, counted in blocks of 1 << fa_bshift bytes. */
+struct genfs_falloc {
+	unsigned	fa_bshift;	/* log2 of the block size (of vop_extent's extents) */
+	uint64_t	fa_maxsize;	/* the format's largest file: EFBIG past it */
+	bool		fa_keeplast;	/* the block holding the last byte keeps its storage (punch zeroes it) */
+	/*
+	 * Zeroed storage for the holes among blocks [first, end), the size
+	 * unchanged; *donep: the block it stopped at (on error too).  NULL:
+	 * holes are filled by writing zeroes with vop_write, and KEEPSIZE
+	 * storage past the end of file is EOPNOTSUPP (a block map whose
+	 * checker calls blocks past the size damage).
+	 */
+	int	(*fa_alloc)(struct vnode *vp, uint64_t first, uint64_t end, uint64_t *donep);
+	/* Free the storage of blocks [first, end), and the index blocks left empty. */
+	int	(*fa_free)(struct vnode *vp, uint64_t first, uint64_t end);
+};
+
+/*
+ * A vop_fallocate (vp E) over the hooks and the file system's own
+ * vop_extent, vop_write, vop_getattr and vop_setattr.  On failure what the
+ * call allocated is freed again.  The caller sets the times and writes
+ * the inode.
+ */
+int genfs_fallocate(struct vnode *vp, off_t off, off_t len, int flags, kauth_cred_t cred,
+    const struct genfs_falloc *fa);
 
 /* vfsops defaults: a type that mounts no device image, a type without a checker. */
 bool genfs_noprobe(const uint8_t *head, size_t len);

@@ -211,6 +211,15 @@ rump_sys_fsync(int fd)
 }
 
 int
+rump_sys_fallocate(int fd, int mode, off_t off, off_t len)
+{
+	int error;
+
+	KCALL(sys_fallocate(fd, mode, off, len));
+	return sys_ret(error, 0);
+}
+
+int
 rump_sys_ftruncate(int fd, off_t len)
 {
 	int error;

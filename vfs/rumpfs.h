@@ -161,5 +161,9 @@ int	rumpfs_data_write(struct rumpfs_mount *rm, struct rumpfs_node *rn, struct ui
 void	rumpfs_data_extent(const struct rumpfs_node *rn, off_t off, bool *datap, off_t *endp);
 void	rumpfs_data_truncate(struct rumpfs_mount *rm, struct rumpfs_node *rn, off_t size);
 void	rumpfs_data_free(struct rumpfs_mount *rm, struct rumpfs_file *file);
+int	rumpfs_data_alloc(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t first,
+	    uint64_t end, uint64_t *donep);
+void	rumpfs_data_punch(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t first,
+	    uint64_t end);
 
 #endif /* VFS_RUMPFS_H */

@@ -9,9 +9,10 @@ static int	chunk_get(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t
 		    char **chunkp);
 static void	subtree_free(struct rumpfs_mount *rm, struct rumpfs_file *file, void *p,
 		    unsigned height);
-static void	subtree_trim(struct rumpfs_mount *rm, struct rumpfs_file *file, void **ix,
-		    unsigned height, uint64_t base, uint64_t keep);
+static bool	subtree_trim(struct rumpfs_mount *rm, struct rumpfs_file *file, void **ix,
+		    unsigned height, uint64_t base, uint64_t first, uint64_t end);
 static void	tree_shrink(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t keep);
+static void	tree_lower(struct rumpfs_mount *rm, struct rumpfs_file *file);
 
 /* Read source for holes. */
 static char zero_chunk[RUMPFS_CHUNK];
@@ -205,25 +206,36 @@ subtree_free(struct rumpfs_mount *rm, struct rumpfs_file *file, void *p, unsigne
 	file->file_nindex--;
 }
 
-/* In index block ix (at height, first chunk base), free every chunk with index >= keep. */
-static void
+/*
+ * In index block ix (at height, first chunk base), free every chunk with
+ * index in [first, end) and the index blocks below ix left empty; true
+ * when ix itself holds nothing any more.
+ */
+static bool
 subtree_trim(struct rumpfs_mount *rm, struct rumpfs_file *file, void **ix, unsigned height,
-    uint64_t base, uint64_t keep)
+    uint64_t base, uint64_t first, uint64_t end)
 {
 	uint64_t span = capacity(height - 1), cbase;
+	bool empty = true;
 	unsigned i;
 
 	for (i = 0; i < RUMPFS_FANOUT; i++) {
 		if (ix[i] == NULL)
 			continue;
 		cbase = base + i * span;
-		if (cbase >= keep) {
+		if (cbase >= first && cbase + span <= end) {
 			subtree_free(rm, file, ix[i], height - 1);
 			ix[i] = NULL;
-		} else if (height > 1 && cbase + span > keep) {
-			subtree_trim(rm, file, ix[i], height - 1, cbase, keep);
+		} else if (height > 1 && cbase + span > first && cbase < end &&
+		    subtree_trim(rm, file, ix[i], height - 1, cbase, first, end)) {
+			rumpfs_free(rm, ix[i], RUMPFS_CHUNK);
+			file->file_nindex--;
+			ix[i] = NULL;
 		}
+		if (ix[i] != NULL)
+			empty = false;
 	}
+	return empty;
 }
 
 /* Lower the tree while keep chunks fit in slot 0 of the root. */
@@ -238,6 +250,25 @@ tree_shrink(struct rumpfs_mount *rm, struct rumpfs_file *file, uint64_t keep)
 		if (ix == NULL)
 			continue;
 		file->file_root = ix[0];
+		rumpfs_free(rm, ix, RUMPFS_CHUNK);
+		file->file_nindex--;
+	}
+}
+
+/* Lower the tree while its root holds slot 0 only: a punch undoing a grow gives the memory back. */
+static void
+tree_lower(struct rumpfs_mount *rm, struct rumpfs_file *file)
+{
+	void **ix;
+	unsigned i;
+
+	while (file->file_height > 0 && (ix = file->file_root) != NULL) {
+		for (i = 1; i < RUMPFS_FANOUT && ix[i] == NULL; i++)
+			continue;
+		if (i < RUMPFS_FANOUT)
+			break;
+		file->file_root = ix[0];
+		file->file_height--;
 		rumpfs_free(rm, ix, RUMPFS_CHUNK);
 		file->file_nindex--;
 	}
@@ -258,13 +289,58 @@ rumpfs_data_truncate(struct rumpfs_mount *rm, struct rumpfs_node *rn, off_t size
 			file->file_root = NULL;
 			file->file_height = 0;
 		} else if (file->file_height > 0) {
-			subtree_trim(rm, file, file->file_root, file->file_height, 0, keep);
+			(void)subtree_trim(rm, file, file->file_root, file->file_height, 0, keep,
+			    UINT64_MAX);
 		}
 		tree_shrink(rm, file, keep);
 		if (tail != 0 && (chunk = chunk_find(file, keep - 1)) != NULL)
 			memset(chunk + tail, 0, RUMPFS_CHUNK - tail);
 	}
 	rn->rn_size = size;
+}
+
+/*
+ * fallocate: chunks [first, end) held (zeroed when new), the size
+ * unchanged; *donep the chunk it stopped at.  Chunks past the end of
+ * file are zero, as everywhere in a rumpfs file, so they may be held.
+ */
+int
+rumpfs_data_alloc(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t first, uint64_t end,
+    uint64_t *donep)
+{
+	char *chunk;
+	int error;
+
+	for (*donep = first; *donep < end; (*donep)++)
+		if ((error = chunk_get(rm, &rn->rn_file, *donep, &chunk)) != 0)
+			return error;
+	return 0;
+}
+
+/* A punched hole: chunks [first, end) and the index blocks left empty go; the size stays. */
+void
+rumpfs_data_punch(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t first, uint64_t end)
+{
+	struct rumpfs_file *file = &rn->rn_file;
+
+	if (file->file_root == NULL || first >= end)
+		return;
+	if (file->file_height == 0) {
+		if (first == 0) {
+			rumpfs_free(rm, file->file_root, RUMPFS_CHUNK);
+			file->file_nchunks--;
+			file->file_root = NULL;
+		}
+		return;
+	}
+	if (subtree_trim(rm, file, file->file_root, file->file_height, 0, first, end)) {
+		rumpfs_free(rm, file->file_root, RUMPFS_CHUNK);
+		file->file_nindex--;
+		file->file_root = NULL;
+		file->file_height = 0;
+		return;
+	}
+	tree_lower(rm, file);
 }
 
 void

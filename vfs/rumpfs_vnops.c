@@ -27,6 +27,8 @@ static int	rumpfs_rmdir(struct vnode *dvp, struct vnode *vp, const struct compon
 static int	rumpfs_readdir(struct vnode *vp, struct uio *uio, kauth_cred_t cred, int *eofp);
 static int	rumpfs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
 static int	rumpfs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp);
+static int	rumpfs_fallocate(struct vnode *vp, off_t off, off_t len, int flags,
+		    kauth_cred_t cred);
 static int	rumpfs_inactive(struct vnode *vp, bool *recyclep);
 static int	rumpfs_reclaim(struct vnode *vp, int flags);
 
@@ -459,6 +461,39 @@ rumpfs_readlink(struct vnode *vp, struct uio *uio, kauth_cred_t cred)
 	return error;
 }
 
+static int
+falloc_alloc(struct vnode *vp, uint64_t first, uint64_t end, uint64_t *donep)
+{
+	return rumpfs_data_alloc(VTORM(vp), VTORN(vp), first, end, donep);
+}
+
+static int
+falloc_free(struct vnode *vp, uint64_t first, uint64_t end)
+{
+	rumpfs_data_punch(VTORM(vp), VTORN(vp), first, end);
+	return 0;
+}
+
+/* Chunks are memory charged to the mount: fallocate holds or frees them for real, past the end too. */
+static int
+rumpfs_fallocate(struct vnode *vp, off_t off, off_t len, int flags, kauth_cred_t cred)
+{
+	static const struct genfs_falloc fa = {
+		.fa_bshift = RUMPFS_CHUNKSHIFT,
+		.fa_maxsize = RUMPFS_MAXFILESIZE,
+		.fa_keeplast = false,
+		.fa_alloc = falloc_alloc,
+		.fa_free = falloc_free,
+	};
+	int error;
+
+	if (VTORN(vp)->rn_type != VREG)
+		return ENODEV;
+	if ((error = genfs_fallocate(vp, off, len, flags, cred, &fa)) == 0)
+		rumpfs_node_touch(VTORM(vp), VTORN(vp), RUMPFS_MTIME | RUMPFS_CTIME);
+	return error;
+}
+
 /* A file with no links left gives its memory back at once and asks to be reclaimed. */
 static int
 rumpfs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp)
@@ -520,6 +555,7 @@ const struct vnodeops rumpfs_vnodeops = {
 	.vop_readdir = rumpfs_readdir,
 	.vop_readlink = rumpfs_readlink,
 	.vop_extent = rumpfs_extent,
+	.vop_fallocate = rumpfs_fallocate,
 	.vop_inactive = rumpfs_inactive,
 	.vop_reclaim = rumpfs_reclaim,
 };

@@ -35,6 +35,7 @@ int	sys_pwrite(int fd, const void *buf, size_t n, off_t off, ssize_t *donep);
 int	sys_lseek(int fd, off_t off, int whence, off_t *newoffp);
 int	sys_fsync(int fd);
 int	sys_ftruncate(int fd, off_t len);
+int	sys_fallocate(int fd, int mode, off_t off, off_t len);
 int	sys_truncate(const char *path, off_t len);
 int	sys_fstat(int fd, struct stat *st);
 int	sys_rmdir(const char *path);

@@ -271,6 +271,32 @@ sys_fsync(int fd)
 	return error;
 }
 
+/*
+ * fallocate(2), in Linux's order: EINVAL for the range before the
+ * descriptor, EBADF unless open for writing, ESPIPE for a pipe; the VOP
+ * checks the mode and the file type.  mode's bits are Linux's
+ * FALLOC_FL_*, which VFALLOC_* equal.
+ */
+int
+sys_fallocate(int fd, int mode, off_t off, off_t len)
+{
+	struct file *fp;
+	int error;
+
+	if (off < 0 || len <= 0)
+		return EINVAL;
+	if ((error = fd_getfile(fd, &fp)) != 0)
+		return error;
+	if (!(fp->f_flag & FWRITE))
+		error = EBADF;
+	else if (fp->f_vp->v_type == VFIFO || fp->f_vp->v_type == VSOCK)
+		error = ESPIPE;
+	else
+		error = VOP_FALLOCATE(fp->f_vp, off, len, mode, fp->f_cred);
+	fd_putfile(fp);
+	return error;
+}
+
 int
 sys_ftruncate(int fd, off_t len)
 {

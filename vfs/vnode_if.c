@@ -283,6 +283,34 @@ VOP_WRITE(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 }
 
 int
+VOP_FALLOCATE(struct vnode *vp, off_t off, off_t len, int flags, kauth_cred_t cred)
+{
+	off_t end;
+	int error;
+
+	if (off < 0 || len <= 0)
+		return EINVAL;
+	if (flags != 0 && flags != VFALLOC_KEEPSIZE &&
+	    flags != (VFALLOC_KEEPSIZE | VFALLOC_PUNCH))
+		return EOPNOTSUPP;
+	if (__builtin_add_overflow(off, len, &end))
+		return EFBIG;
+	rw_enter(&vp->v_lock, RW_WRITER);
+	if (vdead(vp))
+		error = EIO;
+	else if (vp->v_type == VDIR)
+		error = EISDIR;
+	else if (vp->v_type != VREG)
+		error = ENODEV;
+	else if (vpol_rofs(vp))
+		error = EROFS;
+	else if ((error = vpol_killpriv(vp, cred)) == 0)
+		error = vp->v_op->vop_fallocate(vp, off, len, flags, cred);
+	rw_exit(&vp->v_lock);
+	return error;
+}
+
+int
 VOP_FSYNC(struct vnode *vp, kauth_cred_t cred, int flags)
 {
 	int error;
@@ -406,7 +434,7 @@ vnodeops_check(const struct vnodeops *ops)
 		VOPSLOT(getattr), VOPSLOT(setattr), VOPSLOT(read), VOPSLOT(write),
 		VOPSLOT(fsync), VOPSLOT(remove), VOPSLOT(link), VOPSLOT(rename),
 		VOPSLOT(rmdir), VOPSLOT(readdir), VOPSLOT(readlink),
-		VOPSLOT(extent),
+		VOPSLOT(extent), VOPSLOT(fallocate),
 		VOPSLOT(inactive), VOPSLOT(reclaim),
 	};
 	const char *fs = ops->vop_fsname != NULL ? ops->vop_fsname : "(unnamed)";

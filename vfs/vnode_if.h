@@ -28,6 +28,10 @@ struct componentname {
 #define FSYNC_WAIT	0x01	/* wait for the writes */
 #define FSYNC_DATAONLY	0x02	/* fdatasync */
 
+/* fallocate flags (the values of Linux's FALLOC_FL_*, so p2k passes FUSE's mode on) */
+#define VFALLOC_KEEPSIZE	0x01	/* allocate without growing the size */
+#define VFALLOC_PUNCH		0x02	/* free the range (with VFALLOC_KEEPSIZE only) */
+
 /* reclaim flags */
 #define VRECLAIM_TRY	0x01	/* from inside an allocation: never block */
 
@@ -130,7 +134,9 @@ struct vnodeops {
 	/* vp S.  Copy the symlink's target (no NUL) into uio. */
 	int (*vop_readlink)(struct vnode *vp, struct uio *uio, kauth_cred_t cred);
 	/*
-	 * vp S, a regular file, 0 <= off < its size.  The extent of the file
+	 * vp S (or E), a regular file, 0 <= off < its size (or past it, from
+	 * genfs_fallocate of a file system with fa_alloc, which keeps storage
+	 * past the end of file).  The extent of the file
 	 * holding byte off, as the block map says: *datap true for stored
 	 * data, false for a hole, and *endp (> off) the first byte past it.
 	 * It may end early (the caller asks again at *endp), never late; one
@@ -138,6 +144,18 @@ struct vnodeops {
 	 * no holes use genfs_extent_alldata.
 	 */
 	int (*vop_extent)(struct vnode *vp, off_t off, bool *datap, off_t *endp);
+	/*
+	 * vp E, a regular file, 0 <= off, 0 < len, off + len within the
+	 * format's limit (EFBIG otherwise), flags checked by the VFS.  flags
+	 * 0: storage reading as zeroes for every hole of [off, off + len),
+	 * the size grown to off + len if it was smaller; VFALLOC_KEEPSIZE:
+	 * the same, size unchanged; VFALLOC_KEEPSIZE | VFALLOC_PUNCH: the
+	 * range reads as zeroes, its whole blocks freed, size unchanged.
+	 * ENOSPC having undone what the call allocated.  EOPNOTSUPP for
+	 * what the format cannot hold honestly (genfs_eopnotsupp_fallocate
+	 * for file systems without storage to allocate).
+	 */
+	int (*vop_fallocate)(struct vnode *vp, off_t off, off_t len, int flags, kauth_cred_t cred);
 	/*
 	 * vp E, no references left.  Release what an unreferenced file need
 	 * not keep; if the file is gone (link count 0) free its storage and
@@ -181,6 +199,14 @@ int VOP_READ(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
  */
 int VOP_SEEKDATA(struct vnode *vp, off_t off, int whence, kauth_cred_t cred, off_t *resultp);
 int VOP_WRITE(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred);
+/*
+ * fallocate(2): EINVAL for off < 0 or len <= 0, EOPNOTSUPP for flags
+ * other than 0, VFALLOC_KEEPSIZE and VFALLOC_KEEPSIZE | VFALLOC_PUNCH,
+ * EFBIG when off + len overflows, EISDIR for a directory, ENODEV for
+ * another non-regular file, EROFS.  Takes vp E; drops set-id bits as a
+ * write does.
+ */
+int VOP_FALLOCATE(struct vnode *vp, off_t off, off_t len, int flags, kauth_cred_t cred);
 int VOP_FSYNC(struct vnode *vp, kauth_cred_t cred, int flags);
 int VOP_REMOVE(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp);
 int VOP_LINK(struct vnode *dvp, struct vnode *vp, const struct componentname *cnp);

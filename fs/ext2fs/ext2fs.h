@@ -159,6 +159,7 @@ int	ext2fs_extent(struct vnode *vp, off_t off, bool *datap, off_t *endp);
 
 /* ext2fs_truncate.c */
 int	ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size);
+int	ext2fs_free_range(struct ext2fs_inode *ip, uint64_t first, uint64_t end);
 
 /* ext2fs_alloc.c */
 int	ext2fs_blkalloc(struct ext2fs_mount *e2m, uint32_t goal, bool resok, uint32_t *bnp);
@@ -217,6 +218,9 @@ int	ext2fs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cre
 int	ext2fs_read_core(struct ext2fs_inode *ip, struct uio *uio, int relflags);
 int	ext2fs_rdwr_kernel(struct ext2fs_inode *ip, enum uio_rw rw, void *buf,
 	    size_t len, uint64_t off, kauth_cred_t cred);
+
+/* ext2fs_falloc.c */
+int	ext2fs_fallocate(struct vnode *vp, off_t off, off_t len, int flags, kauth_cred_t cred);
 
 /* ext2fs_lookup.c */
 int	ext2fs_lookup(struct vnode *dvp, struct vnode **vpp, const struct componentname *cnp);

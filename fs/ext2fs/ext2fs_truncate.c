@@ -18,7 +18,7 @@ struct walk {
 #define SYNC_DEFER	(SYNC_STEP + 4u * EXT2_NIADDR)
 
 static int	free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level,
-		    uint64_t base, uint64_t first, bool *emptyp);
+		    uint64_t base, uint64_t first, uint64_t end, bool *emptyp);
 
 /* Logical blocks one pointer at level covers (level 0: a data block). */
 static uint64_t
@@ -54,11 +54,6 @@ free_block(struct ext2fs_inode *ip, uint32_t bno)
 	return free_block_w(ip, NULL, bno);
 }
 
-/*
- * Free the blocks of logical number >= first in the subtree of indirect
- * block bno (level 1: points at data blocks), whose first logical block
- * is base.  *emptyp: the subtree is gone and bno was freed too.
- */
 static bool
 walk_loops(const struct ext2fs_inode *ip, const struct walk *w, uint32_t bno)
 {
@@ -72,9 +67,15 @@ walk_loops(const struct ext2fs_inode *ip, const struct walk *w, uint32_t bno)
 	return false;
 }
 
+/*
+ * Free the blocks of logical number in [first, end) in the subtree of
+ * indirect block bno (level 1: points at data blocks), whose first
+ * logical block is base.  *emptyp: the subtree is gone and bno was freed
+ * too.
+ */
 static int
 free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level, uint64_t base,
-    uint64_t first, bool *emptyp)
+    uint64_t first, uint64_t end, bool *emptyp)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
 	uint64_t cspan = span(e2m, level - 1), cbase;
@@ -99,7 +100,7 @@ free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level, uint
 		if ((child = e2_le32(ptrs[i])) == 0)
 			continue;
 		cbase = base + i * cspan;
-		if (cbase + cspan <= first) {
+		if (cbase + cspan <= first || cbase >= end) {
 			keep = true;
 			continue;
 		}
@@ -111,7 +112,7 @@ free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level, uint
 				error = free_block_w(ip, w, child);
 			cempty = error == 0;
 		} else
-			error = free_tree(ip, w, child, level - 1, cbase, first, &cempty);
+			error = free_tree(ip, w, child, level - 1, cbase, first, end, &cempty);
 		if (cempty) {
 			ptrs[i] = 0;
 			dirty = true;
@@ -152,16 +153,16 @@ zero_tail(struct ext2fs_inode *ip, uint64_t size)
 	return ext2fs_mwrite(e2m, bp);
 }
 
-/* Free every block from logical block first on (w: deferring or not). */
+/* Free every block of logical number in [first, end) (w: deferring or not). */
 static int
-free_from(struct ext2fs_inode *ip, struct walk *w, uint64_t first)
+free_from(struct ext2fs_inode *ip, struct walk *w, uint64_t first, uint64_t end)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
 	uint64_t base = EXT2_NDADDR;
 	bool empty;
 	int error;
 
-	for (uint64_t i = first; i < EXT2_NDADDR; i++) {
+	for (uint64_t i = first; i < MIN(end, (uint64_t)EXT2_NDADDR); i++) {
 		if (ip->i_db[i] == 0)
 			continue;
 		if ((error = free_block_w(ip, w, ip->i_db[i])) != 0)
@@ -171,8 +172,8 @@ free_from(struct ext2fs_inode *ip, struct walk *w, uint64_t first)
 	for (int level = 1; level <= EXT2_NIADDR; level++) {
 		uint32_t *root = &ip->i_db[EXT2_NDADDR + level - 1];
 
-		if (*root != 0 && base + span(e2m, level) > first) {
-			if ((error = free_tree(ip, w, *root, level, base, first, &empty)) != 0)
+		if (*root != 0 && base + span(e2m, level) > first && base < end) {
+			if ((error = free_tree(ip, w, *root, level, base, first, end, &empty)) != 0)
 				return error;
 			if (empty)
 				*root = 0;
@@ -183,16 +184,17 @@ free_from(struct ext2fs_inode *ip, struct walk *w, uint64_t first)
 }
 
 /*
- * Mounted sync: free from the end down in steps of SYNC_STEP blocks; each
- * step writes the cleared indirect pointers and the inode before the
- * bitmaps see the blocks free, so a crash never leaves a free block that
- * something on disk still points at (at worst a leaked one).
+ * Mounted sync: free [first, end) from the end down in steps of SYNC_STEP
+ * blocks; each step writes the cleared indirect pointers and the inode
+ * before the bitmaps see the blocks free, so a crash never leaves a free
+ * block that something on disk still points at (at worst a leaked one).
+ * A truncate (trunc) lowers the size step by step.
  */
 static int
-free_from_sync(struct ext2fs_inode *ip, uint64_t first)
+free_from_sync(struct ext2fs_inode *ip, uint64_t first, uint64_t end, bool trunc)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint64_t cur = howmany(ip->i_size, (uint64_t)e2m->e2m_bsize), step;
+	uint64_t cur = MIN(end, howmany(ip->i_size, (uint64_t)e2m->e2m_bsize)), step;
 	uint32_t defer[SYNC_DEFER];	/* on the stack: inactive may run inside the kmem reclaimer */
 	struct walk w = { .w_depth = 0, .w_defer = defer, .w_maxdefer = SYNC_DEFER };
 	int error = 0, e;
@@ -200,8 +202,8 @@ free_from_sync(struct ext2fs_inode *ip, uint64_t first)
 	do {
 		step = cur > first + SYNC_STEP ? cur - SYNC_STEP : first;
 		w.w_ndefer = 0;
-		error = free_from(ip, &w, step);
-		if (step << e2m->e2m_bshift < ip->i_size)
+		error = free_from(ip, &w, step, trunc ? UINT64_MAX : cur);
+		if (trunc && step << e2m->e2m_bshift < ip->i_size)
 			ip->i_size = step << e2m->e2m_bshift;
 		if ((e = ext2fs_iupdate(ip, true)) != 0 && error == 0)
 			error = e;
@@ -262,9 +264,9 @@ ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size)
 			return error;
 		first = howmany(size, (uint64_t)e2m->e2m_bsize);
 		if (ext2fs_syncmnt(e2m))
-			error = free_from_sync(ip, first);
+			error = free_from_sync(ip, first, UINT64_MAX, true);
 		else
-			error = free_from(ip, &w, first);
+			error = free_from(ip, &w, first, UINT64_MAX);
 		if (error != 0)
 			return error;
 	}
@@ -274,4 +276,17 @@ out_size:
 		return error;
 	ip->i_size = size;
 	return 0;
+}
+
+/* Free the blocks [first, end) inside the file (a punched hole); the size stays.  The caller writes the inode. */
+int
+ext2fs_free_range(struct ext2fs_inode *ip, uint64_t first, uint64_t end)
+{
+	struct walk w = { .w_depth = 0 };
+
+	if (first >= end)
+		return 0;
+	if (ext2fs_syncmnt(ip->i_e2m))
+		return free_from_sync(ip, first, end, false);
+	return free_from(ip, &w, first, end);
 }

@@ -485,6 +485,7 @@ const struct vnodeops ext2fs_vnodeops = {
 	.vop_readdir = ext2fs_readdir,
 	.vop_readlink = ext2fs_readlink,
 	.vop_extent = ext2fs_extent,
+	.vop_fallocate = ext2fs_fallocate,
 	.vop_inactive = ext2fs_inactive,
 	.vop_reclaim = ext2fs_reclaim,
 };

@@ -197,6 +197,9 @@ int	ffs_balloc(struct ffs_inode *ip, int64_t lbn, int bytes, kauth_cred_t cred,
 /* ffs_truncate.c */
 int	ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred);
 int	ffs_trim(struct ffs_inode *ip, uint64_t length);
+int	ffs_free_range(struct ffs_inode *ip, int64_t first, int64_t end);
+/* ffs_falloc.c */
+int	ffs_fallocate(struct vnode *vp, off_t off, off_t len, int flags, kauth_cred_t cred);
 void	ffs_free_ext(struct ffs_inode *ip);
 
 /* ffs_dirops.c: changing directories. */

@@ -39,18 +39,19 @@ indir_write(struct ffs_inode *ip, struct buf *bp, int64_t d)
 
 /*
  * Free what indirect block d (at level, mapping logical blocks from base)
- * maps at or past logical block keep; *freedp when d itself was freed
+ * maps in logical blocks [first, end); *freedp when d itself was freed
  * (nothing in it was kept).  A damaged pointer is dropped, its blocks
  * left to fsck (the file system is marked), and the walk goes on: EIO
  * at the end.
  */
 static int
-free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t keep,
-    const int64_t *up, int nup, bool *freedp)
+free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t first,
+    int64_t end, const int64_t *up, int nup, bool *freedp)
 {
 	struct ffs_mount *fm = ip->i_fm;
 	uint64_t span = span_of(fm, level);
-	bool all = base >= keep, dirty = false, sub;
+	bool all = base >= first && base + (int64_t)span_of(fm, level + 1) <= end;
+	bool dirty = false, kept = false, sub;
 	int64_t path[FFS_NIADDR];
 	struct buf *bp;
 	int error = 0, e;
@@ -68,17 +69,22 @@ free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t kee
 	for (uint32_t i = 0; i < fm->fm_nindir; i++) {
 		int64_t cb = base + (int64_t)(i * span), p;
 
-		if (cb + (int64_t)span <= keep)
-			continue;
 		p = fm->fm_ufs2 ? (int64_t)ffs_get64(fm->fm_swap, ((uint64_t *)bp->b_data)[i]) :
 		    (int32_t)ffs_get32(fm->fm_swap, ((uint32_t *)bp->b_data)[i]);
 		if (p == 0)
 			continue;
+		if (cb + (int64_t)span <= first || cb >= end) {
+			kept = true;
+			continue;
+		}
 		if (level > 0) {
-			if ((e = free_indir(ip, p, level - 1, cb, keep, path, nup + 1, &sub)) != 0)
+			if ((e = free_indir(ip, p, level - 1, cb, first, end, path, nup + 1,
+			    &sub)) != 0)
 				error = e;
-			if (!sub)
+			if (!sub) {
+				kept = true;
 				continue;
+			}
 		} else if (ffs_frags_ok(fm, p, fm->fm_frag)) {
 			free_counted(ip, p, fm->fm_frag);
 		} else {
@@ -92,7 +98,8 @@ free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t kee
 			((uint32_t *)bp->b_data)[i] = 0;
 		dirty = true;
 	}
-	if (all) {
+	/* An emptied block goes too, except mounted sync, where the inode may still name it on disk. */
+	if (all || (!kept && !ffs_syncmount(fm))) {
 		brelse(bp, 0);
 		free_counted(ip, d, fm->fm_frag);
 		*freedp = true;
@@ -198,8 +205,8 @@ shrink(struct ffs_inode *ip, uint64_t length)
 		bool freed;
 
 		if (ip->i_ib[level] != 0) {
-			if ((e = free_indir(ip, ip->i_ib[level], level, base, keep, NULL, 0,
-			    &freed)) != 0)
+			if ((e = free_indir(ip, ip->i_ib[level], level, base, keep, INT64_MAX,
+			    NULL, 0, &freed)) != 0)
 				error = e;
 			if (freed)
 				ip->i_ib[level] = 0;
@@ -254,6 +261,51 @@ ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
 		return error;
 	ip->i_size = length;
 	return 0;
+}
+
+/*
+ * Free logical blocks [first, end) inside the file (a punched hole), the
+ * size unchanged.  Mounted sync, the inode without the direct pointers
+ * reaches the disk before their blocks are marked free.  The caller
+ * writes the inode.
+ */
+int
+ffs_free_range(struct ffs_inode *ip, int64_t first, int64_t end)
+{
+	struct ffs_mount *fm = ip->i_fm;
+	int64_t db[FFS_NDADDR], base = FFS_NDADDR, lbn;
+	int nfr[FFS_NDADDR], error = 0, e;
+	bool freed;
+
+	kmem_reserve_enter();
+	for (lbn = first; lbn < MIN(end, (int64_t)FFS_NDADDR); lbn++) {
+		db[lbn] = ip->i_db[lbn];
+		nfr[lbn] = ffs_blksize(ip, lbn);
+		ip->i_db[lbn] = 0;
+	}
+	if (first < FFS_NDADDR && ffs_syncmount(fm) && (error = ffs_update(ip, true)) != 0) {
+		for (lbn = first; lbn < MIN(end, (int64_t)FFS_NDADDR); lbn++)
+			ip->i_db[lbn] = db[lbn];
+		goto out;
+	}
+	for (lbn = first; lbn < MIN(end, (int64_t)FFS_NDADDR); lbn++)
+		if (db[lbn] != 0)
+			free_counted(ip, db[lbn], nfr[lbn]);
+	for (int level = 0; level < FFS_NIADDR; level++) {
+		int64_t tspan = (int64_t)span_of(fm, level + 1);
+
+		if (ip->i_ib[level] != 0 && base + tspan > first && base < end) {
+			if ((e = free_indir(ip, ip->i_ib[level], level, base, first, end, NULL, 0,
+			    &freed)) != 0)
+				error = e;
+			if (freed)
+				ip->i_ib[level] = 0;
+		}
+		base += tspan;
+	}
+out:
+	kmem_reserve_exit();
+	return error;
 }
 
 /* A file being freed gives back its extended attribute blocks too. */

@@ -244,6 +244,7 @@ const struct vnodeops ffs_vnodeops = {
 	.vop_readdir = ffs_readdir,
 	.vop_readlink = ffs_readlink,
 	.vop_extent = ffs_extent,
+	.vop_fallocate = ffs_fallocate,
 	.vop_inactive = ffs_inactive,
 	.vop_reclaim = ffs_reclaim,
 };

@@ -32,6 +32,13 @@ ssize_t	rump_sys_pwrite(int fd, const void *buf, size_t n, off_t off);
 off_t	rump_sys_lseek(int fd, off_t off, int whence);
 int	rump_sys_fsync(int fd);
 int	rump_sys_ftruncate(int fd, off_t len);
+/*
+ * fallocate(2) as Linux: mode 0 (allocate, grow the size),
+ * FALLOC_FL_KEEP_SIZE (1), FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE (3);
+ * other modes EOPNOTSUPP, as are KEEP_SIZE blocks past the end of file
+ * on ext2 and FFS, whose checkers call them damage.
+ */
+int	rump_sys_fallocate(int fd, int mode, off_t off, off_t len);
 int	rump_sys_truncate(const char *path, off_t len);
 int	rump_sys_stat(const char *path, struct stat *st);
 int	rump_sys_lstat(const char *path, struct stat *st);

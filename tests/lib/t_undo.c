@@ -85,6 +85,21 @@ op_extend(void)
 	return n == 5000 ? 0 : -1;
 }
 
+/* fallocate of /big over the end of its data (mode 0) or through its middle (a punch). */
+static int
+op_falloc_mode(int mode, off_t off, off_t len)
+{
+	int fd = rump_sys_open(M "/big", O_WRONLY), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = rump_sys_fallocate(fd, mode, off, len);
+	(void)rump_sys_close(fd);
+	return rc;
+}
+
+static int op_falloc(void) { return op_falloc_mode(0, BIGLEN - 20000, 60000); }
+static int op_punch(void) { return op_falloc_mode(0x03, 5000, 200000); }	/* PUNCH_HOLE|KEEP_SIZE */
 static int op_truncate(void) { return rump_sys_truncate(M "/big", 1000); }
 static int op_rename_dir(void) { return rump_sys_rename(M "/d/file_with_a_longer_name_03", M "/e/moved"); }
 static int op_rename_over(void) { return rump_sys_rename(M "/d/file_with_a_longer_name_04", M "/t"); }
@@ -111,7 +126,8 @@ static const struct {
 	{ "truncate", op_truncate }, { "rename_dir", op_rename_dir },
 	{ "rename_over", op_rename_over }, { "rename_subdir", op_rename_subdir },
 	{ "unlink", op_unlink }, { "rmdir", op_rmdir }, { "mkdir", op_mkdir },
-	{ "link", op_link }, { "symlink", op_symlink },
+	{ "link", op_link }, { "symlink", op_symlink }, { "falloc", op_falloc },
+	{ "punch", op_punch },
 };
 
 

@@ -28,7 +28,8 @@ void	t_undo_populate(void);
 /*
  * For n = 1, 2, ...: a fresh copy of template, booted and mounted, runs
  * operation op (create, write, extend, truncate, rename_dir,
- * rename_over, rename_subdir, unlink, rmdir, mkdir, link, symlink) with the n-th fault of kind
+ * rename_over, rename_subdir, unlink, rmdir, mkdir, link, symlink, falloc,
+ * punch) with the n-th fault of kind
  * (through the unmount too, for EIO); unmount, halt, judge.  Ends at the
  * first n the run no longer reaches; fails the test on an image left
  * wrong, on an error other than the fault's, or when no fault was ever

@@ -41,6 +41,10 @@ void	t_fsck(struct t_img *t);
 /* Register t->img as T_DEV and mount it on T_MNT with flags; returns rump_sys_mount's result. */
 int	t_mount(struct t_img *t, int flags);
 void	t_umount(void);
+/* A fresh empty image (mke2fs opts, size) mounted read-write on a new kernel. */
+void	t_setup(struct t_img *t, const char *opts, const char *size);
+/* Unmount, halt the kernel, e2fsck -fn, remove the scratch directory. */
+void	t_finish(struct t_img *t);
 
 /* Whole-file I/O through rump. */
 void	t_rump_write_file(const char *path, const void *buf, size_t len);

@@ -81,6 +81,24 @@ t_umount(void)
 }
 
 void
+t_setup(struct t_img *t, const char *opts, const char *size)
+{
+	t_img_init(t);
+	t_mkfs(t, opts, false, size);
+	t_boot();
+	CHECK_EQ(t_mount(t, 0), 0);
+}
+
+void
+t_finish(struct t_img *t)
+{
+	t_umount();
+	t_halt();
+	t_fsck(t);
+	t_img_cleanup(t);
+}
+
+void
 t_rump_write_file(const char *path, const void *buf, size_t len)
 {
 	int fd = rump_sys_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -5,16 +5,6 @@
 
 #include "t_ext2fs.h"
 
-/* A fresh empty image mounted read-write. */
-static void
-setup(struct t_img *t, const char *opts, const char *size)
-{
-	t_img_init(t);
-	t_mkfs(t, opts, false, size);
-	t_boot();
-	CHECK_EQ(t_mount(t, 0), 0);
-}
-
 /* Unmount, check with e2fsck, mount again (read-write unless ro). */
 static void
 cycle(struct t_img *t, int flags)
@@ -24,14 +14,6 @@ cycle(struct t_img *t, int flags)
 	CHECK_EQ(t_mount(t, flags), 0);
 }
 
-static void
-finish(struct t_img *t)
-{
-	t_umount();
-	t_halt();
-	t_fsck(t);
-	t_img_cleanup(t);
-}
 
 static void
 write_at(const char *path, uint64_t seed, off_t off, size_t len)
@@ -120,7 +102,7 @@ T_CASE(create_write_read)
 {
 	struct t_img t;
 
-	setup(&t, "-b 1024", "16M");
+	t_setup(&t, "-b 1024", "16M");
 	write_at(T_MNT "/a", 1, 0, 100);
 	write_at(T_MNT "/b", 2, 0, 5000);
 	CHECK(rump_sys_mkdir(T_MNT "/dir", 0755) == 0);
@@ -133,7 +115,7 @@ T_CASE(create_write_read)
 	t_umount();
 	debugfs_check(&t, "/b", 2, 0, 5000);
 	CHECK_EQ(t_mount(&t, 0), 0);
-	finish(&t);
+	t_finish(&t);
 }
 
 /* Growth through direct, single, double and triple indirect blocks, holes staying holes. */
@@ -143,7 +125,7 @@ grow_levels(const char *opts, off_t triple)
 	struct t_img t;
 	const char *f = T_MNT "/f";
 
-	setup(&t, opts, "32M");
+	t_setup(&t, opts, "32M");
 	write_at(f, 1, 0, 3000);
 	write_at(f, 2, 20 * 1024, 3000);		/* single indirect (1 KiB blocks) */
 	write_at(f, 3, 400 * 1024, 5000);		/* double */
@@ -173,7 +155,7 @@ grow_levels(const char *opts, off_t triple)
 	CHECK(rump_sys_truncate(f, 0) == 0);
 	cycle(&t, 0);
 	CHECK_EQ(blocks_of(f), 0);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(grow_shrink_b1024) { grow_levels("-b 1024", (off_t)70 << 20); }
@@ -184,7 +166,7 @@ T_CASE(large_file_4g)
 	struct t_img t;
 	const char *f = T_MNT "/big";
 
-	setup(&t, "-b 4096", "64M");
+	t_setup(&t, "-b 4096", "64M");
 	write_at(f, 9, ((off_t)6 << 30) + 123, 10000);
 	write_at(f, 8, 0, 100);
 	cycle(&t, 0);
@@ -194,7 +176,7 @@ T_CASE(large_file_4g)
 	t_umount();
 	debugfs_check(&t, "/big", 8, 0, 100);
 	CHECK_EQ(t_mount(&t, 0), 0);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(dirs_many_entries)
@@ -202,7 +184,7 @@ T_CASE(dirs_many_entries)
 	struct t_img t;
 	char p[PATH_MAX];
 
-	setup(&t, "-b 1024", "16M");
+	t_setup(&t, "-b 1024", "16M");
 	CHECK(rump_sys_mkdir(T_MNT "/d", 0755) == 0);
 	for (int i = 0; i < 500; i++) {
 		snprintf(p, sizeof(p), T_MNT "/d/name_that_is_rather_long_%04d", i);
@@ -225,7 +207,7 @@ T_CASE(dirs_many_entries)
 	}
 	CHECK(rump_sys_rmdir(T_MNT "/d") == 0);
 	CHECK_ERRNO(rump_sys_rmdir(T_MNT "/d"), ENOENT);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(nodes_and_links)
@@ -235,7 +217,7 @@ T_CASE(nodes_and_links)
 	const char *slow = "/a/very/long/target/that/does/not/fit/into/the/sixty/bytes/of/i_block/at/all";
 	struct stat st;
 
-	setup(&t, "-b 2048 -I 256", "16M");
+	t_setup(&t, "-b 2048 -I 256", "16M");
 	CHECK(rump_sys_symlink("short", T_MNT "/fast") == 0);
 	CHECK(rump_sys_symlink(slow, T_MNT "/slow") == 0);
 	CHECK(rump_sys_mknod(T_MNT "/chr", S_IFCHR | 0600, makedev(1, 3)) == 0);
@@ -266,7 +248,7 @@ T_CASE(nodes_and_links)
 	CHECK(rump_sys_lstat(T_MNT "/f2", &st) == 0);
 	CHECK_EQ(st.st_nlink, 1);
 	check_at(T_MNT "/f2", 1, 0, 10);
-	finish(&t);
+	t_finish(&t);
 }
 
 /* Links spread over 32 directories: a linear directory of 32000 names would make this slow. */
@@ -282,7 +264,7 @@ T_CASE(link_max)
 	char p[PATH_MAX];
 	int i;
 
-	setup(&t, "-b 4096 -N 200", "64M");
+	t_setup(&t, "-b 4096 -N 200", "64M");
 	write_at(T_MNT "/f", 1, 0, 1);
 	for (i = 0; i < 32; i++) {
 		snprintf(p, sizeof(p), T_MNT "/d%d", i);
@@ -300,7 +282,7 @@ T_CASE(link_max)
 		link_name(p, sizeof(p), i);
 		CHECK(rump_sys_unlink(p) == 0);
 	}
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(rename_cases)
@@ -308,7 +290,7 @@ T_CASE(rename_cases)
 	struct t_img t;
 	struct stat st;
 
-	setup(&t, "-b 1024", "16M");
+	t_setup(&t, "-b 1024", "16M");
 	CHECK(rump_sys_mkdir(T_MNT "/a", 0755) == 0);
 	CHECK(rump_sys_mkdir(T_MNT "/b", 0755) == 0);
 	CHECK(rump_sys_mkdir(T_MNT "/a/sub", 0755) == 0);
@@ -349,7 +331,7 @@ T_CASE(rename_cases)
 	CHECK_EQ(st.st_nlink, 4);
 	CHECK(rump_sys_lstat(T_MNT "/b", &st) == 0);
 	CHECK_EQ(st.st_nlink, 3);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(setattr_times)
@@ -358,7 +340,7 @@ T_CASE(setattr_times)
 	struct timespec ts[2] = { { 1000000000, 123456789 }, { 3000000000LL, 987654321 } };
 	struct stat st;
 
-	setup(&t, "-b 1024 -I 256", "16M");
+	t_setup(&t, "-b 1024 -I 256", "16M");
 	write_at(T_MNT "/f", 1, 0, 10);
 	CHECK(rump_sys_chown(T_MNT "/f", 70000, 80000) == 0);
 	CHECK(rump_sys_chmod(T_MNT "/f", 04711) == 0);	/* after chown, which drops set-id */
@@ -372,7 +354,7 @@ T_CASE(setattr_times)
 	CHECK_EQ(st.st_atim.tv_nsec, 123456789);
 	CHECK_EQ(st.st_mtim.tv_sec, 3000000000LL);
 	CHECK_EQ(st.st_mtim.tv_nsec, 987654321);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(small_inode_times)
@@ -381,7 +363,7 @@ T_CASE(small_inode_times)
 	struct timespec ts[2] = { { 1000000000, 123456789 }, { 2000000000, 987654321 } };
 	struct stat st;
 
-	setup(&t, "-b 1024 -I 128", "16M");
+	t_setup(&t, "-b 1024 -I 128", "16M");
 	write_at(T_MNT "/f", 1, 0, 10);
 	CHECK(rump_sys_utimensat(AT_FDCWD, T_MNT "/f", ts, 0) == 0);
 	CHECK(rump_sys_lstat(T_MNT "/f", &st) == 0);
@@ -390,7 +372,7 @@ T_CASE(small_inode_times)
 	CHECK(rump_sys_lstat(T_MNT "/f", &st) == 0);
 	CHECK_EQ(st.st_mtim.tv_sec, 2000000000);
 	CHECK_EQ(st.st_mtim.tv_nsec, 0);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(enospc)
@@ -400,7 +382,7 @@ T_CASE(enospc)
 	int fd, n = 0;
 	ssize_t w;
 
-	setup(&t, "-b 1024 -m 0", "2M");
+	t_setup(&t, "-b 1024 -m 0", "2M");
 	memset(buf, 'x', sizeof(buf));
 	fd = rump_sys_open(T_MNT "/fill", O_WRONLY | O_CREAT, 0644);
 	CHECK(fd >= 0);
@@ -424,7 +406,7 @@ T_CASE(enospc)
 	write_at(T_MNT "/after", 5, 0, 50000);
 	cycle(&t, 0);
 	check_at(T_MNT "/after", 5, 0, 50000);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(reserved_blocks)
@@ -434,7 +416,7 @@ T_CASE(reserved_blocks)
 	struct statvfs sv;
 	int fd;
 
-	setup(&t, "-b 1024 -m 20", "2M");
+	t_setup(&t, "-b 1024 -m 20", "2M");
 	CHECK(rump_sys_chmod(T_MNT, 0777) == 0);
 	CHECK_ERR(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
 	CHECK_ERR(rump_pub_lwproc_setcred(1000, 1000, 0, NULL), 0);
@@ -450,7 +432,7 @@ T_CASE(reserved_blocks)
 	rump_pub_lwproc_releaselwp();
 	/* root still writes */
 	write_at(T_MNT "/root", 1, 0, 20000);
-	finish(&t);
+	t_finish(&t);
 }
 
 T_CASE(enospc_inodes)
@@ -459,7 +441,7 @@ T_CASE(enospc_inodes)
 	char p[PATH_MAX];
 	int i, fd;
 
-	setup(&t, "-b 1024 -N 32", "4M");
+	t_setup(&t, "-b 1024 -N 32", "4M");
 	for (i = 0; i < 100; i++) {
 		snprintf(p, sizeof(p), T_MNT "/f%d", i);
 		if ((fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644)) < 0)
@@ -473,7 +455,7 @@ T_CASE(enospc_inodes)
 	cycle(&t, 0);
 	CHECK(rump_sys_unlink(T_MNT "/f0") == 0);
 	CHECK(rump_sys_mkdir(T_MNT "/d", 0755) == 0);
-	finish(&t);
+	t_finish(&t);
 }
 
 /* The inode number a new file in /d gets. */
@@ -503,7 +485,7 @@ T_CASE(ialloc_lowest_free)
 	char name[32];
 	int i;
 
-	setup(&t, "-b 1024", "16M");
+	t_setup(&t, "-b 1024", "16M");
 	CHECK(rump_sys_mkdir(T_MNT "/d", 0755) == 0);
 	for (i = 0; i < 200; i++) {
 		snprintf(name, sizeof(name), "f%d", i);
@@ -521,7 +503,7 @@ T_CASE(ialloc_lowest_free)
 	CHECK_EQ(create_ino("g4"), ino[3]);
 	CHECK_EQ(create_ino("g5"), ino[100]);
 	CHECK_EQ(create_ino("g6"), n + 1);
-	finish(&t);
+	t_finish(&t);
 }
 
 /* Sequential writes get contiguous blocks, also when a file is appended to after a remount. */
@@ -532,7 +514,7 @@ T_CASE(contiguous_allocation)
 	long prev = -1, b, jumps = 0, n = 0;
 	FILE *f;
 
-	setup(&t, "-b 1024", "16M");
+	t_setup(&t, "-b 1024", "16M");
 	write_at(T_MNT "/f", 1, 0, 512 * 1024);
 	cycle(&t, 0);
 	write_at(T_MNT "/f", 1, 512 * 1024, 512 * 1024);
@@ -551,7 +533,7 @@ T_CASE(contiguous_allocation)
 	if (jumps > 8)
 		t_fail(__FILE__, __LINE__, "%ld discontinuities in 1024 blocks", jumps);
 	CHECK_EQ(t_mount(&t, 0), 0);
-	finish(&t);
+	t_finish(&t);
 }
 
 /* Linux dirent64 as getdents hands it out. */
@@ -574,7 +556,7 @@ T_CASE(readdir_cookies)
 	int seen[200] = { 0 }, fd, calls = 0, i;
 	ssize_t n;
 
-	setup(&t, "-b 1024", "16M");
+	t_setup(&t, "-b 1024", "16M");
 	CHECK(rump_sys_mkdir(T_MNT "/d", 0755) == 0);
 	for (i = 0; i < 200; i++) {
 		snprintf(p, sizeof(p), T_MNT "/d/%s%03d", i % 10 == 0 ? "dir" : "file", i);
@@ -617,7 +599,7 @@ T_CASE(readdir_cookies)
 		if (seen[i] > 1)
 			t_fail(__FILE__, __LINE__, "entry %d seen %d times", i, seen[i]);
 	}
-	finish(&t);
+	t_finish(&t);
 }
 
 /* Attribute blocks are kept while a file lives and released with its last link. */
@@ -647,7 +629,7 @@ T_CASE(ext_attr_blocks)
 	CHECK(rump_sys_unlink(T_MNT "/f2") == 0);
 	CHECK(rump_sys_unlink(T_MNT "/sl") == 0);
 	CHECK(rump_sys_unlink(T_MNT "/slow") == 0);
-	finish(&t);
+	t_finish(&t);
 }
 
 /* A directory at the link limit takes no more subdirectories (made so by debugfs: 32000 are slow). */

@@ -77,6 +77,8 @@ T_CASE(undo_rmdir) { undo(T_UNDO_NOMEM, "rmdir"); }
 T_CASE(undo_mkdir) { undo(T_UNDO_NOMEM, "mkdir"); }
 T_CASE(undo_link) { undo(T_UNDO_NOMEM, "link"); }
 T_CASE(undo_symlink) { undo(T_UNDO_NOMEM, "symlink"); }
+T_CASE(undo_falloc) { undo(T_UNDO_NOMEM, "falloc"); }
+T_CASE(undo_punch) { undo(T_UNDO_NOMEM, "punch"); }
 T_CASE(undo_eio_create) { undo(T_UNDO_EIO, "create"); }
 T_CASE(undo_eio_write) { undo(T_UNDO_EIO, "write"); }
 T_CASE(undo_eio_extend) { undo(T_UNDO_EIO, "extend"); }
@@ -89,3 +91,5 @@ T_CASE(undo_eio_rmdir) { undo(T_UNDO_EIO, "rmdir"); }
 T_CASE(undo_eio_mkdir) { undo(T_UNDO_EIO, "mkdir"); }
 T_CASE(undo_eio_link) { undo(T_UNDO_EIO, "link"); }
 T_CASE(undo_eio_symlink) { undo(T_UNDO_EIO, "symlink"); }
+T_CASE(undo_eio_falloc) { undo(T_UNDO_EIO, "falloc"); }
+T_CASE(undo_eio_punch) { undo(T_UNDO_EIO, "punch"); }

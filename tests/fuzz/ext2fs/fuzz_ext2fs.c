@@ -86,7 +86,7 @@ walk(const char *dir, int depth)
 	rump_sys_close(fd);
 }
 
-/* A few changes: create, write (growing into indirect blocks), rename, truncate, remove. */
+/* A few changes: create, write (growing into indirect blocks), fallocate, rename, truncate, remove. */
 static void
 scribble(void)
 {
@@ -99,6 +99,8 @@ scribble(void)
 	if (fd >= 0) {
 		(void)rump_sys_write(fd, buf, sizeof(buf));
 		(void)rump_sys_pwrite(fd, buf, 100, 300000);
+		(void)rump_sys_fallocate(fd, 3, 4096, 8192);	/* PUNCH_HOLE|KEEP_SIZE */
+		(void)rump_sys_fallocate(fd, 0, 0, 320000);
 		rump_sys_close(fd);
 	}
 	(void)rump_sys_symlink("a/target/long/enough/to/need/a/block/of/its/own/xxxxxxxxxxxxxxx",
@@ -110,6 +112,11 @@ scribble(void)
 	(void)rump_sys_unlink(MNT "/fz_file");
 	/* and one existing name, whatever it is */
 	(void)rump_sys_rename(MNT "/lost+found", MNT "/found");
+	/* a punch walks the image's own (hostile) block map */
+	if ((fd = rump_sys_open(MNT "/file", O_RDWR)) >= 0) {
+		(void)rump_sys_fallocate(fd, 3, 1000, 1 << 20);
+		rump_sys_close(fd);
+	}
 	(void)rump_sys_truncate(MNT "/file", 0);
 	(void)rump_sys_sync();
 }

@@ -77,7 +77,7 @@ walk_dir(struct walk *w, const char *path, int depth)
 	(void)rump_sys_close(fd);
 }
 
-/* A few changes: a new file grown past its fragments, a directory, a rename, removals. */
+/* A few changes: a new file grown past its fragments and fallocated, a directory, a rename, removals. */
 static void
 change_some(struct walk *w)
 {
@@ -87,6 +87,8 @@ change_some(struct walk *w)
 	if (fd >= 0) {
 		(void)rump_sys_write(fd, w->buf, 100);
 		(void)rump_sys_pwrite(fd, w->buf, sizeof(w->buf), 3000);
+		(void)rump_sys_fallocate(fd, 3, 1024, 2048);	/* PUNCH_HOLE|KEEP_SIZE */
+		(void)rump_sys_fallocate(fd, 0, 0, 70000);
 		(void)rump_sys_close(fd);
 	}
 	(void)rump_sys_mkdir("/mnt/fuzz_dir", 0755);

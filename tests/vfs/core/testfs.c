@@ -178,6 +178,7 @@ const struct vnodeops tfs_vnodeops = {
 	.vop_readdir	= genfs_eopnotsupp_readdir,
 	.vop_readlink	= genfs_eopnotsupp_readlink,
 	.vop_extent	= genfs_extent_alldata,
+	.vop_fallocate	= genfs_eopnotsupp_fallocate,
 	.vop_inactive	= tfs_inactive,
 	.vop_reclaim	= tfs_reclaim,
 };
