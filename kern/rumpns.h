@@ -300,10 +300,13 @@
 #define file_hold rumpns_file_hold
 #define file_release rumpns_file_release
 #define genfs_access rumpns_genfs_access
+#define genfs_blkfree_roots rumpns_genfs_blkfree_roots
+#define genfs_blkfree_tree rumpns_genfs_blkfree_tree
 #define genfs_blkmap_extent rumpns_genfs_blkmap_extent
 #define genfs_blkmap_lookup rumpns_genfs_blkmap_lookup
 #define genfs_blkmap_loops rumpns_genfs_blkmap_loops
 #define genfs_blkmap_route rumpns_genfs_blkmap_route
+#define genfs_blkmap_span rumpns_genfs_blkmap_span
 #define genfs_eopnotsupp_create rumpns_genfs_eopnotsupp_create
 #define genfs_eopnotsupp_fallocate rumpns_genfs_eopnotsupp_fallocate
 #define genfs_eopnotsupp_link rumpns_genfs_eopnotsupp_link
