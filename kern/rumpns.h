@@ -170,6 +170,7 @@
 #define ext2fs_dirent_get rumpns_ext2fs_dirent_get
 #define ext2fs_extent rumpns_ext2fs_extent
 #define ext2fs_fileblk_ok rumpns_ext2fs_fileblk_ok
+#define ext2fs_fuzzmap rumpns_ext2fs_fuzzmap
 #define ext2fs_gd_load rumpns_ext2fs_gd_load
 #define ext2fs_getblk rumpns_ext2fs_getblk
 #define ext2fs_ialloc rumpns_ext2fs_ialloc
@@ -253,6 +254,7 @@
 #define ffs_free_ext rumpns_ffs_free_ext
 #define ffs_free_frags rumpns_ffs_free_frags
 #define ffs_freefrags rumpns_ffs_freefrags
+#define ffs_fuzzmap rumpns_ffs_fuzzmap
 #define ffs_getblk rumpns_ffs_getblk
 #define ffs_ialloc rumpns_ffs_ialloc
 #define ffs_ifree rumpns_ffs_ifree
@@ -278,6 +280,7 @@
 #define ffs_rename rumpns_ffs_rename
 #define ffs_rmdir rumpns_ffs_rmdir
 #define ffs_rw_check_flags rumpns_ffs_rw_check_flags
+#define ffs_sb_magic rumpns_ffs_sb_magic
 #define ffs_sbupdate rumpns_ffs_sbupdate
 #define ffs_super_read rumpns_ffs_super_read
 #define ffs_symlink rumpns_ffs_symlink
@@ -307,6 +310,7 @@
 #define genfs_eopnotsupp_write rumpns_genfs_eopnotsupp_write
 #define genfs_extent_alldata rumpns_genfs_extent_alldata
 #define genfs_nocheck rumpns_genfs_nocheck
+#define genfs_nofuzzmap rumpns_genfs_nofuzzmap
 #define genfs_noprobe rumpns_genfs_noprobe
 #define genfs_nullop_close rumpns_genfs_nullop_close
 #define genfs_nullop_fsync rumpns_genfs_nullop_fsync
@@ -578,6 +582,7 @@
 #define vfs_detach rumpns_vfs_detach
 #define vfs_dirent_emit rumpns_vfs_dirent_emit
 #define vfs_dirent_reclen rumpns_vfs_dirent_reclen
+#define vfs_fuzzmap_add rumpns_vfs_fuzzmap_add
 #define vfs_getopsbyname rumpns_vfs_getopsbyname
 #define vfs_hold rumpns_vfs_hold
 #define vfs_mount_at rumpns_vfs_mount_at

@@ -60,8 +60,10 @@ struct genfs_blkmap {
 /* A vop_extent from a block map: one indirect block read per level, holes skipped by subtree. */
 int genfs_blkmap_extent(const struct genfs_blkmap *bm, off_t off, bool *datap, off_t *endp);
 
-/* vfsops defaults: a type that mounts no device image, a type without a checker. */
+struct rump_fuzzmap;
+/* vfsops defaults: a type that mounts no device image, a type without a checker, without a metadata map. */
 bool genfs_noprobe(const uint8_t *head, size_t len);
 int genfs_nocheck(const char *devpath, unsigned *nproblemsp);
+int genfs_nofuzzmap(const uint8_t *img, size_t len, struct rump_fuzzmap *map);
 
 #endif /* VFS_GENFS_H */
