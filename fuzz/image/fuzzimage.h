@@ -43,6 +43,14 @@ int	fuzzimage_pack(const char *fstype, const uint8_t *img, size_t len,
  * image), ENOMEM.  Needs no kernel.
  */
 int	fuzzimage_expand(const uint8_t *part, size_t len, uint8_t **imgp, size_t *imglenp);
+/*
+ * The same into the caller's buffer img of cap bytes, so a harness
+ * reuses one buffer per input instead of a fresh allocation: 0 and
+ * *imglenp, ENOSPC (with *imglenp set to the size needed, nothing
+ * written) when cap is too small, EINVAL as above.
+ */
+int	fuzzimage_expand_into(const uint8_t *part, size_t len, uint8_t *img, size_t cap,
+	    size_t *imglenp);
 
 /*
  * Mutate the whole input data (size bytes, room for maxsize) in place,
