@@ -4,55 +4,61 @@
 #include <rump/rump_fuzzmap.h>
 
 /* The field tables, indices into ffsmap_tables. */
-enum { T_SB, T_CG, T_CSUM, T_DINODE1, T_DINODE2, T_DIR, T_INDIR1, T_INDIR2, T_NTABLES };
+enum { T_SB, T_SB_CK, T_CG, T_CG_CK, T_CSUM, T_DINODE1, T_DINODE2, T_DIR, T_INDIR1, T_INDIR2,
+	T_NTABLES };
 
 #define F(st, m, t) { offsetof(struct st, m), sizeof(((struct st *)0)->m), RUMP_FUZZMAP_F_##t }
 #define FA(st, m, i, t) { offsetof(struct st, m) + (i) * sizeof(((struct st *)0)->m[0]), \
 	sizeof(((struct st *)0)->m[0]), RUMP_FUZZMAP_F_##t }
 
-static const struct rump_fuzzmap_field sb_fields[] = {
-	F(ffs_fs, fs_sblkno, BLOCK), F(ffs_fs, fs_cblkno, BLOCK), F(ffs_fs, fs_iblkno, BLOCK),
-	F(ffs_fs, fs_dblkno, BLOCK), F(ffs_fs, fs_old_cgoffset, INT), F(ffs_fs, fs_old_cgmask, INT),
-	F(ffs_fs, fs_old_time, INT), F(ffs_fs, fs_old_size, COUNT), F(ffs_fs, fs_old_dsize, COUNT),
-	F(ffs_fs, fs_ncg, COUNT), F(ffs_fs, fs_bsize, COUNT), F(ffs_fs, fs_fsize, COUNT),
-	F(ffs_fs, fs_frag, COUNT), F(ffs_fs, fs_minfree, INT), F(ffs_fs, fs_bmask, FLAGS),
-	F(ffs_fs, fs_fmask, FLAGS), F(ffs_fs, fs_bshift, INT), F(ffs_fs, fs_fshift, INT),
-	F(ffs_fs, fs_maxcontig, COUNT), F(ffs_fs, fs_maxbpg, COUNT), F(ffs_fs, fs_fragshift, INT),
-	F(ffs_fs, fs_fsbtodb, INT), F(ffs_fs, fs_sbsize, COUNT), F(ffs_fs, fs_nindir, COUNT),
-	F(ffs_fs, fs_inopb, COUNT), F(ffs_fs, fs_old_nspf, COUNT), F(ffs_fs, fs_optim, INT),
-	F(ffs_fs, fs_old_csaddr, BLOCK), F(ffs_fs, fs_cssize, COUNT), F(ffs_fs, fs_cgsize, COUNT),
-	F(ffs_fs, fs_old_ncyl, COUNT), F(ffs_fs, fs_old_cpg, COUNT), F(ffs_fs, fs_ipg, COUNT),
-	F(ffs_fs, fs_fpg, COUNT), F(ffs_fs, fs_old_cstotal.cs_ndir, COUNT),
-	F(ffs_fs, fs_old_cstotal.cs_nbfree, COUNT), F(ffs_fs, fs_old_cstotal.cs_nifree, COUNT),
-	F(ffs_fs, fs_old_cstotal.cs_nffree, COUNT), F(ffs_fs, fs_clean, FLAGS),
-	F(ffs_fs, fs_old_flags, FLAGS), F(ffs_fs, fs_volname, NAME), F(ffs_fs, fs_maxbsize, COUNT),
-	F(ffs_fs, fs_journal_location, INT), F(ffs_fs, fs_sblockloc, INT),
-	F(ffs_fs, fs_cstotal.cs_ndir, COUNT), F(ffs_fs, fs_cstotal.cs_nbfree, COUNT),
-	F(ffs_fs, fs_cstotal.cs_nifree, COUNT), F(ffs_fs, fs_cstotal.cs_nffree, COUNT),
-	F(ffs_fs, fs_time, INT), F(ffs_fs, fs_size, COUNT), F(ffs_fs, fs_dsize, COUNT),
-	F(ffs_fs, fs_csaddr, BLOCK), F(ffs_fs, fs_pendingblocks, COUNT),
-	F(ffs_fs, fs_pendinginodes, COUNT), FA(ffs_fs, fs_snapinum, 0, INODE),
-	F(ffs_fs, fs_avgfilesize, COUNT), F(ffs_fs, fs_avgfpdir, COUNT),
-	F(ffs_fs, fs_save_cgsize, COUNT), F(ffs_fs, fs_flags, FLAGS),
-	F(ffs_fs, fs_contigsumsize, COUNT), F(ffs_fs, fs_maxsymlinklen, COUNT),
-	F(ffs_fs, fs_old_inodefmt, INT), F(ffs_fs, fs_maxfilesize, COUNT),
-	F(ffs_fs, fs_qbmask, FLAGS), F(ffs_fs, fs_qfmask, FLAGS), F(ffs_fs, fs_old_postblformat, INT),
-	F(ffs_fs, fs_old_nrpos, COUNT), F(ffs_fs, fs_magic, INT),
-};
+#define SB_FIELDS							\
+	F(ffs_fs, fs_sblkno, BLOCK), F(ffs_fs, fs_cblkno, BLOCK), F(ffs_fs, fs_iblkno, BLOCK), \
+	F(ffs_fs, fs_dblkno, BLOCK), F(ffs_fs, fs_old_cgoffset, INT), F(ffs_fs, fs_old_cgmask, INT), \
+	F(ffs_fs, fs_old_time, INT), F(ffs_fs, fs_old_size, COUNT), F(ffs_fs, fs_old_dsize, COUNT), \
+	F(ffs_fs, fs_ncg, COUNT), F(ffs_fs, fs_bsize, COUNT), F(ffs_fs, fs_fsize, COUNT), \
+	F(ffs_fs, fs_frag, COUNT), F(ffs_fs, fs_minfree, INT), F(ffs_fs, fs_bmask, FLAGS), \
+	F(ffs_fs, fs_fmask, FLAGS), F(ffs_fs, fs_bshift, INT), F(ffs_fs, fs_fshift, INT), \
+	F(ffs_fs, fs_maxcontig, COUNT), F(ffs_fs, fs_maxbpg, COUNT), F(ffs_fs, fs_fragshift, INT), \
+	F(ffs_fs, fs_fsbtodb, INT), F(ffs_fs, fs_sbsize, COUNT), F(ffs_fs, fs_nindir, COUNT), \
+	F(ffs_fs, fs_inopb, COUNT), F(ffs_fs, fs_old_nspf, COUNT), F(ffs_fs, fs_optim, INT), \
+	F(ffs_fs, fs_old_csaddr, BLOCK), F(ffs_fs, fs_cssize, COUNT), F(ffs_fs, fs_cgsize, COUNT), \
+	F(ffs_fs, fs_old_ncyl, COUNT), F(ffs_fs, fs_old_cpg, COUNT), F(ffs_fs, fs_ipg, COUNT), \
+	F(ffs_fs, fs_fpg, COUNT), F(ffs_fs, fs_old_cstotal.cs_ndir, COUNT), \
+	F(ffs_fs, fs_old_cstotal.cs_nbfree, COUNT), F(ffs_fs, fs_old_cstotal.cs_nifree, COUNT), \
+	F(ffs_fs, fs_old_cstotal.cs_nffree, COUNT), F(ffs_fs, fs_clean, FLAGS), \
+	F(ffs_fs, fs_old_flags, FLAGS), F(ffs_fs, fs_volname, NAME), F(ffs_fs, fs_maxbsize, COUNT), \
+	F(ffs_fs, fs_journal_location, INT), F(ffs_fs, fs_sblockloc, INT), \
+	F(ffs_fs, fs_cstotal.cs_ndir, COUNT), F(ffs_fs, fs_cstotal.cs_nbfree, COUNT), \
+	F(ffs_fs, fs_cstotal.cs_nifree, COUNT), F(ffs_fs, fs_cstotal.cs_nffree, COUNT), \
+	F(ffs_fs, fs_time, INT), F(ffs_fs, fs_size, COUNT), F(ffs_fs, fs_dsize, COUNT), \
+	F(ffs_fs, fs_csaddr, BLOCK), F(ffs_fs, fs_pendingblocks, COUNT), \
+	F(ffs_fs, fs_pendinginodes, COUNT), FA(ffs_fs, fs_snapinum, 0, INODE), \
+	F(ffs_fs, fs_avgfilesize, COUNT), F(ffs_fs, fs_avgfpdir, COUNT), \
+	F(ffs_fs, fs_save_cgsize, COUNT), F(ffs_fs, fs_flags, FLAGS), \
+	F(ffs_fs, fs_contigsumsize, COUNT), F(ffs_fs, fs_maxsymlinklen, COUNT), \
+	F(ffs_fs, fs_old_inodefmt, INT), F(ffs_fs, fs_maxfilesize, COUNT), \
+	F(ffs_fs, fs_qbmask, FLAGS), F(ffs_fs, fs_qfmask, FLAGS), F(ffs_fs, fs_old_postblformat, INT), \
+	F(ffs_fs, fs_old_nrpos, COUNT), F(ffs_fs, fs_magic, INT)
 
-static const struct rump_fuzzmap_field cg_fields[] = {
-	F(ffs_cg, cg_magic, INT), F(ffs_cg, cg_old_time, INT), F(ffs_cg, cg_cgx, COUNT),
-	F(ffs_cg, cg_old_ncyl, COUNT), F(ffs_cg, cg_old_niblk, COUNT), F(ffs_cg, cg_ndblk, COUNT),
-	F(ffs_cg, cg_cs.cs_ndir, COUNT), F(ffs_cg, cg_cs.cs_nbfree, COUNT),
-	F(ffs_cg, cg_cs.cs_nifree, COUNT), F(ffs_cg, cg_cs.cs_nffree, COUNT),
-	F(ffs_cg, cg_rotor, BLOCK), F(ffs_cg, cg_frotor, BLOCK), F(ffs_cg, cg_irotor, INODE),
-	FA(ffs_cg, cg_frsum, 1, COUNT), FA(ffs_cg, cg_frsum, 2, COUNT), FA(ffs_cg, cg_frsum, 7, COUNT),
-	F(ffs_cg, cg_old_btotoff, COUNT), F(ffs_cg, cg_old_boff, COUNT), F(ffs_cg, cg_iusedoff, COUNT),
-	F(ffs_cg, cg_freeoff, COUNT), F(ffs_cg, cg_nextfreeoff, COUNT),
-	F(ffs_cg, cg_clustersumoff, COUNT), F(ffs_cg, cg_clusteroff, COUNT),
-	F(ffs_cg, cg_nclusterblks, COUNT), F(ffs_cg, cg_niblk, COUNT),
-	F(ffs_cg, cg_initediblk, COUNT), F(ffs_cg, cg_time, INT),
-};
+static const struct rump_fuzzmap_field sb_fields[] = { SB_FIELDS };
+/* With FreeBSD's superblock check hash: the hash is derived, fixed after a mutation. */
+static const struct rump_fuzzmap_field sb_ck_fields[] = { SB_FIELDS, F(ffs_fs, fs_ckhash, CRC32C) };
+
+#define CG_FIELDS							\
+	F(ffs_cg, cg_magic, INT), F(ffs_cg, cg_old_time, INT), F(ffs_cg, cg_cgx, COUNT), \
+	F(ffs_cg, cg_old_ncyl, COUNT), F(ffs_cg, cg_old_niblk, COUNT), F(ffs_cg, cg_ndblk, COUNT), \
+	F(ffs_cg, cg_cs.cs_ndir, COUNT), F(ffs_cg, cg_cs.cs_nbfree, COUNT), \
+	F(ffs_cg, cg_cs.cs_nifree, COUNT), F(ffs_cg, cg_cs.cs_nffree, COUNT), \
+	F(ffs_cg, cg_rotor, BLOCK), F(ffs_cg, cg_frotor, BLOCK), F(ffs_cg, cg_irotor, INODE), \
+	FA(ffs_cg, cg_frsum, 1, COUNT), FA(ffs_cg, cg_frsum, 2, COUNT), FA(ffs_cg, cg_frsum, 7, COUNT), \
+	F(ffs_cg, cg_old_btotoff, COUNT), F(ffs_cg, cg_old_boff, COUNT), F(ffs_cg, cg_iusedoff, COUNT), \
+	F(ffs_cg, cg_freeoff, COUNT), F(ffs_cg, cg_nextfreeoff, COUNT), \
+	F(ffs_cg, cg_clustersumoff, COUNT), F(ffs_cg, cg_clusteroff, COUNT), \
+	F(ffs_cg, cg_nclusterblks, COUNT), F(ffs_cg, cg_niblk, COUNT), \
+	F(ffs_cg, cg_initediblk, COUNT), F(ffs_cg, cg_time, INT)
+
+static const struct rump_fuzzmap_field cg_fields[] = { CG_FIELDS };
+static const struct rump_fuzzmap_field cg_ck_fields[] = { CG_FIELDS, F(ffs_cg, cg_ckhash, CRC32C) };
 
 static const struct rump_fuzzmap_field csum_fields[] = {
 	F(ffs_csum, cs_ndir, COUNT), F(ffs_csum, cs_nbfree, COUNT),
@@ -88,7 +94,9 @@ static const struct rump_fuzzmap_field indir2_fields[] = { { 0, 8, RUMP_FUZZMAP_
 static const struct rump_fuzzmap_table ffsmap_tables[T_NTABLES] = {
 	/* One record each, however long the range: the maps after the header have no fields. */
 	[T_SB] = TABLE(sb_fields, RUMP_FUZZMAP_ONERECORD),
+	[T_SB_CK] = TABLE(sb_ck_fields, RUMP_FUZZMAP_ONERECORD),
 	[T_CG] = TABLE(cg_fields, RUMP_FUZZMAP_ONERECORD),
+	[T_CG_CK] = TABLE(cg_ck_fields, RUMP_FUZZMAP_ONERECORD),
 	[T_CSUM] = TABLE(csum_fields, sizeof(struct ffs_csum)),
 	[T_DINODE1] = TABLE(dinode1_fields, sizeof(struct ffs_dinode1)),
 	[T_DINODE2] = TABLE(dinode2_fields, sizeof(struct ffs_dinode2)),
@@ -109,6 +117,7 @@ struct ffsmap {
 	bool			fx_swap;
 	bool			fx_ufs2;
 	unsigned		fx_flags;	/* RUMP_FUZZMAP_BE or 0 */
+	uint32_t		fx_ckhash;	/* FFS_CK_* in force */
 	uint64_t		fx_sbloc;
 	uint32_t		fx_bsize, fx_fsize, fx_ncg, fx_ipg, fx_fpg, fx_cgsize;
 	uint32_t		fx_cblkno, fx_iblkno, fx_cgoffset, fx_cgmask, fx_isize;
@@ -231,8 +240,8 @@ ffsmap_super(struct ffsmap *fx)
 		return EINVAL;
 	sbsize = ffs_get32(fx->fx_swap, (uint32_t)fs.fs_sbsize);
 	sbsize = MAX(MIN(sbsize, (uint32_t)FFS_SBLOCKSIZE), (uint32_t)FFS_SBLOCKMAX);
-	if ((error = vfs_fuzzmap_add(fx->fx_map, fx->fx_sbloc, sbsize, RUMP_FUZZMAP_SUPER, T_SB,
-	    fx->fx_flags)) != 0)
+	if ((error = vfs_fuzzmap_add(fx->fx_map, fx->fx_sbloc, sbsize, RUMP_FUZZMAP_SUPER,
+	    (fx->fx_ckhash & FFS_CK_SUPERBLOCK) ? T_SB_CK : T_SB, fx->fx_flags)) != 0)
 		return error;
 	csaddr = fx->fx_ufs2 ? (int64_t)ffs_get64(fx->fx_swap, (uint64_t)fs.fs_csaddr) :
 	    (int32_t)ffs_get32(fx->fx_swap, (uint32_t)fs.fs_old_csaddr);
@@ -260,6 +269,8 @@ ffsmap_geometry(struct ffsmap *fx, const struct ffs_fs *fs)
 	fx->fx_cgmask = G32(fs_old_cgmask);
 	fx->fx_maxsymlink = (int32_t)G32(fs_maxsymlinklen);
 	fx->fx_size = fx->fx_ufs2 ? ffs_get64(fx->fx_swap, (uint64_t)fs->fs_size) : G32(fs_old_size);
+	/* NetBSD gives the FFS_METACKHASH bit to quota2, whose images leave fs_metackhash zero. */
+	fx->fx_ckhash = (G32(fs_flags) & FFS_METACKHASH) ? G32(fs_metackhash) : 0;
 #undef G32
 	fx->fx_isize = fx->fx_ufs2 ? sizeof(struct ffs_dinode2) : sizeof(struct ffs_dinode1);
 	if (fx->fx_bsize < FFS_MINBSIZE || fx->fx_bsize > FFS_MAXBSIZE ||
@@ -286,7 +297,9 @@ ffsmap_cg(struct ffsmap *fx, uint32_t c)
 
 	if (!ffsmap_runok(fx, cgtod, fx->fx_cgsize))
 		return 0;
-	if ((error = ffsmap_addrun(fx, cgtod, fx->fx_cgsize, RUMP_FUZZMAP_GROUP, T_CG)) != 0)
+	error = ffsmap_addrun(fx, cgtod, fx->fx_cgsize, RUMP_FUZZMAP_GROUP,
+	    (fx->fx_ckhash & FFS_CK_CYLGRP) ? T_CG_CK : T_CG);
+	if (error != 0)
 		return error;
 	cg = fx->fx_img + (uint64_t)cgtod * fx->fx_fsize;
 	iused = get32(fx, cg + offsetof(struct ffs_cg, cg_iusedoff));

@@ -101,7 +101,8 @@ parse_tables(const uint8_t *part, size_t len, size_t *offp, struct fi_view *v)
 
 			if (type < 1 || type > RUMP_FUZZMAP_F_MAX || w > 255 ||
 			    (type != RUMP_FUZZMAP_F_NAME && w != 1 && w != 2 && w != 4 && w != 8) ||
-			    (tb->t_stride > 0 && foff + w > tb->t_stride))
+			    (tb->t_stride > 0 && foff + w > tb->t_stride) ||
+			    (type == RUMP_FUZZMAP_F_CRC32C && (w != 4 || tb->t_stride == 0)))
 				return EINVAL;
 		}
 		off += (size_t)tb->t_nfields * FI_FIELD;

@@ -84,6 +84,10 @@ size_t	fi_rle_encode(const uint8_t *in, size_t len, uint8_t *out);
 /* Decode exactly outlen bytes into out (NULL: only check); EINVAL for any other stream. */
 int	fi_rle_decode(const uint8_t *in, size_t len, uint8_t *out, size_t outlen);
 
+/* fuzzimage_fix.c: CRC-32C register update (no inversion); recompute a range's derived fields. */
+uint32_t fi_crc32c(uint32_t crc, const uint8_t *p, size_t len);
+void	fi_fix_range(const struct fi_view *v, const struct fi_range *r, uint8_t *bytes);
+
 /* fuzzimage_values.c: a new value for an integer field of type at width bytes. */
 struct fi_rng {
 	uint64_t	g_state;

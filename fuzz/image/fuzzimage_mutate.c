@@ -6,13 +6,13 @@
 #include "fuzzimage_impl.h"
 
 /*
- * Derived fields: the formats we map carry none to fix.  ext2 revision
- * 0/1 without metadata_csum or gdt_csum has no checksums (the driver
- * mounts those features read-only at best, so a seed made by mke2fs -t
- * ext2 has neither); UFS2 cylinder-group check hashes (FreeBSD's
- * fs_metackhash CK_CYLGRP) are not written by makefs nor checked by our
- * ffs, so they are not recomputed yet.  FUZZIMAGE_NOFIX is accepted and
- * changes nothing until a format has one.
+ * Derived fields: after a mutation each field a table marks
+ * RUMP_FUZZMAP_F_CRC32C is recomputed over its record (fuzzimage_fix.c),
+ * unless the input says FUZZIMAGE_NOFIX; a wrong hash is then left for
+ * the file system to find.  ffs marks FreeBSD's superblock and cylinder
+ * group check hashes when fs_metackhash asks for them.  ext2 revision
+ * 0/1 without metadata_csum or gdt_csum has no checksums to fix (a seed
+ * made by mke2fs -t ext2 has neither).
  */
 
 #define DIR_MAXRECS	256	/* directory entries looked at in one block */
@@ -269,6 +269,8 @@ fuzzimage_mutate(uint8_t *data, size_t size, size_t maxsize, unsigned seed,
 	for (unsigned i = 0; i < n; i++) {
 		pick_range(&m, data + FUZZIMAGE_RFZ1_HDR);
 		mutate_range(&m);
+		if ((flags & FUZZIMAGE_NOFIX) == 0)
+			fi_fix_range(&m.m_v, &m.m_r, m.m_p);
 	}
 	return size;
 }

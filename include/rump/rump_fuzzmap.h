@@ -27,7 +27,14 @@ extern "C" {
 #define RUMP_FUZZMAP_F_FLAGS	5	/* bits */
 #define RUMP_FUZZMAP_F_NAME	6	/* bytes of a name; width 0: to the end of the record */
 #define RUMP_FUZZMAP_F_RECLEN	7	/* a record's length in bytes: chains the records of a table with stride 0 */
-#define RUMP_FUZZMAP_F_MAX	7
+/*
+ * A derived field, width 4: CRC-32C (seeded with ~0, not inverted at
+ * the end) of its whole record with the field zeroed, in the range's
+ * byte order.  A mutator recomputes it after changing the record unless
+ * told not to.  Only in tables with a fixed stride.
+ */
+#define RUMP_FUZZMAP_F_CRC32C	8
+#define RUMP_FUZZMAP_F_MAX	8
 
 /* One field of a fixed-layout structure: an integer of width 1, 2, 4 or 8 bytes, or a name. */
 struct rump_fuzzmap_field {

@@ -336,3 +336,148 @@ T_CASE(split)
 	in[0] = 'r';
 	CHECK_ERR(fuzzimage_split(in, 32, &flags, &part, &plen, &prog, &proglen), EINVAL);
 }
+
+/* CRC-32C bit by bit, register seeded by the caller and not inverted (the FreeBSD check-hash form). */
+static uint32_t
+crc32c_bits(uint32_t crc, const uint8_t *p, size_t len)
+{
+	while (len-- > 0) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78u & -(crc & 1));
+	}
+	return crc;
+}
+
+static uint32_t
+get32x(const uint8_t *p, bool be)
+{
+	return be ? (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3] :
+	    (uint32_t)p[3] << 24 | p[2] << 16 | p[1] << 8 | p[0];
+}
+
+static void
+put32x(uint8_t *p, bool be, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[be ? 3 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The UFS2 geometry the check hashes need, read at the format's fixed offsets. */
+struct ckgeo {
+	size_t	sbloc, sbsize, cgsize, fsize, fpg, cblkno, ncg;
+};
+
+static struct ckgeo
+ckgeo(const uint8_t *img, bool be)
+{
+	struct ckgeo g = { .sbloc = get32x(img + 8192 + 1372, be) == 0x19540119u ? 8192 : 65536 };
+
+	CHECK_EQ(get32x(img + g.sbloc + 1372, be), 0x19540119u);
+	g.cblkno = get32x(img + g.sbloc + 12, be);
+	g.ncg = get32x(img + g.sbloc + 44, be);
+	g.sbsize = get32x(img + g.sbloc + 104, be);
+	g.fsize = get32x(img + g.sbloc + 52, be);
+	g.cgsize = get32x(img + g.sbloc + 160, be);
+	g.fpg = get32x(img + g.sbloc + 188, be);
+	return g;
+}
+
+/* The hash at field off of the record rec (len bytes), over the record with it zeroed. */
+static uint32_t
+hash_of(const uint8_t *rec, size_t len, size_t off, bool be)
+{
+	uint8_t *c = malloc(len);
+	uint32_t h;
+
+	CHECK(c != NULL);
+	memcpy(c, rec, len);
+	put32x(c + off, be, 0);
+	h = crc32c_bits(~0u, c, len);
+	free(c);
+	return h;
+}
+
+/* Which hashes hold: bit 0 the superblock's, bit 1 every cg's. */
+static unsigned
+hashes_ok(const uint8_t *img, bool be, const struct ckgeo *g)
+{
+	unsigned ok = 0;
+
+	if (get32x(img + g->sbloc + 1304, be) == hash_of(img + g->sbloc, g->sbsize, 1304, be))
+		ok |= 1;
+	ok |= 2;
+	for (size_t c = 0; c < g->ncg; c++) {
+		const uint8_t *cg = img + (c * g->fpg + g->cblkno) * g->fsize;
+
+		if (get32x(cg + 132, be) != hash_of(cg, g->cgsize, 132, be))
+			ok &= ~2u;
+	}
+	return ok;
+}
+
+/* Turn on FreeBSD's superblock and cg check hashes in a UFS2 image, with correct hashes. */
+static void
+add_ckhashes(uint8_t *img, bool be, const struct ckgeo *g)
+{
+	put32x(img + g->sbloc + 1312, be, get32x(img + g->sbloc + 1312, be) | 0x200);
+	put32x(img + g->sbloc + 1308, be, 0x3);
+	for (size_t c = 0; c < g->ncg; c++) {
+		uint8_t *cg = img + (c * g->fpg + g->cblkno) * g->fsize;
+
+		put32x(cg + 132, be, hash_of(cg, g->cgsize, 132, be));
+	}
+	put32x(img + g->sbloc + 1304, be, hash_of(img + g->sbloc, g->sbsize, 1304, be));
+}
+
+static void
+ckhash_fixed(const char *name, bool be)
+{
+	size_t len, plen, size, blen, nfixed = 0, nbroken = 0;
+	uint8_t *img, *part, *orig, *in, *back;
+	struct ckgeo g;
+
+	/* The known answer: CRC-32C("123456789") is 0xe3069283 once inverted. */
+	CHECK_EQ(~crc32c_bits(~0u, (const uint8_t *)"123456789", 9), 0xe3069283u);
+	fi_t_boot();
+	img = fi_t_load(name, &len);
+	g = ckgeo(img, be);
+	CHECK(g.ncg >= 1 && g.cgsize > 0 && g.sbsize >= 1376);
+	CHECK_EQ(hashes_ok(img, be, &g) & 2, 0);
+	add_ckhashes(img, be, &g);
+	CHECK_EQ(hashes_ok(img, be, &g), 3);
+	CHECK_ERR(fuzzimage_pack("ffs", img, len, &part, &plen), 0);
+	orig = make_input(part, plen, 0, 0, &size);
+	CHECK((in = malloc(size)) != NULL && (back = malloc(len)) != NULL);
+	for (unsigned seed = 0; seed < 600; seed++) {
+		bool nofix = seed % 2 == 1;
+
+		memcpy(in, orig, size);
+		in[4] = nofix ? FUZZIMAGE_NOFIX : 0;
+		fuzzimage_mutate(in, size, size, seed, NULL);
+		CHECK_ERR(fuzzimage_expand_into(in + FUZZIMAGE_RFZ1_HDR, plen, back, len, &blen), 0);
+		bool touched = memcmp(back + g.sbloc, img + g.sbloc, g.sbsize) != 0;
+
+		for (size_t c = 0; c < g.ncg; c++) {
+			size_t at = (c * g.fpg + g.cblkno) * g.fsize;
+
+			touched |= memcmp(back + at, img + at, g.cgsize) != 0;
+		}
+		if (!nofix)
+			CHECK_EQ(hashes_ok(back, be, &g), 3);
+		else if (touched && hashes_ok(back, be, &g) != 3)
+			nbroken++;
+		nfixed += !nofix && touched;
+	}
+	printf("%s: %zu mutations of a hashed superblock or cg fixed, %zu left broken under NOFIX\n",
+	    name, nfixed, nbroken);
+	CHECK(nfixed > 50 && nbroken > 50);
+	free(back);
+	free(in);
+	free(orig);
+	free(part);
+	free(img);
+}
+
+T_CASE(ckhash_ufs2) { ckhash_fixed("ufs2.img", false); }
+T_CASE(ckhash_ufs2be) { ckhash_fixed("ufs2be.img", true); }
