@@ -8,6 +8,9 @@
 
 #include "fuzzimage.h"
 
+/* Internal to the library, even when it is linked into a shared one. */
+#pragma GCC visibility push(hidden)
+
 /*
  * The image part (little-endian):
  *   header (FI_HDR bytes):
@@ -96,5 +99,7 @@ uint64_t fi_rand(struct fi_rng *g);
 static inline uint64_t fi_below(struct fi_rng *g, uint64_t n) { return n == 0 ? 0 : fi_rand(g) % n; }
 uint64_t fi_value(struct fi_rng *g, const struct fi_view *v, unsigned type, unsigned width,
 	    uint64_t old);
+
+#pragma GCC visibility pop
 
 #endif /* FUZZ_IMAGE_FUZZIMAGE_IMPL_H */
