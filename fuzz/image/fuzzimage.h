@@ -24,7 +24,7 @@ extern "C" {
 /*
  * Pack the seed image img (len bytes) of type fstype (NULL: whatever
  * type recognises it) into an image part: the image with its metadata
- * zeroed, run-length compressed, plus the metadata map and the bytes of
+ * zeroed and compressed, plus the metadata map and the bytes of
  * each range.  Boots the rump kernel if it is not running (and leaves
  * it running); the file-system types wanted must be linked.  Returns 0
  * and *outp (malloc'd) / *outlenp, or a positive errno: EINVAL (no file

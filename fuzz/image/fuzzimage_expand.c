@@ -13,7 +13,7 @@ check(const uint8_t *part, size_t len, struct fi_view *v)
 
 	if ((error = fi_parse(part, len, v)) != 0)
 		return error;
-	return fi_rle_decode(v->v_z, v->v_zlen, NULL, (size_t)v->v_imglen);
+	return fi_z_decode(v->v_z, v->v_zlen, NULL, (size_t)v->v_imglen);
 }
 
 static void
@@ -22,7 +22,7 @@ lay_out(const uint8_t *part, const struct fi_view *v, uint8_t *img)
 	const uint8_t *src = part + v->v_dataoff;
 	struct fi_range r;
 
-	(void)fi_rle_decode(v->v_z, v->v_zlen, img, (size_t)v->v_imglen);
+	(void)fi_z_decode(v->v_z, v->v_zlen, img, (size_t)v->v_imglen);
 	for (uint32_t i = 0; i < v->v_nranges; i++) {
 		fi_range_get(v, i, &r);
 		memcpy(img + r.r_off, src, r.r_len);

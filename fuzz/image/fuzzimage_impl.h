@@ -19,7 +19,7 @@
  *     48 char fstype[16] (NUL-padded)
  *   tables: each u16 stride, u16 nfields, then nfields x (u16 off, u8 width, u8 type)
  *   ranges: nranges x (u64 off, u32 len, u8 kind, u8 flags, u16 table), sorted, disjoint
- *   the seed, metadata zeroed, compressed (fi_rle_*): zlen bytes
+ *   the seed, metadata zeroed, compressed (fi_z_*): zlen bytes
  *   the ranges' bytes, in range order, to the end of the part
  */
 #define FI_MAGIC	"RFI1"
@@ -81,11 +81,14 @@ fi_putle(uint8_t *p, unsigned width, uint64_t v)
 int	fi_parse(const uint8_t *part, size_t len, struct fi_view *v);
 void	fi_range_get(const struct fi_view *v, uint32_t i, struct fi_range *r);
 
-/* fuzzimage_rle.c: zero runs.  fi_rle_encode returns the bytes written (out holds fi_rle_bound(len)). */
-size_t	fi_rle_bound(size_t len);
-size_t	fi_rle_encode(const uint8_t *in, size_t len, uint8_t *out);
+/*
+ * fuzzimage_z.c: fi_z_encode returns the bytes written (out holds
+ * fi_z_bound(len)), 0 when out of memory for a non-empty input.
+ */
+size_t	fi_z_bound(size_t len);
+size_t	fi_z_encode(const uint8_t *in, size_t len, uint8_t *out);
 /* Decode exactly outlen bytes into out (NULL: only check); EINVAL for any other stream. */
-int	fi_rle_decode(const uint8_t *in, size_t len, uint8_t *out, size_t outlen);
+int	fi_z_decode(const uint8_t *in, size_t len, uint8_t *out, size_t outlen);
 
 /* fuzzimage_fix.c: CRC-32C register update (no inversion); recompute a range's derived fields. */
 uint32_t fi_crc32c(uint32_t crc, const uint8_t *p, size_t len);

@@ -115,7 +115,7 @@ build(const struct rump_fuzzmap *map, const struct rump_fuzzmap_range *r, size_t
 	for (size_t i = 0; i < n; i++)
 		sum += r[i].fr_len;
 	seed = malloc(len > 0 ? len : 1);
-	out = malloc(FI_HDR + tsz + n * FI_RANGE + fi_rle_bound(len) + sum);
+	out = malloc(FI_HDR + tsz + n * FI_RANGE + fi_z_bound(len) + sum);
 	if (seed == NULL || out == NULL) {
 		free(seed);
 		free(out);
@@ -131,8 +131,12 @@ build(const struct rump_fuzzmap *map, const struct rump_fuzzmap_range *r, size_t
 		out[FI_HDR + tsz + i * FI_RANGE + 13] = r[i].fr_flags;
 		fi_putle(out + FI_HDR + tsz + i * FI_RANGE + 14, 2, r[i].fr_table);
 	}
-	zlen = fi_rle_encode(seed, len, out + o);
+	zlen = fi_z_encode(seed, len, out + o);
 	free(seed);
+	if (zlen == 0 && len > 0) {
+		free(out);
+		return ENOMEM;
+	}
 	o += zlen;
 	for (size_t i = 0; i < n; i++) {
 		memcpy(out + o, img + r[i].fr_off, r[i].fr_len);

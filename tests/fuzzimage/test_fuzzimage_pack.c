@@ -13,6 +13,7 @@
 #include <rump/rump_fuzzmap.h>
 
 #include "fuzzimage.h"
+#include "fuzzimage_impl.h"
 #include "t.h"
 #include "fi_t.h"
 
@@ -481,3 +482,41 @@ ckhash_fixed(const char *name, bool be)
 
 T_CASE(ckhash_ufs2) { ckhash_fixed("ufs2.img", false); }
 T_CASE(ckhash_ufs2be) { ckhash_fixed("ufs2be.img", true); }
+
+/* The seed compression on its worst inputs: never past its bound, always back to the input, truncations refused. */
+T_CASE(z_roundtrip)
+{
+	const size_t len = 1 << 18;
+	uint8_t *in = malloc(len), *z = malloc(fi_z_bound(len)), *out = malloc(len);
+	uint64_t g = 3;
+
+	CHECK(in != NULL && z != NULL && out != NULL);
+	for (int kind = 0; kind < 6; kind++) {
+		for (size_t i = 0; i < len; i++) {
+			g = g * 6364136223846793005ull + 1442695040888963407ull;
+			switch (kind) {
+			case 0: in[i] = (uint8_t)(g >> 33); break;			/* random */
+			case 1: in[i] = 0; break;					/* zeros */
+			case 2: in[i] = i % 31 < 15 ? 0 : (uint8_t)(g >> 33 | 1); break;	/* zero runs just too short */
+			case 3: in[i] = "abcdefghi"[i % 9]; break;			/* a short repeat */
+			case 4: in[i] = i % 26 < 10 ? "0123456789"[i % 10] : (uint8_t)(g >> 33); break;
+			default: in[i] = i % 4096 < 2048 ? 0 : (uint8_t)(i / 4096); break;
+			}
+		}
+		size_t zlen = fi_z_encode(in, len, z);
+
+		CHECK(zlen > 0 && zlen <= fi_z_bound(len));
+		CHECK_ERR(fi_z_decode(z, zlen, NULL, len), 0);
+		memset(out, 0xa5, len);
+		CHECK_ERR(fi_z_decode(z, zlen, out, len), 0);
+		CHECK(memcmp(in, out, len) == 0);
+		CHECK_ERR(fi_z_decode(z, zlen, NULL, len - 1), EINVAL);
+		CHECK_ERR(fi_z_decode(z, zlen, NULL, len + 1), EINVAL);
+		for (size_t cut = 0; cut < zlen; cut += 1 + zlen / 512)
+			CHECK_ERR(fi_z_decode(z, cut, NULL, len), EINVAL);
+		printf("input kind %d: %zu bytes compressed to %zu\n", kind, len, zlen);
+	}
+	free(in);
+	free(z);
+	free(out);
+}
