@@ -11,7 +11,8 @@
 
 const struct fi_t_seed fi_t_seeds[] = {
 	{ "ext2.img", "ext2fs" }, { "ext2r0.img", "ext2fs" }, { "ext2_4k.img", "ext2fs" },
-	{ "ufs1.img", "ffs" }, { "ufs1be.img", "ffs" }, { "ufs2.img", "ffs" }, { "ufs2be.img", "ffs" },
+	{ "ext2g4.img", "ext2fs" }, { "ufs1.img", "ffs" }, { "ufs1be.img", "ffs" },
+	{ "ufs2.img", "ffs" }, { "ufs2be.img", "ffs" }, { "ufs1mc.img", "ffs" }, { "ufs2mc.img", "ffs" },
 };
 const size_t fi_t_nseeds = sizeof(fi_t_seeds) / sizeof(fi_t_seeds[0]);
 

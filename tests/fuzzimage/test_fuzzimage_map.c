@@ -86,15 +86,16 @@ get(const uint8_t *p, unsigned w, bool be)
 	return v;
 }
 
-/* Byte offset of inode 2 from debugfs: "located at block B, offset 0xO". */
+/* Byte offset of inode ino from debugfs: "located at block B, offset 0xO". */
 static uint64_t
-inode2_offset(const char *image, uint64_t bsize)
+inode_offset(const char *image, uint64_t ino, uint64_t bsize)
 {
 	char pcmd[512], line[256], *s;
 	uint64_t blk = 0, off = 0;
 	FILE *p;
 
-	snprintf(pcmd, sizeof(pcmd), "debugfs -R 'imap <2>' '%s/%s' 2>/dev/null", fi_t_seeddir(), image);
+	snprintf(pcmd, sizeof(pcmd), "debugfs -R 'imap <%ju>' '%s/%s' 2>/dev/null", (uintmax_t)ino,
+	    fi_t_seeddir(), image);
 	CHECK((p = popen(pcmd, "r")) != NULL);
 	while (fgets(line, sizeof(line), p) != NULL) {
 		if ((s = strstr(line, "located at block ")) != NULL)
@@ -105,6 +106,18 @@ inode2_offset(const char *image, uint64_t bsize)
 	CHECK_EQ(pclose(p), 0);
 	CHECK(blk != 0);
 	return blk * bsize + off;
+}
+
+/* The inode number of path, from debugfs "stat": "Inode: N   Type: ...". */
+static uint64_t
+ext2_ino(const char *image, const char *path)
+{
+	char cmd[256];
+	uint64_t ino[1];
+
+	snprintf(cmd, sizeof(cmd), "stat %s", path);
+	CHECK_EQ(debugfs_numbers(image, cmd, "Inode: ", ino, 1), 1);
+	return ino[0];
 }
 
 /* ext2: superblock, root inode and directory, a multi-block directory, indirect and symlink blocks. */
@@ -122,12 +135,14 @@ check_ext2(const char *image)
 	check_blocks(map, image, "blocks /many", NULL, RUMP_FUZZMAP_DIR, 2);
 	check_blocks(map, image, "stat /usr/share/numbers", "(IND):", RUMP_FUZZMAP_INDIR, 1);
 	check_blocks(map, image, "blocks /slowlink", NULL, RUMP_FUZZMAP_SYMLINK, 1);
-	ioff = inode2_offset(image, map->fm_bsize);
+	ioff = inode_offset(image, 2, map->fm_bsize);
 	CHECK(fi_t_covered(map, ioff, 128, RUMP_FUZZMAP_INODE));
 	CHECK_EQ(img[ioff + 1] & 0xf0, 0x40);
 	/* The last inode is unused: its slot is not metadata worth mutating. */
 	isize = get(img + 1024 + 76, 4, false) == 0 ? 128 : get(img + 1024 + 88, 2, false);
-	CHECK(!fi_t_covered(map, ioff + (map->fm_ninodes - 2) * isize, isize, RUMP_FUZZMAP_INODE));
+	ioff = inode_offset(image, map->fm_ninodes, map->fm_bsize);
+	CHECK_EQ(get(img + ioff, 2, false), 0);
+	CHECK(!fi_t_covered(map, ioff, isize, 0));
 	rump_pub_fs_metamap_free(map);
 	free(img);
 }
@@ -135,6 +150,36 @@ check_ext2(const char *image)
 T_CASE(ext2_covers) { check_ext2("ext2.img"); }
 T_CASE(ext2r0_covers) { check_ext2("ext2r0.img"); }
 T_CASE(ext2_4k_covers) { check_ext2("ext2_4k.img"); }
+
+/* Four groups: every group's bitmaps and inode table are found through its descriptor. */
+T_CASE(ext2g4_covers)
+{
+	struct rump_fuzzmap *map;
+	uint64_t bmap[8], ioff, ino;
+	uint8_t *img;
+	size_t len, n;
+
+	check_ext2("ext2g4.img");
+	map = map_of("ext2g4.img", "ext2fs", &img, &len);
+	/* "Group 3: ... Block bitmap at B ..., Inode bitmap at I ..." */
+	n = debugfs_numbers("ext2g4.img", "stats", "bitmap at ", bmap, 8);
+	CHECK_EQ(n, 8);
+	for (size_t i = 0; i < n; i++)
+		CHECK(fi_t_covered(map, bmap[i] * 1024, 1024, RUMP_FUZZMAP_BITMAP));
+	/* 64 inodes a group: a late file's inode is in a later group's table. */
+	ino = 0;
+	for (int i = 120; i > 0 && ino <= 64; i--) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/many/file-with-a-longish-name-%d", i);
+		ino = ext2_ino("ext2g4.img", path);
+	}
+	CHECK(ino > 64);
+	ioff = inode_offset("ext2g4.img", ino, 1024);
+	CHECK(fi_t_covered(map, ioff, 128, RUMP_FUZZMAP_INODE));
+	rump_pub_fs_metamap_free(map);
+	free(img);
+}
 
 /*
  * FFS, read here from the format's fixed offsets rather than through
@@ -176,6 +221,8 @@ T_CASE(ufs1_covers) { check_ffs("ufs1.img", false, false); }
 T_CASE(ufs1be_covers) { check_ffs("ufs1be.img", false, true); }
 T_CASE(ufs2_covers) { check_ffs("ufs2.img", true, false); }
 T_CASE(ufs2be_covers) { check_ffs("ufs2be.img", true, true); }
+T_CASE(ufs1mc_covers) { check_ffs("ufs1mc.img", false, false); }
+T_CASE(ufs2mc_covers) { check_ffs("ufs2mc.img", true, true); }
 
 /* A map of a hostile image: an error or ranges wholly inside it. */
 static void
@@ -251,7 +298,7 @@ T_CASE(garbage_and_loops)
 	free(junk);
 
 	img = fi_t_load("ext2.img", &len);
-	ioff = inode2_offset("ext2.img", bs);
+	ioff = inode_offset("ext2.img", 2, bs);
 	CHECK_EQ(img[ioff + 1] & 0xf0, 0x40);
 	loop = len / bs - 1;
 	for (size_t i = 0; i < bs / 4; i++)

@@ -64,6 +64,9 @@ T_CASE(roundtrip_ufs1) { roundtrip("ufs1.img", "ffs"); }
 T_CASE(roundtrip_ufs1be) { roundtrip("ufs1be.img", "ffs"); }
 T_CASE(roundtrip_ufs2) { roundtrip("ufs2.img", "ffs"); }
 T_CASE(roundtrip_ufs2be) { roundtrip("ufs2be.img", "ffs"); }
+T_CASE(roundtrip_ext2g4) { roundtrip("ext2g4.img", "ext2fs"); }
+T_CASE(roundtrip_ufs1mc) { roundtrip("ufs1mc.img", "ffs"); }
+T_CASE(roundtrip_ufs2mc) { roundtrip("ufs2mc.img", "ffs"); }
 
 /* A whole RFZ1 input: header, image part, a program of proglen bytes. */
 static uint8_t *
