@@ -1,8 +1,9 @@
 #!/bin/bash
-# t_tool.sh PACK MKSEEDS: rumpfuzz-pack's command line: help, round trips through
-# files and pipes, the map listing, and errors that name the file.
+# t_tool.sh PACK MKSEEDS CORECHECK: rumpfuzz-pack's command line: help, round trips
+# through files and pipes, the map listing, errors that name the file; and its
+# output expanded and mutated by a program without the kernel (CORECHECK).
 set -euo pipefail
-pack=$1 mkseeds=$2
+pack=$1 mkseeds=$2 corecheck=$3
 d=$(mktemp -d /tmp/fuzzimage-tool.XXXXXX)
 trap 'rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -17,6 +18,7 @@ for img in ext2.img ufs1be.img ufs2.img; do
 	"$pack" -o "$d/$img.2" -x "$d/$img.rfz" && cmp "$d/$img.2" "$d/$img" || fail "$img: -o"
 done
 "$pack" -t ext2fs "$d/ext2.img" | cmp - "$d/ext2.img.rfz" || fail "-t ext2fs differs from detection"
+[ "$("$corecheck" "$d/ufs2.img.rfz")" = "$(stat -c %s "$d/ufs2.img")" ] || fail "core check"
 # A raw image is its own expansion.
 "$pack" -x "$d/ext2.img" | cmp - "$d/ext2.img" || fail "raw -x"
 "$pack" -l "$d/ufs2be.img" > "$d/list"
