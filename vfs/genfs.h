@@ -194,8 +194,10 @@ int genfs_blkfree_tree(const struct genfs_blkfree *bf, int64_t blk, unsigned lev
 /* The same over the inode's bm_niaddr tree roots (roots[0] the single indirect one), clearing freed roots. */
 int genfs_blkfree_roots(const struct genfs_blkfree *bf, int64_t *roots);
 
-/* vfsops defaults: a type that mounts no device image, a type without a checker. */
+struct rump_fuzzmap;
+/* vfsops defaults: a type that mounts no device image, a type without a checker, without a metadata map. */
 bool genfs_noprobe(const uint8_t *head, size_t len);
 int genfs_nocheck(const char *devpath, unsigned *nproblemsp);
+int genfs_nofuzzmap(const uint8_t *img, size_t len, struct rump_fuzzmap *map);
 
 #endif /* VFS_GENFS_H */

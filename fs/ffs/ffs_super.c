@@ -31,8 +31,8 @@ is_log2(int64_t v, int32_t shift)
  * that records fs_sblockloc (otherwise it is the first cg's backup of a
  * file system with 64 KiB blocks).
  */
-static bool
-sb_magic(const struct ffs_fs *fs, uint64_t loc, bool *swapp, bool *ufs2p)
+bool
+ffs_sb_magic(const struct ffs_fs *fs, uint64_t loc, bool *swapp, bool *ufs2p)
 {
 	for (int s = 0; s < 2; s++) {
 		uint32_t magic = ffs_get32(s, (uint32_t)fs->fs_magic);
@@ -56,7 +56,7 @@ sb_magic(const struct ffs_fs *fs, uint64_t loc, bool *swapp, bool *ufs2p)
 static bool
 magic_matches(struct ffs_mount *fm, const struct ffs_fs *fs, uint64_t loc)
 {
-	return sb_magic(fs, loc, &fm->fm_swap, &fm->fm_ufs2);
+	return ffs_sb_magic(fs, loc, &fm->fm_swap, &fm->fm_ufs2);
 }
 
 /* The vfsops probe: a superblock at one of the places the mount tries. */
@@ -70,7 +70,7 @@ ffs_probe(const uint8_t *head, size_t len)
 		if (sblock_locs[i] + FFS_SBLOCKSIZE > len)
 			continue;
 		memcpy(&fs, head + sblock_locs[i], sizeof(fs));
-		if (sb_magic(&fs, sblock_locs[i], &swap, &ufs2))
+		if (ffs_sb_magic(&fs, sblock_locs[i], &swap, &ufs2))
 			return true;
 	}
 	return false;
