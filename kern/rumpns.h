@@ -17,6 +17,7 @@
 #define VOP_ACCESS rumpns_VOP_ACCESS
 #define VOP_CLOSE rumpns_VOP_CLOSE
 #define VOP_CREATE rumpns_VOP_CREATE
+#define VOP_FALLOCATE rumpns_VOP_FALLOCATE
 #define VOP_FSYNC rumpns_VOP_FSYNC
 #define VOP_GETATTR rumpns_VOP_GETATTR
 #define VOP_LINK rumpns_VOP_LINK
@@ -151,6 +152,7 @@
 #define ext2fs_balloc rumpns_ext2fs_balloc
 #define ext2fs_blkalloc rumpns_ext2fs_blkalloc
 #define ext2fs_blkfree rumpns_ext2fs_blkfree
+#define ext2fs_blkmap rumpns_ext2fs_blkmap
 #define ext2fs_bmap rumpns_ext2fs_bmap
 #define ext2fs_bno_ok rumpns_ext2fs_bno_ok
 #define ext2fs_bread rumpns_ext2fs_bread
@@ -169,7 +171,9 @@
 #define ext2fs_dir_rewrite rumpns_ext2fs_dir_rewrite
 #define ext2fs_dirent_get rumpns_ext2fs_dirent_get
 #define ext2fs_extent rumpns_ext2fs_extent
+#define ext2fs_fallocate rumpns_ext2fs_fallocate
 #define ext2fs_fileblk_ok rumpns_ext2fs_fileblk_ok
+#define ext2fs_free_range rumpns_ext2fs_free_range
 #define ext2fs_fuzzmap rumpns_ext2fs_fuzzmap
 #define ext2fs_gd_load rumpns_ext2fs_gd_load
 #define ext2fs_getblk rumpns_ext2fs_getblk
@@ -182,6 +186,7 @@
 #define ext2fs_itimes rumpns_ext2fs_itimes
 #define ext2fs_iupdate rumpns_ext2fs_iupdate
 #define ext2fs_lookup rumpns_ext2fs_lookup
+#define ext2fs_mark_access rumpns_ext2fs_mark_access
 #define ext2fs_maxlbn rumpns_ext2fs_maxlbn
 #define ext2fs_mwrite rumpns_ext2fs_mwrite
 #define ext2fs_probe rumpns_ext2fs_probe
@@ -224,6 +229,7 @@
 #define fd_unreserve rumpns_fd_unreserve
 #define ffs_alloc_frags rumpns_ffs_alloc_frags
 #define ffs_balloc rumpns_ffs_balloc
+#define ffs_blkmap rumpns_ffs_blkmap
 #define ffs_blksize rumpns_ffs_blksize
 #define ffs_bmap rumpns_ffs_bmap
 #define ffs_bread rumpns_ffs_bread
@@ -250,9 +256,11 @@
 #define ffs_dir_walk rumpns_ffs_dir_walk
 #define ffs_extblksize rumpns_ffs_extblksize
 #define ffs_extent rumpns_ffs_extent
+#define ffs_fallocate rumpns_ffs_fallocate
 #define ffs_frags_ok rumpns_ffs_frags_ok
 #define ffs_free_ext rumpns_ffs_free_ext
 #define ffs_free_frags rumpns_ffs_free_frags
+#define ffs_free_range rumpns_ffs_free_range
 #define ffs_freefrags rumpns_ffs_freefrags
 #define ffs_fuzzmap rumpns_ffs_fuzzmap
 #define ffs_getblk rumpns_ffs_getblk
@@ -295,8 +303,15 @@
 #define file_hold rumpns_file_hold
 #define file_release rumpns_file_release
 #define genfs_access rumpns_genfs_access
+#define genfs_blkfree_roots rumpns_genfs_blkfree_roots
+#define genfs_blkfree_tree rumpns_genfs_blkfree_tree
 #define genfs_blkmap_extent rumpns_genfs_blkmap_extent
+#define genfs_blkmap_lookup rumpns_genfs_blkmap_lookup
+#define genfs_blkmap_loops rumpns_genfs_blkmap_loops
+#define genfs_blkmap_route rumpns_genfs_blkmap_route
+#define genfs_blkmap_span rumpns_genfs_blkmap_span
 #define genfs_eopnotsupp_create rumpns_genfs_eopnotsupp_create
+#define genfs_eopnotsupp_fallocate rumpns_genfs_eopnotsupp_fallocate
 #define genfs_eopnotsupp_link rumpns_genfs_eopnotsupp_link
 #define genfs_eopnotsupp_mkdir rumpns_genfs_eopnotsupp_mkdir
 #define genfs_eopnotsupp_mknod rumpns_genfs_eopnotsupp_mknod
@@ -309,13 +324,17 @@
 #define genfs_eopnotsupp_symlink rumpns_genfs_eopnotsupp_symlink
 #define genfs_eopnotsupp_write rumpns_genfs_eopnotsupp_write
 #define genfs_extent_alldata rumpns_genfs_extent_alldata
+#define genfs_fallocate rumpns_genfs_fallocate
 #define genfs_nocheck rumpns_genfs_nocheck
 #define genfs_nofuzzmap rumpns_genfs_nofuzzmap
 #define genfs_noprobe rumpns_genfs_noprobe
 #define genfs_nullop_close rumpns_genfs_nullop_close
 #define genfs_nullop_fsync rumpns_genfs_nullop_fsync
 #define genfs_nullop_open rumpns_genfs_nullop_open
+#define genfs_readlink rumpns_genfs_readlink
+#define genfs_rename rumpns_genfs_rename
 #define genfs_seekdata rumpns_genfs_seekdata
+#define genfs_setattr rumpns_genfs_setattr
 #define getblk rumpns_getblk
 #define getnanotime rumpns_getnanotime
 #define getnanouptime rumpns_getnanouptime
@@ -409,8 +428,10 @@
 #define proc_lwp_remove rumpns_proc_lwp_remove
 #define rootvnode rumpns_rootvnode
 #define rumpfs_alloc rumpns_rumpfs_alloc
+#define rumpfs_data_alloc rumpns_rumpfs_data_alloc
 #define rumpfs_data_extent rumpns_rumpfs_data_extent
 #define rumpfs_data_free rumpns_rumpfs_data_free
+#define rumpfs_data_punch rumpns_rumpfs_data_punch
 #define rumpfs_data_read rumpns_rumpfs_data_read
 #define rumpfs_data_truncate rumpns_rumpfs_data_truncate
 #define rumpfs_data_write rumpns_rumpfs_data_write
@@ -515,6 +536,7 @@
 #define sys_cn_is_dotdot rumpns_sys_cn_is_dotdot
 #define sys_dup rumpns_sys_dup
 #define sys_dup2 rumpns_sys_dup2
+#define sys_fallocate rumpns_sys_fallocate
 #define sys_fchdir rumpns_sys_fchdir
 #define sys_fchmod rumpns_sys_fchmod
 #define sys_fchown rumpns_sys_fchown
