@@ -581,6 +581,7 @@
 #define vfs_getopsbyname rumpns_vfs_getopsbyname
 #define vfs_hold rumpns_vfs_hold
 #define vfs_mount_at rumpns_vfs_mount_at
+#define vfs_mount_count rumpns_vfs_mount_count
 #define vfs_mount_fini rumpns_vfs_mount_fini
 #define vfs_mount_init rumpns_vfs_mount_init
 #define vfs_mountargs_fspec rumpns_vfs_mountargs_fspec
