@@ -9,8 +9,8 @@
 #include <rump/fuzz.h>
 #include <rump/rump.h>
 
-#define RFZ_DEV		"/dev/rumpfuzz0"
-#define RFZ_MNT		"/mnt"
+#define RFZ_DEV		RUMPFUZZ_DEVICE
+#define RFZ_MNT		RUMPFUZZ_MOUNTPOINT
 #define RFZ_MINIMAGE	2048u		/* smaller images are rejected */
 #define RFZ_MAXIMAGE	(8u << 20)	/* and larger ones */
 #define RFZ_HEADER	12u		/* "RFZ1", flags, reserved[3], image_len */
@@ -39,8 +39,10 @@ struct rfz_state {
 	unsigned	flags;		/* RUMPFUZZ_F_* */
 	bool		booted;
 	bool		stuck;		/* a mount could not be removed: no further run is meaningful */
-	struct rump_kstat base;		/* the kernel with nothing mounted from our device */
 	char		finding[256];
+	uint8_t		*img;		/* the image being run */
+	size_t		imglen;
+	const char	*seen[8];	/* probed types that have been warmed up */
 	void		(*hook)(const char *, void *);
 	void		*hookarg;
 };

@@ -108,6 +108,33 @@ rumpfuzz_set_hook(void (*hook)(const char *, void *), void *arg)
 	rfz.hookarg = arg;
 }
 
+int
+rumpfuzz_image(uint8_t **imgp, size_t *lenp)
+{
+	*imgp = rfz.img;
+	*lenp = rfz.imglen;
+	return rfz.img != NULL ? 0 : ENOENT;
+}
+
+/*
+ * Probing, the first image of each type is its warm-up: the type's first
+ * allocations (which stay) then join the baseline instead of a finding.
+ */
+static bool
+first_of_type(const char *fstype)
+{
+	size_t i, n = sizeof(rfz.seen) / sizeof(rfz.seen[0]);
+
+	if (rfz.fstype != NULL || fstype == NULL)
+		return false;
+	for (i = 0; i < n && rfz.seen[i] != NULL; i++)
+		if (strcmp(rfz.seen[i], fstype) == 0)
+			return false;
+	if (i < n)
+		rfz.seen[i] = fstype;
+	return true;
+}
+
 const char *
 rumpfuzz_finding(void)
 {
@@ -187,7 +214,9 @@ judge(struct run *r, int outcome)
 		rfz_found("the memory device cannot be removed");
 		return RUMPFUZZ_FINDING;
 	}
-	if (!rfz_baseline_check()) {
+	if (first_of_type(r->fstype)) {
+		rfz_baseline_take();
+	} else if (!rfz_baseline_check()) {
 		rfz_baseline_take();	/* judge the next runs against the state this one left */
 		outcome = RUMPFUZZ_FINDING;
 	}
@@ -201,12 +230,17 @@ run_image(struct run *r, const struct rfz_input *in)
 
 	if (rump_pub_etfs_register_mem(RFZ_DEV, r->img, r->len, 0) != 0)
 		return RUMPFUZZ_REJECTED;
+	rfz.img = r->img;
+	rfz.imglen = r->len;
 	r->fstype = rfz.fstype != NULL ? rfz.fstype :
 	    rump_pub_vfs_probe(r->img, r->len < RUMP_VFS_PROBE_SIZE ? r->len : RUMP_VFS_PROBE_SIZE);
 	if (r->fstype == NULL) {
 		outcome = RUMPFUZZ_NOTMOUNTED;
 	} else {
 		r->before = rfz_consistent(r->fstype, r->img, r->len);
+		if (rfz_verbose())
+			fprintf(stderr, "rumpfuzz: consistent before the mount: %s\n",
+			    r->before == 1 ? "yes" : r->before == 0 ? "no" : "unknown");
 		outcome = mount_and_run(r, in);
 	}
 	if (rfz.stuck)
@@ -231,6 +265,8 @@ rumpfuzz_run(const uint8_t *data, size_t size)
 	rfz_watchdog_arm(data, size);
 	outcome = run_image(&r, &in);
 	rfz_watchdog_disarm();
+	rfz.img = NULL;
+	rfz.imglen = 0;
 	if (!rfz.stuck)
 		free(r.img);
 	return outcome;

@@ -9,6 +9,10 @@
 extern "C" {
 #endif
 
+/* Where each input's image is while it runs, and where it is mounted. */
+#define RUMPFUZZ_DEVICE		"/dev/rumpfuzz0"
+#define RUMPFUZZ_MOUNTPOINT	"/mnt"
+
 /* rumpfuzz_init flags */
 #define RUMPFUZZ_F_NOABORT	0x1	/* a finding is returned (RUMPFUZZ_FINDING), not abort() */
 #define RUMPFUZZ_F_VERBOSE	0x2	/* print each step and each operation on stderr */
@@ -45,6 +49,12 @@ const char *rumpfuzz_outcome_name(int outcome);
  * unmount: where a component's own tests add checks or operations.
  */
 void	rumpfuzz_set_hook(void (*hook)(const char *mnt, void *arg), void *arg);
+
+/*
+ * The expanded image of the input being run (the memory under
+ * RUMPFUZZ_DEVICE), for a hook: 0, or ENOENT outside a run.
+ */
+int	rumpfuzz_image(uint8_t **imgp, size_t *lenp);
 
 /*
  * The plain replay main: `PROG -run FILE|DIR...` runs each file (a
