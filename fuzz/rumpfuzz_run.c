@@ -88,7 +88,8 @@ rumpfuzz_init(const char *fstype, unsigned flags)
 		return EBUSY;
 	rfz.fstype = fstype;
 	rfz.flags = flags | (env_on("RUMPFUZZ_FSCK") ? RUMPFUZZ_F_FSCK : 0) |
-	    (env_on("RUMPFUZZ_VERBOSE") ? RUMPFUZZ_F_VERBOSE : 0);
+	    (env_on("RUMPFUZZ_VERBOSE") ? RUMPFUZZ_F_VERBOSE : 0) |
+	    (env_on("RUMPFUZZ_NOCHECK") ? RUMPFUZZ_F_NOCHECK : 0);
 	/* one CPU: a run is then the same sequence of events each time it is replayed */
 	setenv("RUMP_NCPU", "1", 0);
 	if ((error = rump_init()) != 0)
