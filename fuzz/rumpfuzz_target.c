@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>	/* read(), in __AFL_FUZZ_TESTCASE_LEN */
 
 #include <rump/fuzz.h>
 

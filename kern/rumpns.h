@@ -77,6 +77,7 @@
 #define bio_mem_fini rumpns_bio_mem_fini
 #define bio_mem_free rumpns_bio_mem_free
 #define bio_mem_init rumpns_bio_mem_init
+#define bio_mem_kept rumpns_bio_mem_kept
 #define bio_now_ms rumpns_bio_now_ms
 #define bio_ra_reset rumpns_bio_ra_reset
 #define bio_release rumpns_bio_release

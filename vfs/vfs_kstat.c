@@ -5,9 +5,10 @@
 #include "vfs_bio_impl.h"
 
 /*
- * Buffers the cache keeps for reuse after their block is gone are not
- * state a caller left behind: they are counted out of the buffer and
- * kmem figures, so an unmounted device leaves the figures where they were.
+ * Buffers the cache keeps for reuse after their block is gone, and the
+ * buffer allocator's own records, are not state a caller left behind:
+ * they are counted out of the buffer and kmem figures, so an unmounted
+ * device leaves the figures where they were.
  */
 void
 rump_pub_kstat(struct rump_kstat *ks)
@@ -28,6 +29,6 @@ rump_pub_kstat(struct rump_kstat *ks)
 	ks->ks_buf_bytes = bufcache.bc_bytes - kept;
 	mutex_exit(&bufcache.bc_lock);
 	ks->ks_mounts = vfs_mount_count();
-	ks->ks_kmem_bytes = kmem_inuse() - kept;
+	ks->ks_kmem_bytes = kmem_inuse() - kept - bio_mem_kept();
 	rump_unschedule();
 }

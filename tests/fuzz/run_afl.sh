@@ -8,6 +8,8 @@ command -v afl-fuzz >/dev/null || { echo "run_afl.sh: afl-fuzz not found (Debian
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sh "$(dirname "$0")/mkseeds.sh" "$tmp/seeds" "$fstype"
+# the AFL build has no sanitizers; afl-fuzz refuses ASAN_OPTIONS without abort_on_error
+unset ASAN_OPTIONS UBSAN_OPTIONS
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 export AFL_SKIP_CRASHES=0 AFL_BENCH_UNTIL_CRASH=1
 afl-fuzz -V "$secs" -m none -t 10000 -i "$tmp/seeds" -o "$tmp/out" -- "$target" >"$tmp/log" 2>&1 ||
