@@ -41,8 +41,8 @@ read_whole(const char *path, uint8_t **datap, size_t *sizep)
 static int
 replay_file(const char *path)
 {
-	uint8_t *data;
-	size_t size;
+	uint8_t *data = NULL;
+	size_t size = 0;
 	int error, outcome;
 
 	if ((error = read_whole(path, &data, &size)) != 0) {
