@@ -78,7 +78,8 @@ replay_path(const char *path)
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {
-		snprintf(sub, sizeof(sub), "%s/%s", path, ents[i]->d_name);
+		snprintf(sub, sizeof(sub), "%s%s%s", path,
+		    path[strlen(path) - 1] == '/' ? "" : "/", ents[i]->d_name);
 		if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
 			bad |= replay_file(sub);
 		free(ents[i]);
