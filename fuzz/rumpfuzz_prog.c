@@ -1,10 +1,12 @@
 /* rumpfuzz_prog.c: the program part of an input: a byte code of file operations over the name table, run after the mount. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include <rump/rump_fsargs.h>
 #include <rump/rump_syscalls.h>
 
 #include "rumpfuzz_impl.h"
@@ -15,11 +17,11 @@
 #define PROG_OFFUNIT	64		/* offsets and sizes are counted in these */
 
 enum { OP_CREATE, OP_WRITE, OP_READ, OP_TRUNCATE, OP_RENAME, OP_LINK, OP_UNLINK,
-	OP_MKDIR, OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES, OP_FSYNC, OP_SYNC, OP_COUNT };
+	OP_MKDIR, OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES, OP_FSYNC, OP_SYNC, OP_REMOUNT, OP_COUNT };
 
 static const char *const op_names[OP_COUNT] = {
 	"create", "write", "read", "truncate", "rename", "link", "unlink",
-	"mkdir", "rmdir", "symlink", "chmod", "utimes", "fsync", "sync",
+	"mkdir", "rmdir", "symlink", "chmod", "utimes", "fsync", "sync", "remount",
 };
 
 /* The bytes each op's operands take: names one byte each, then its numbers. */
@@ -27,7 +29,11 @@ static const uint8_t op_len[OP_COUNT] = {
 	[OP_CREATE] = 1, [OP_WRITE] = 6, [OP_READ] = 5, [OP_TRUNCATE] = 3,
 	[OP_RENAME] = 2, [OP_LINK] = 2, [OP_UNLINK] = 1, [OP_MKDIR] = 1, [OP_RMDIR] = 1,
 	[OP_SYMLINK] = 2, [OP_CHMOD] = 3, [OP_UTIMES] = 5, [OP_FSYNC] = 1, [OP_SYNC] = 0,
+	[OP_REMOUNT] = 1,
 };
+
+/* Ops whose first operand is not a name. */
+#define OP_NAMED(op)	((op) != OP_SYNC && (op) != OP_REMOUNT)
 
 struct prog {
 	const struct rfz_names *nm;
@@ -103,10 +109,23 @@ do_utimes(const char *path, const uint8_t *a)
 	return rump_sys_utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
 }
 
+/*
+ * Read-write to read-only and back in place (MNT_UPDATE): the downgrade
+ * writes what the mount holds, the upgrade re-reads what it trusted.
+ */
+static int
+do_remount(bool rw)
+{
+	struct ufs_args args = { .fspec = (char *)RFZ_DEV };
+
+	return rump_sys_mount(rfz.curtype, RFZ_MNT, RUMP_MNT_UPDATE |
+	    (rw ? RUMP_MNT_FORCE : RUMP_MNT_RDONLY), &args, sizeof(args));
+}
+
 static int
 do_op(struct prog *p, int op, const uint8_t *a)
 {
-	const char *n0 = op_len[op] > 0 ? name(p, a[0]) : NULL;
+	const char *n0 = OP_NAMED(op) ? name(p, a[0]) : NULL;
 
 	switch (op) {
 	case OP_CREATE: {
@@ -126,6 +145,7 @@ do_op(struct prog *p, int op, const uint8_t *a)
 	case OP_CHMOD:		return rump_sys_chmod(n0, u16(a + 1) & 07777);
 	case OP_UTIMES:		return do_utimes(n0, a + 1);
 	case OP_FSYNC:		return do_fsync(n0);
+	case OP_REMOUNT:	return do_remount(a[0] & 1);
 	default:		return rump_sys_sync(), 0;
 	}
 }
@@ -145,11 +165,13 @@ rfz_prog_run(const uint8_t *code, size_t len, const struct rfz_names *nm, bool v
 		if (len - pc - 1 < op_len[op])
 			break;		/* operands cut short: the program ends */
 		pc += 1 + op_len[op];
+		errno = 0;
 		r = do_op(&p, op, a);
 		if (verbose)
-			fprintf(stderr, "rumpfuzz: op %d %s %s%s%s -> %d\n", i, op_names[op],
-			    op_len[op] > 0 ? name(&p, a[0]) : "",
+			fprintf(stderr, "rumpfuzz: op %d %s %s%s%s -> %d%s%s\n", i, op_names[op],
+			    OP_NAMED(op) ? name(&p, a[0]) : op == OP_REMOUNT ? (a[0] & 1 ? "rw" : "ro") : "",
 			    op == OP_RENAME || op == OP_LINK ? " " : "",
-			    op == OP_RENAME || op == OP_LINK ? name(&p, a[1]) : "", r);
+			    op == OP_RENAME || op == OP_LINK ? name(&p, a[1]) : "", r,
+			    r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
 	}
 }

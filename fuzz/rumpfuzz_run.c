@@ -235,6 +235,7 @@ run_image(struct run *r, const struct rfz_input *in)
 	rfz.imglen = r->len;
 	r->fstype = rfz.fstype != NULL ? rfz.fstype :
 	    rump_pub_vfs_probe(r->img, r->len < RUMP_VFS_PROBE_SIZE ? r->len : RUMP_VFS_PROBE_SIZE);
+	rfz.curtype = r->fstype;
 	if (r->fstype == NULL) {
 		outcome = RUMPFUZZ_NOTMOUNTED;
 	} else {

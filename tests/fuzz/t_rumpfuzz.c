@@ -230,6 +230,10 @@ check_program(const char *mnt, void *arg)
 	CHECK_ERRNO(rump_sys_stat(path, &st), ENOENT);
 	snprintf(path, sizeof(path), "%s/lost+found", mnt);
 	CHECK_EQ(rump_sys_stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/rfzd/rfze", mnt);
+	CHECK_ERRNO(rump_sys_stat(path, &st), ENOENT);
+	snprintf(path, sizeof(path), "%s/hookdir", mnt);	/* read-write again */
+	CHECK_EQ(rump_sys_mkdir(path, 0755), 0);
 	((struct expect *)arg)->checked = 1;
 }
 
@@ -251,6 +255,9 @@ T_CASE(program_runs)
 		6, 1,				/* unlink lost+found: a directory, refused */
 		11, 2, 4, 3, 2, 1,		/* utimes rfz0 0x01020304 */
 		12, 2, 13,			/* fsync rfz0, sync */
+		14, 0,				/* remount read-only */
+		0, 6,				/* create rfzd/rfze: refused */
+		14, 1,				/* remount read-write */
 		3, 2,				/* truncate, cut short: the program ends */
 	};
 	struct expect e = { 0 };
