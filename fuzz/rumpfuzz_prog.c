@@ -15,6 +15,7 @@
 #define PROG_MAXIO	(64u << 10)	/* bytes per read or write */
 #define PROG_MAXWRITE	(1u << 20)	/* bytes written per program */
 #define PROG_OFFUNIT	64		/* offsets and sizes are counted in these */
+#define PROG_FRESH	0xc0		/* name bytes from here on pick the fresh names */
 
 enum { OP_CREATE, OP_WRITE, OP_READ, OP_TRUNCATE, OP_RENAME, OP_LINK, OP_UNLINK,
 	OP_MKDIR, OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES, OP_FSYNC, OP_SYNC, OP_REMOUNT, OP_COUNT };
@@ -47,10 +48,15 @@ u16(const uint8_t *p)
 	return (unsigned)p[0] | (unsigned)p[1] << 8;
 }
 
+/* A byte below PROG_FRESH picks a walked name, one from it up a fresh one, whatever the tree's size. */
 static const char *
 name(const struct prog *p, uint8_t b)
 {
-	return p->nm->path[b % p->nm->n];
+	int walked = p->nm->n - RFZ_NFRESH;
+
+	if (b >= PROG_FRESH)
+		return p->nm->path[walked + (b - PROG_FRESH) % RFZ_NFRESH];
+	return p->nm->path[b % walked];
 }
 
 static int

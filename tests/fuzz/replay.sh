@@ -17,8 +17,8 @@ open(sys.argv[3], "wb").write(b"RFZ1" + bytes(4) + struct.pack("<I", len(img)) +
 PY
 }
 
-# create rfz0 (name 2 of the empty image's table), write 100 'A' at 128, mkdir rfzd, rename rfz0 into it
-rfz1 "$tmp/seeds/ext2_empty.img" "0002 0102020064004a 0704 040205" "$tmp/prog.rfz"
+# create rfz0 (fresh name 0xc0), write 100 'A' at 128, mkdir rfzd (0xc2), rename rfz0 to rfzd/rfz2 (0xc3)
+rfz1 "$tmp/seeds/ext2_empty.img" "00c0 01c0020064004a 07c2 04c0c3" "$tmp/prog.rfz"
 out=$("$ext2" -v -run "$tmp/prog.rfz" 2>"$tmp/err") || fail "program input: exit $?"
 [ "$out" = "$tmp/prog.rfz: mounted rw" ] || fail "program input: $out"
 grep -q "op 0 create /mnt/rfz0 -> 0" "$tmp/err" || fail "no create op printed: $(cat "$tmp/err")"

@@ -238,27 +238,27 @@ check_program(const char *mnt, void *arg)
 }
 
 /*
- * The program's names: the walked tree first (the empty image's root,
- * then lost+found), then the fresh ones: rfz0 = 2, rfz1 = 3, rfzd = 4,
- * rfzd/rfz2 = 5 (the table has 2 + 6 entries, indices taken mod 8).
+ * The program's names: bytes below 0xc0 pick from the walked tree (here
+ * the empty image's root 0 and lost+found 1), from 0xc0 the fresh ones:
+ * rfz0 0xc0, rfz1 0xc1, rfzd 0xc2, rfzd/rfz2 0xc3, rfzd/rfze 0xc4.
  */
 T_CASE(program_runs)
 {
 	static uint8_t input[MAXINPUT];
 	static const uint8_t prog[] = {
-		0, 2,				/* create rfz0 */
-		1, 2, 2, 0, 100, 0, 'A',	/* write rfz0 at 2*64, 100 bytes of 'A' */
-		10, 2, 0xa0, 0x01,		/* chmod rfz0 0640 */
-		7, 4,				/* mkdir rfzd */
-		5, 2, 5,			/* link rfz0 rfzd/rfz2 */
-		9, 3, 99,			/* symlink rfz1 -> 100 bytes */
+		0, 0xc0,			/* create rfz0 */
+		1, 0xc0, 2, 0, 100, 0, 'A',	/* write rfz0 at 2*64, 100 bytes of 'A' */
+		10, 0xc0, 0xa0, 0x01,		/* chmod rfz0 0640 */
+		7, 0xc2,			/* mkdir rfzd */
+		5, 0xc0, 0xc3,			/* link rfz0 rfzd/rfz2 */
+		9, 0xc1, 99,			/* symlink rfz1 -> 100 bytes */
 		6, 1,				/* unlink lost+found: a directory, refused */
-		11, 2, 4, 3, 2, 1,		/* utimes rfz0 0x01020304 */
-		12, 2, 13,			/* fsync rfz0, sync */
+		11, 0xc0, 4, 3, 2, 1,		/* utimes rfz0 0x01020304 */
+		12, 0xc0, 13,			/* fsync rfz0, sync */
 		14, 0,				/* remount read-only */
-		0, 6,				/* create rfzd/rfze: refused */
+		0, 0xc4,			/* create rfzd/rfze: refused */
 		14, 1,				/* remount read-write */
-		3, 2,				/* truncate, cut short: the program ends */
+		3, 0xc0,			/* truncate, cut short: the program ends */
 	};
 	struct expect e = { 0 };
 	static struct seeds s;
@@ -315,14 +315,29 @@ zero_image(const char *mnt, void *arg)
 	memset(img + where, 0, 65536);
 }
 
+/*
+ * A program of every kind of change on a seed: the image stays consistent
+ * (no finding, so the oracle ran and passed); the same seed damaged under
+ * the mount is a finding.
+ */
 static void
 oracle_fires(const char *fstype, const char *seed, size_t where)
 {
+	static uint8_t input[MAXINPUT];
+	static const uint8_t prog[] = {
+		0, 0xc0, 1, 0xc0, 0, 4, 0x40, 0x9c, 'x',	/* create rfz0, write 40000 bytes at 256 KiB */
+		7, 0xc2, 5, 0xc0, 0xc3, 9, 0xc4, 150,	/* mkdir rfzd, link rfz0 rfzd/rfz2, a long symlink */
+		4, 0xc3, 0xc1, 3, 0xc1, 10, 0,		/* rename rfzd/rfz2 rfz1, truncate rfz1 to 640 */
+		6, 0xc0, 13, 14, 0, 14, 1,		/* unlink rfz0, sync, remount ro, rw */
+	};
 	static struct seeds s;
+	size_t len;
 
 	load_seeds(&s, seed);
-	CHECK_ERR(rumpfuzz_init(fstype, RUMPFUZZ_F_NOABORT), 0);
-	CHECK_EQ(rumpfuzz_run(s.img[0], s.len[0]), RUMPFUZZ_MOUNTED_RW);
+	CHECK_ERR(rumpfuzz_init(fstype, RUMPFUZZ_F_NOABORT | RUMPFUZZ_F_VERBOSE), 0);
+	len = make_input(input, s.img[0], s.len[0], prog, sizeof(prog));
+	CHECK_EQ(rumpfuzz_run(input, len), RUMPFUZZ_MOUNTED_RW);
+	CHECK_STREQ(rumpfuzz_finding(), "");
 	rumpfuzz_set_hook(zero_image, &where);
 	CHECK_EQ(rumpfuzz_run(s.img[0], s.len[0]), RUMPFUZZ_FINDING);
 	CHECK(strstr(rumpfuzz_finding(), "inconsistent after a clean unmount") != NULL);
