@@ -42,6 +42,7 @@ struct rfz_state {
 	char		finding[256];
 	uint8_t		*img;		/* the image being run */
 	size_t		imglen;
+	const char	*saveimg;	/* replay -image: the expanded image is written here before the mount */
 	const char	*curtype;	/* the type of the image being run */
 	const char	*seen[8];	/* probed types that have been warmed up */
 	void		(*hook)(const char *, void *);

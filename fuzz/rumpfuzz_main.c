@@ -94,13 +94,17 @@ rumpfuzz_main(const char *fstype, int argc, char **argv)
 	unsigned flags = RUMPFUZZ_F_NOABORT;
 	int i = 1, bad = 0, error;
 
-	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "-run") != 0; i++) {
-		if (strcmp(argv[i], "-v") != 0)
+	for (; i < argc && strcmp(argv[i], "-run") != 0; i++) {
+		if (strcmp(argv[i], "-v") == 0)
+			flags |= RUMPFUZZ_F_VERBOSE;
+		else if (strcmp(argv[i], "-image") == 0 && i + 1 < argc)
+			rfz.saveimg = argv[++i];
+		else
 			break;
-		flags |= RUMPFUZZ_F_VERBOSE;
 	}
 	if (i >= argc || strcmp(argv[i], "-run") != 0 || i + 1 >= argc) {
-		fprintf(stderr, "usage: %s [-v] -run FILE|DIR...\n", argc > 0 ? argv[0] : "rumpfuzz");
+		fprintf(stderr, "usage: %s [-v] [-image OUT] -run FILE|DIR...\n",
+		    argc > 0 ? argv[0] : "rumpfuzz");
 		return 2;
 	}
 	if ((error = rumpfuzz_init(fstype, flags)) != 0) {

@@ -224,10 +224,26 @@ judge(struct run *r, int outcome)
 	return outcome;
 }
 
+/* For a reproduction outside the fuzzer: the image as the mount will see it (ukfs OUT ..., fsck). */
+static void
+save_image(const struct run *r)
+{
+	FILE *f = fopen(rfz.saveimg, "wb");
+
+	if (f == NULL || fwrite(r->img, 1, r->len, f) != r->len || fclose(f) != 0) {
+		fprintf(stderr, "rumpfuzz: cannot write the image to %s\n", rfz.saveimg);
+		if (f != NULL)
+			fclose(f);
+	}
+}
+
 static int
 run_image(struct run *r, const struct rfz_input *in)
 {
 	int outcome;
+
+	if (rfz.saveimg != NULL)
+		save_image(r);
 
 	if (rump_pub_etfs_register_mem(RFZ_DEV, r->img, r->len, 0) != 0)
 		return RUMPFUZZ_REJECTED;

@@ -1,8 +1,8 @@
 #!/bin/sh
-# replay.sh EXT2_TARGET FFS_TARGET: the targets' plain replay (-run FILE|DIR...) over crafted
+# replay.sh EXT2_TARGET FFS_TARGET UKFS: the targets' plain replay (-run FILE|DIR...) over crafted
 # inputs: raw seeds, RFZ1 inputs with programs, broken headers, a directory; outcomes and exit status.
 set -eu
-ext2=$1 ffs=$2
+ext2=$1 ffs=$2 ukfs=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sh "$(dirname "$0")/mkseeds.sh" "$tmp/seeds"
@@ -23,6 +23,11 @@ out=$("$ext2" -v -run "$tmp/prog.rfz" 2>"$tmp/err") || fail "program input: exit
 [ "$out" = "$tmp/prog.rfz: mounted rw" ] || fail "program input: $out"
 grep -q "op 0 create /mnt/rfz0 -> 0" "$tmp/err" || fail "no create op printed: $(cat "$tmp/err")"
 grep -q "op 3 rename /mnt/rfz0 /mnt/rfzd/rfz2 -> 0" "$tmp/err" || fail "no rename op printed"
+
+# -image: the expanded image as the mount saw it, here the seed itself, for ukfs or a mount
+"$ext2" -image "$tmp/expanded.img" -run "$tmp/prog.rfz" >/dev/null 2>&1 || fail "-image: exit $?"
+cmp -s "$tmp/expanded.img" "$tmp/seeds/ext2_empty.img" || fail "-image: not the seed"
+[ "$("$ukfs" "$tmp/expanded.img" ls / 2>/dev/null)" = "lost+found" ] || fail "-image: ukfs cannot list it"
 
 # a header whose image part runs past the end; too short for a header; too small for an image
 printf 'RFZ1\0\0\0\0\377\377\0\0abc' >"$tmp/badlen.rfz"
@@ -49,5 +54,5 @@ set -e
 set +e
 "$ffs" -run >/dev/null 2>"$tmp/err"; st=$?
 set -e
-[ $st = 2 ] && grep -q "usage: .* -run FILE|DIR" "$tmp/err" || fail "usage: exit $st"
+[ $st = 2 ] && grep -q "usage: .* \[-image OUT\] -run FILE|DIR" "$tmp/err" || fail "usage: exit $st"
 echo "replay.sh: all outcomes as expected"
