@@ -71,7 +71,7 @@ int	rfz_watchdog_start(unsigned seconds);
 void	rfz_watchdog_arm(const uint8_t *data, size_t size);
 void	rfz_watchdog_disarm(void);
 
-/* rumpfuzz_run.c: record a finding; aborts unless RUMPFUZZ_F_NOABORT. */
+/* rumpfuzz_init.c: record a finding; aborts unless RUMPFUZZ_F_NOABORT. */
 void	rfz_found(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool	rfz_verbose(void);
 
