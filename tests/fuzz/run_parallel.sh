@@ -11,7 +11,7 @@ sh "$(dirname "$0")/mkseeds.sh" "$tmp/seeds" "$fstype"
 mkdir "$tmp/corpus"
 cd "$tmp"
 if [ "$engine" = libfuzzer ]; then
-	"$target" -fork=2 -max_total_time="$secs" -max_len=400000 -rss_limit_mb=2048 corpus seeds >log 2>&1 ||
+	"$target" -seed=1 -fork=2 -max_total_time="$secs" -max_len=400000 -rss_limit_mb=2048 corpus seeds >log 2>&1 ||
 		{ tail -30 log; exit 1; }
 	grep -q "INFO: -fork=2" log && grep -q "INFO: exiting: 0" log || { tail -30 log; exit 1; }
 	grep "INFO: exiting" log
