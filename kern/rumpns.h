@@ -78,6 +78,7 @@
 #define bio_mem_fini rumpns_bio_mem_fini
 #define bio_mem_free rumpns_bio_mem_free
 #define bio_mem_init rumpns_bio_mem_init
+#define bio_mem_kept rumpns_bio_mem_kept
 #define bio_now_ms rumpns_bio_now_ms
 #define bio_ra_reset rumpns_bio_ra_reset
 #define bio_release rumpns_bio_release
@@ -608,6 +609,7 @@
 #define vfs_getopsbyname rumpns_vfs_getopsbyname
 #define vfs_hold rumpns_vfs_hold
 #define vfs_mount_at rumpns_vfs_mount_at
+#define vfs_mount_count rumpns_vfs_mount_count
 #define vfs_mount_fini rumpns_vfs_mount_fini
 #define vfs_mount_init rumpns_vfs_mount_init
 #define vfs_mountargs_fspec rumpns_vfs_mountargs_fspec
