@@ -53,6 +53,10 @@ extern struct rfz_state rfz;
 /* rumpfuzz_input.c */
 int	rfz_decode(const uint8_t *data, size_t size, struct rfz_input *in);
 int	rumpfuzz_image_raw(const uint8_t *part, size_t len, uint8_t **imgp, size_t *imglenp);
+/* The image of an input: its packed part expanded (fuzz/image), or its raw part. */
+#define RFZ_PACKED_MAGIC	"RFI1"
+bool	rfz_packed(const struct rfz_input *in);
+int	rfz_image(const struct rfz_input *in, uint8_t **imgp, size_t *imglenp);
 
 /* rumpfuzz_walk.c: bounded walk of the mounted tree, reading what it meets, collecting names. */
 void	rfz_walk(struct rfz_names *nm);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzzimage.h"
 #include "rumpfuzz_impl.h"
 
 static uint32_t
@@ -33,6 +34,48 @@ rfz_decode(const uint8_t *data, size_t size, struct rfz_input *in)
 	in->image_len = len;
 	in->prog = in->image + len;
 	in->prog_len = size - RFZ_HEADER - len;
+	return 0;
+}
+
+bool
+rfz_packed(const struct rfz_input *in)
+{
+	return in->image_len >= 4 && memcmp(in->image, RFZ_PACKED_MAGIC, 4) == 0;
+}
+
+/*
+ * A packed part (rumpfuzz-pack's: the seed compressed and its metadata
+ * ranges) expanded, else the part taken as the image itself; padded to
+ * whole 512-byte sectors either way.
+ */
+int
+rfz_image(const struct rfz_input *in, uint8_t **imgp, size_t *imglenp)
+{
+	uint8_t *img, *padded;
+	size_t len;
+	int error;
+
+	if (!rfz_packed(in))
+		return rumpfuzz_image_raw(in->image, in->image_len, imgp, imglenp);
+	*imgp = NULL;
+	*imglenp = 0;
+	if ((error = fuzzimage_expand(in->image, in->image_len, &img, &len)) != 0)
+		return error;
+	if (len < RFZ_MINIMAGE || len > RFZ_MAXIMAGE) {
+		free(img);
+		return EINVAL;
+	}
+	if (len % 512 != 0) {
+		if ((padded = realloc(img, (len + 511) & ~(size_t)511)) == NULL) {
+			free(img);
+			return ENOMEM;
+		}
+		memset(padded + len, 0, ((len + 511) & ~(size_t)511) - len);
+		img = padded;
+		len = (len + 511) & ~(size_t)511;
+	}
+	*imgp = img;
+	*imglenp = len;
 	return 0;
 }
 

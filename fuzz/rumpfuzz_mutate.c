@@ -1,6 +1,7 @@
 /* rumpfuzz_mutate.c: a mutation that keeps the RFZ1 layout: one part is handed to a generic mutator, the length field follows. */
 #include <string.h>
 
+#include "fuzzimage.h"
 #include "rumpfuzz_impl.h"
 
 static void
@@ -27,6 +28,9 @@ rumpfuzz_mutate(uint8_t *data, size_t size, size_t maxsize, unsigned seed,
 
 	if (rfz_decode(data, size, &in) != 0 || in.prog == NULL || maxsize <= size)
 		return generic(data, size, maxsize);
+	/* A packed image part (seed + metadata ranges): mutate its fields, keep its length. */
+	if (rfz_packed(&in))
+		return fuzzimage_mutate(data, size, maxsize, seed, generic);
 	ilen = in.image_len;
 	plen = in.prog_len;
 	prog = data + RFZ_HEADER + ilen;

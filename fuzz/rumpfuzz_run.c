@@ -162,7 +162,7 @@ rumpfuzz_run(const uint8_t *data, size_t size)
 		return rfz.stuck ? RUMPFUZZ_FINDING : RUMPFUZZ_REJECTED;
 	rfz.finding[0] = '\0';
 	if (rfz_decode(data, size, &in) != 0 ||
-	    rumpfuzz_image_raw(in.image, in.image_len, &r.img, &r.len) != 0)
+	    rfz_image(&in, &r.img, &r.len) != 0)
 		return RUMPFUZZ_REJECTED;
 	rfz_watchdog_arm(data, size);
 	outcome = run_image(&r, &in);

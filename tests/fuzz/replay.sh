@@ -1,8 +1,9 @@
 #!/bin/sh
-# replay.sh EXT2_TARGET FFS_TARGET UKFS: the targets' plain replay (-run FILE|DIR...) over crafted
-# inputs: raw seeds, RFZ1 inputs with programs, broken headers, a directory; outcomes and exit status.
+# replay.sh EXT2_TARGET FFS_TARGET UKFS PACK: the targets' plain replay (-run FILE|DIR...) over crafted
+# inputs: raw seeds, RFZ1 inputs with programs, seeds packed by rumpfuzz-pack, broken headers, a
+# directory; outcomes and exit status.
 set -eu
-ext2=$1 ffs=$2 ukfs=$3
+ext2=$1 ffs=$2 ukfs=$3 pack=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sh "$(dirname "$0")/mkseeds.sh" "$tmp/seeds"
@@ -28,6 +29,27 @@ grep -q "op 3 rename /mnt/rfz0 /mnt/rfzd/rfz2 -> 0" "$tmp/err" || fail "no renam
 "$ext2" -image "$tmp/expanded.img" -run "$tmp/prog.rfz" >/dev/null 2>&1 || fail "-image: exit $?"
 cmp -s "$tmp/expanded.img" "$tmp/seeds/ext2_empty.img" || fail "-image: not the seed"
 [ "$("$ukfs" "$tmp/expanded.img" ls / 2>/dev/null)" = "lost+found" ] || fail "-image: ukfs cannot list it"
+
+# a seed packed by rumpfuzz-pack (compressed, with its metadata ranges) expands to the seed and mounts
+for seed in ffs_v2_le ext2_1; do
+	tgt=$ffs
+	[ "$seed" = ext2_1 ] && tgt=$ext2
+	"$pack" "$tmp/seeds/$seed.img" >"$tmp/$seed.rfz" || fail "rumpfuzz-pack $seed: exit $?"
+	[ "$(stat -c %s "$tmp/$seed.rfz")" -lt "$(stat -c %s "$tmp/seeds/$seed.img")" ] ||
+		fail "packed $seed is not smaller than the seed"
+	out=$("$tgt" -image "$tmp/$seed.out" -run "$tmp/$seed.rfz" 2>/dev/null) || fail "packed $seed: exit $?"
+	[ "$out" = "$tmp/$seed.rfz: mounted rw" ] || fail "packed $seed: $out"
+	cmp -s "$tmp/$seed.out" "$tmp/seeds/$seed.img" || fail "packed $seed: expanded image is not the seed"
+done
+# the packed part's own header damaged: rejected, never mounted
+python3 - "$tmp/ffs_v2_le.rfz" "$tmp/damaged.rfz" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[12 + 4] ^= 0xff	# the packed part's version
+open(sys.argv[2], "wb").write(d)
+PY
+out=$("$ffs" -run "$tmp/damaged.rfz" 2>/dev/null)
+[ "$out" = "$tmp/damaged.rfz: rejected" ] || fail "damaged packed part: $out"
 
 # a header whose image part runs past the end; too short for a header; too small for an image
 printf 'RFZ1\0\0\0\0\377\377\0\0abc' >"$tmp/badlen.rfz"
