@@ -141,8 +141,10 @@ load_geometry(struct ffs_mount *fm)
 		BAD("block size %d (shift %d)", fm->fm_bsize, fm->fm_bshift);
 	if (fm->fm_frag != 1 && fm->fm_frag != 2 && fm->fm_frag != 4 && fm->fm_frag != 8)
 		BAD("%d fragments per block", fm->fm_frag);
-	if (!is_log2(fm->fm_frag, fm->fm_fragshift) ||
-	    fm->fm_fsize * fm->fm_frag != fm->fm_bsize || fm->fm_fsize < DEV_BSIZE ||
+	/* The range first: a hostile fs_fsize must not overflow the product. */
+	if (fm->fm_fsize < DEV_BSIZE || fm->fm_fsize > fm->fm_bsize ||
+	    !is_log2(fm->fm_frag, fm->fm_fragshift) ||
+	    fm->fm_fsize * fm->fm_frag != fm->fm_bsize ||
 	    !is_log2(fm->fm_fsize, fm->fm_fshift) ||
 	    fm->fm_fshift - DEV_BSHIFT != fm->fm_fsbtodb)
 		BAD("fragment size %d (shift %d, frag shift %d, fsbtodb %d)", fm->fm_fsize,
