@@ -238,7 +238,6 @@
 #define ffs_cg_apply rumpns_ffs_cg_apply
 #define ffs_cg_read rumpns_ffs_cg_read
 #define ffs_cg_validate rumpns_ffs_cg_validate
-#define ffs_cg_write rumpns_ffs_cg_write
 #define ffs_check rumpns_ffs_check
 #define ffs_corrupt rumpns_ffs_corrupt
 #define ffs_create rumpns_ffs_create
@@ -279,6 +278,7 @@
 #define ffs_mknod rumpns_ffs_mknod
 #define ffs_mode_to_dt rumpns_ffs_mode_to_dt
 #define ffs_mode_to_vtype rumpns_ffs_mode_to_vtype
+#define ffs_mwrite rumpns_ffs_mwrite
 #define ffs_nlink_undone rumpns_ffs_nlink_undone
 #define ffs_probe rumpns_ffs_probe
 #define ffs_read rumpns_ffs_read
@@ -326,6 +326,7 @@
 #define genfs_eopnotsupp_write rumpns_genfs_eopnotsupp_write
 #define genfs_extent_alldata rumpns_genfs_extent_alldata
 #define genfs_fallocate rumpns_genfs_fallocate
+#define genfs_lookup_self rumpns_genfs_lookup_self
 #define genfs_nocheck rumpns_genfs_nocheck
 #define genfs_nofuzzmap rumpns_genfs_nofuzzmap
 #define genfs_noprobe rumpns_genfs_noprobe
@@ -336,6 +337,7 @@
 #define genfs_rename rumpns_genfs_rename
 #define genfs_seekdata rumpns_genfs_seekdata
 #define genfs_setattr rumpns_genfs_setattr
+#define genfs_vtype_creatable rumpns_genfs_vtype_creatable
 #define getblk rumpns_getblk
 #define getnanotime rumpns_getnanotime
 #define getnanouptime rumpns_getnanouptime

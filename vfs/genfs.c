@@ -77,3 +77,31 @@ int genfs_nocheck(const char *devpath __unused, unsigned *nproblemsp __unused)
 { return EOPNOTSUPP; }
 int genfs_nofuzzmap(const uint8_t *img __unused, size_t len __unused, struct rump_fuzzmap *map __unused)
 { return EOPNOTSUPP; }
+
+int
+genfs_lookup_self(struct vnode *dvp, uint32_t nlink, const struct componentname *cnp,
+    struct vnode **vpp, bool *donep)
+{
+	*donep = false;
+	if (dvp->v_type != VDIR)
+		return ENOTDIR;
+	if (nlink == 0)
+		return ENOENT;	/* removed: nothing may be found or made in it */
+	if (cnp->cn_namelen == 1 && cnp->cn_nameptr[0] == '.') {
+		vref(dvp);
+		*vpp = dvp;
+		*donep = true;
+	}
+	return 0;
+}
+
+bool
+genfs_vtype_creatable(enum vtype type)
+{
+	switch (type) {
+	case VREG: case VDIR: case VLNK: case VCHR: case VBLK: case VFIFO: case VSOCK:
+		return true;
+	default:
+		return false;
+	}
+}

@@ -27,6 +27,16 @@ int genfs_nullop_fsync(struct vnode *, kauth_cred_t, int);
 /* VOP_ACCESS from getattr + vaccess, EROFS for VWRITE on a read-only mount (regular files, dirs, links). */
 int genfs_access(struct vnode *vp, int mode, kauth_cred_t cred);
 
+/*
+ * The start of a VOP_LOOKUP in dvp, whose link count is nlink: ENOTDIR,
+ * ENOENT for a removed directory, or 0 with *donep when cnp is "."
+ * (*vpp = dvp, referenced); 0 without it: look the name up.
+ */
+int genfs_lookup_self(struct vnode *dvp, uint32_t nlink, const struct componentname *cnp,
+    struct vnode **vpp, bool *donep);
+/* The types vfs_newvnode makes a node of. */
+bool genfs_vtype_creatable(enum vtype type);
+
 /* ---- attributes (genfs_setattr.c, genfs_readlink.c) ---- */
 
 enum genfs_time { GENFS_ATIME, GENFS_MTIME, GENFS_BIRTHTIME };

@@ -1,5 +1,6 @@
 /* ext2fs_lookup.c: finding names in directories, and readdir with byte-offset cookies. */
 #include "ext2fs.h"
+#include "genfs.h"
 #include "dirent.h"
 #include "namei.h"
 
@@ -20,17 +21,11 @@ ext2fs_lookup(struct vnode *dvp, struct vnode **vpp, const struct componentname 
 {
 	struct ext2fs_inode *dp = VTOI(dvp);
 	struct ext2fs_dirpos pos;
+	bool done;
 	int error;
 
-	if (!S_ISDIR(dp->i_mode))
-		return ENOTDIR;
-	if (dp->i_nlink == 0)
-		return ENOENT;
-	if (cnp->cn_namelen == 1 && cnp->cn_nameptr[0] == '.') {
-		vref(dvp);
-		*vpp = dvp;
-		return 0;
-	}
+	if ((error = genfs_lookup_self(dvp, dp->i_nlink, cnp, vpp, &done)) != 0 || done)
+		return error;
 	if ((error = ext2fs_dir_find(dp, cnp->cn_nameptr, cnp->cn_namelen, &pos)) != 0)
 		return error;
 	if (pos.dp_ino == dp->i_number && !(cnp->cn_flags & ISDOTDOT)) {

@@ -282,12 +282,8 @@ ext2fs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 	ino_t ino;
 	int error;
 
-	switch (vap->va_type) {
-	case VREG: case VDIR: case VLNK: case VCHR: case VBLK: case VFIFO: case VSOCK:
-		break;
-	default:
+	if (!genfs_vtype_creatable(vap->va_type))
 		return EINVAL;
-	}
 	if ((ip = kmem_alloc(sizeof(*ip), KM_SLEEP)) == NULL)
 		return ENOMEM;
 	error = ext2fs_ialloc(e2m, dvp != NULL ? VTOI(dvp)->i_number : EXT2_ROOTINO,

@@ -190,7 +190,8 @@ void	ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags);
 /* Inode-count changes of cg c (its buffer held; fm_lock taken inside), and writing a changed cg header. */
 void	ffs_cg_apply(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, int64_t ndir,
 	    int64_t nifree);
-int	ffs_cg_write(struct ffs_mount *fm, struct buf *bp);
+/* A changed buffer (cg, directory, indirect block) of fm: written now on a sync mount, later otherwise. */
+int	ffs_mwrite(struct ffs_mount *fm, struct buf *bp);
 /* ffs_ialloc.c: inodes. */
 int	ffs_ialloc(struct ffs_mount *fm, ino_t dirino, bool isdir, ino_t *inop);
 void	ffs_ifree(struct ffs_mount *fm, ino_t ino, bool isdir);

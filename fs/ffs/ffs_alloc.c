@@ -33,16 +33,6 @@ apply_delta(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, const struct cs
 	mutex_exit(&fm->fm_lock);
 }
 
-/* The cg header is changed: write it (now on a sync mount). */
-static int
-cg_done(struct ffs_mount *fm, struct buf *bp)
-{
-	if (ffs_syncmount(fm))
-		return bwrite(bp);
-	bdwrite(bp);
-	return 0;
-}
-
 void
 ffs_cg_apply(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, int64_t ndir, int64_t nifree)
 {
@@ -51,10 +41,14 @@ ffs_cg_apply(struct ffs_mount *fm, uint32_t c, struct ffs_cg *cg, int64_t ndir, 
 	apply_delta(fm, c, cg, &d);
 }
 
+/* A changed buffer of the mount: written now on a sync mount, later otherwise. */
 int
-ffs_cg_write(struct ffs_mount *fm, struct buf *bp)
+ffs_mwrite(struct ffs_mount *fm, struct buf *bp)
 {
-	return cg_done(fm, bp);
+	if (ffs_syncmount(fm))
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
 }
 
 static int64_t
@@ -275,7 +269,7 @@ alloc_in_cg(struct ffs_mount *fm, uint32_t c, int64_t pref, int nfrags, int64_t 
 	if (nfrags < fm->fm_frag)
 		cg->cg_frotor = ffs_put32(fm->fm_swap, (uint32_t)f);
 	*dp = ffs_cgbase(fm, c) + f;
-	return cg_done(fm, bp);
+	return ffs_mwrite(fm, bp);
 }
 
 /* Whether cg c's summary shows room for nfrags (a hint: the cg's own header decides). */
@@ -362,7 +356,7 @@ ffs_free_frags(struct ffs_mount *fm, int64_t d, int nfrags)
 		} else {
 			modify_frags(fm, c, cg, f, nfrags, true, &delta);
 			apply_delta(fm, c, cg, &delta);
-			if ((error = cg_done(fm, bp)) != 0)
+			if ((error = ffs_mwrite(fm, bp)) != 0)
 				ffs_corrupt(fm, "ffs: frags at %jd freed, but cylinder group %u not written (error %d)\n",
 				    (intmax_t)d, c, error);
 		}
@@ -396,7 +390,7 @@ extend_in_place(struct ffs_mount *fm, int64_t d, int osize, int nsize, bool *don
 	modify_frags(fm, c, cg, f + osize, nsize - osize, false, &delta);
 	apply_delta(fm, c, cg, &delta);
 	*donep = true;
-	return cg_done(fm, bp);
+	return ffs_mwrite(fm, bp);
 }
 
 /*
@@ -430,10 +424,7 @@ move_frags(struct ffs_mount *fm, int64_t od, int osize, int64_t nd, int nsize)
 		obp = NULL;
 	}
 	memset((char *)nbp->b_data + noff + olen, 0, nlen - olen);
-	if (ffs_syncmount(fm))
-		return bwrite(nbp);
-	bdwrite(nbp);
-	return 0;
+	return ffs_mwrite(fm, nbp);
 out_obp:
 	if (obp != NULL)
 		brelse(obp, 0);
@@ -452,10 +443,7 @@ zero_tail(struct ffs_mount *fm, int64_t d, int osize, int nsize)
 		return error;
 	memset((char *)bp->b_data + off + ((size_t)osize << fm->fm_fshift), 0,
 	    (size_t)(nsize - osize) << fm->fm_fshift);
-	if (ffs_syncmount(fm))
-		return bwrite(bp);
-	bdwrite(bp);
-	return 0;
+	return ffs_mwrite(fm, bp);
 }
 
 int

@@ -2,15 +2,6 @@
 #include "ffs.h"
 #include "genfs.h"
 
-static int
-buf_done(struct ffs_mount *fm, struct buf *bp)
-{
-	if (ffs_syncmount(fm))
-		return bwrite(bp);
-	bdwrite(bp);
-	return 0;
-}
-
 /* New storage holds zeros, never a former file's bytes. */
 static int
 zero_frags(struct ffs_mount *fm, int64_t d, int nfrags)
@@ -23,12 +14,12 @@ zero_frags(struct ffs_mount *fm, int64_t d, int nfrags)
 		if ((error = ffs_getblk(fm, d, &bp)) != 0)
 			return error;
 		memset(bp->b_data, 0, (size_t)bp->b_bcount);
-		return buf_done(fm, bp);
+		return ffs_mwrite(fm, bp);
 	}
 	if ((error = ffs_bread_frags(fm, d, nfrags, &bp, &off)) != 0)
 		return error;
 	memset((char *)bp->b_data + off, 0, (size_t)nfrags << fm->fm_fshift);
-	return buf_done(fm, bp);
+	return ffs_mwrite(fm, bp);
 }
 
 static int
@@ -191,7 +182,7 @@ indir_slot(struct ffs_inode *ip, int64_t blk, uint64_t i, kauth_cred_t cred, int
 	else
 		((uint32_t *)bp->b_data)[i] = ffs_put32(fm->fm_swap, (uint32_t)d);
 	*dp = d;
-	return buf_done(fm, bp);
+	return ffs_mwrite(fm, bp);
 }
 
 static int

@@ -7,21 +7,6 @@ struct dirscan {
 	unsigned	ds_n;		/* entries seen */
 };
 
-static uint8_t
-mode_dtype(uint16_t mode)
-{
-	switch (mode & FFS_IFMT) {
-	case FFS_IFREG:		return FFS_DT_REG;
-	case FFS_IFDIR:		return FFS_DT_DIR;
-	case FFS_IFLNK:		return FFS_DT_LNK;
-	case FFS_IFCHR:		return FFS_DT_CHR;
-	case FFS_IFBLK:		return FFS_DT_BLK;
-	case FFS_IFIFO:		return FFS_DT_FIFO;
-	case FFS_IFSOCK:	return FFS_DT_SOCK;
-	default:		return FFS_DT_UNKNOWN;
-	}
-}
-
 static bool
 is_name(const struct ffs_dirent *de, const char *name)
 {
@@ -50,7 +35,7 @@ scan_entry(void *arg, const struct ffs_dirent *de, uint64_t off)
 		return 0;
 	}
 	ci->ci_refs++;
-	if (!ck->fm.fm_olddir && de->de_type != mode_dtype(ci->ci_mode))
+	if (!ck->fm.fm_olddir && de->de_type != ffs_mode_to_dt(ci->ci_mode))
 		chk_report(ck, "directory %ju: entry \"%.*s\" has type %u, inode %u is mode %o",
 		    (uintmax_t)ds->ds_dir, de->de_namlen, de->de_name, de->de_type, de->de_ino,
 		    ci->ci_mode);

@@ -17,15 +17,6 @@ ffs_mode_to_dt(uint16_t mode)
 	}
 }
 
-static int
-buf_done(struct ffs_mount *fm, struct buf *bp)
-{
-	if (ffs_syncmount(fm))
-		return bwrite(bp);
-	bdwrite(bp);
-	return 0;
-}
-
 /* The DIRBLKSIZ chunk at byte base of directory dp, in its busy buffer. */
 static int
 chunk_get(struct ffs_inode *dp, uint64_t base, struct buf **bpp, uint8_t **chunkp)
@@ -137,7 +128,7 @@ enter_existing(struct ffs_inode *dp, const char *name, size_t namelen, ino_t ino
 		dirindex_changed(&dp->i_dirindex, base / FFS_DIRBLKSIZ, (uint16_t)room, name,
 		    namelen, base + at + atused, true);
 		*donep = true;
-		return buf_done(fm, bp);
+		return ffs_mwrite(fm, bp);
 	}
 	return 0;
 }
@@ -169,7 +160,7 @@ ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen, ino_t ino,
 	put_entry(fm, chunk, 0, (uint32_t)ino, FFS_DIRBLKSIZ, mode, name, namelen);
 	dirindex_changed(&dp->i_dirindex, base / FFS_DIRBLKSIZ,
 	    (uint16_t)(FFS_DIRBLKSIZ - FFS_DIRSIZ(namelen)), name, namelen, base, true);
-	error = buf_done(fm, bp);
+	error = ffs_mwrite(fm, bp);
 out:
 	if (error == 0)
 		dir_changed(dp);
@@ -208,7 +199,7 @@ modify_entry(struct ffs_inode *dp, const char *name, size_t namelen, entry_fn fn
 	}
 	fn(dp, chunk, base, off, prev, &de, arg);
 	dir_changed(dp);
-	return buf_done(dp->i_fm, bp);
+	return ffs_mwrite(dp->i_fm, bp);
 bad:
 	brelse(bp, 0);
 	return error;
@@ -316,5 +307,5 @@ ffs_dir_init(struct ffs_inode *ip, ino_t parent, kauth_cred_t cred)
 	put_entry(fm, chunk, 0, (uint32_t)ip->i_number, FFS_DIRSIZ(1), FFS_IFDIR, ".", 1);
 	put_entry(fm, chunk, FFS_DIRSIZ(1), (uint32_t)parent, FFS_DIRBLKSIZ - FFS_DIRSIZ(1),
 	    FFS_IFDIR, "..", 2);
-	return buf_done(fm, bp);
+	return ffs_mwrite(fm, bp);
 }

@@ -69,7 +69,7 @@ ialloc_cg(struct ffs_mount *fm, uint32_t c, bool isdir, ino_t *inop)
 		cg->cg_irotor = ffs_put32(fm->fm_swap, i);
 		ffs_cg_apply(fm, c, cg, isdir ? 1 : 0, -1);
 		*inop = (ino_t)c * fm->fm_ipg + i;
-		return ffs_cg_write(fm, bp);
+		return ffs_mwrite(fm, bp);
 	}
 	brelse(bp, 0);
 	ffs_corrupt(fm, "ffs: cylinder group %u: free inode count wrong\n", c);
@@ -122,7 +122,7 @@ ffs_ifree(struct ffs_mount *fm, ino_t ino, bool isdir)
 		} else {
 			ffs_clrbit(map, i);
 			ffs_cg_apply(fm, c, cg, isdir ? -1 : 0, 1);
-			if ((error = ffs_cg_write(fm, bp)) != 0)
+			if ((error = ffs_mwrite(fm, bp)) != 0)
 				ffs_corrupt(fm, "ffs: inode %ju: freed, but its cylinder group not written (error %d)\n",
 				    (uintmax_t)ino, error);
 		}

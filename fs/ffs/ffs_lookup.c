@@ -1,5 +1,6 @@
 /* ffs_lookup.c: finding a name in a directory. */
 #include "ffs.h"
+#include "genfs.h"
 #include "namei.h"
 
 /* The inode number of name in dp: 0, ENOENT, or EIO for a damaged directory. */
@@ -16,17 +17,12 @@ ffs_lookup(struct vnode *dvp, struct vnode **vpp, const struct componentname *cn
 {
 	struct ffs_inode *dp = VTOI(dvp);
 	uint32_t ino;
+	bool done;
 	int error;
 
-	if (dvp->v_type != VDIR)
-		return ENOTDIR;
-	if (dp->i_nlink == 0)
-		return ENOENT;
-	if (cnp->cn_namelen == 1 && cnp->cn_nameptr[0] == '.') {
-		vref(dvp);
-		*vpp = dvp;
-		return 0;
-	}
+	if ((error = genfs_lookup_self(dvp, dp->i_nlink < 0 ? 0 : (uint32_t)dp->i_nlink, cnp, vpp,
+	    &done)) != 0 || done)
+		return error;
 	error = ffs_dir_find(dp, cnp->cn_nameptr, cnp->cn_namelen, &ino);
 	if (error)
 		return error;

@@ -142,10 +142,7 @@ zero_past(struct ffs_inode *ip, uint64_t length)
 	if ((error = ffs_bread_frags(fm, d, nfrags, &bp, &off)) != 0)
 		return error;
 	memset((char *)bp->b_data + off + boff, 0, ((size_t)nfrags << fm->fm_fshift) - boff);
-	if (ffs_syncmount(fm))
-		return bwrite(bp);
-	bdwrite(bp);
-	return 0;
+	return ffs_mwrite(fm, bp);
 }
 
 /*

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "ffs.h"
+#include "genfs.h"
 #include "component.h"
 #include "blkdev.h"
 #include "ffs_check.h"
@@ -232,12 +233,8 @@ ffs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 	ino_t ino;
 	int error;
 
-	switch (vap->va_type) {
-	case VREG: case VDIR: case VLNK: case VCHR: case VBLK: case VFIFO: case VSOCK:
-		break;
-	default:
+	if (!genfs_vtype_creatable(vap->va_type))
 		return EINVAL;
-	}
 	if (fm->fm_ronly)
 		return EROFS;
 	mode = (uint16_t)(vtype_to_ifmt(vap->va_type) |
