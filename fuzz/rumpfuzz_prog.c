@@ -18,11 +18,13 @@
 #define PROG_FRESH	0xc0		/* name bytes from here on pick the fresh names */
 
 enum { OP_CREATE, OP_WRITE, OP_READ, OP_TRUNCATE, OP_RENAME, OP_LINK, OP_UNLINK,
-	OP_MKDIR, OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES, OP_FSYNC, OP_SYNC, OP_REMOUNT, OP_COUNT };
+	OP_MKDIR, OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES, OP_FSYNC, OP_SYNC, OP_REMOUNT,
+	OP_FALLOCATE, OP_COUNT };
 
 static const char *const op_names[OP_COUNT] = {
 	"create", "write", "read", "truncate", "rename", "link", "unlink",
 	"mkdir", "rmdir", "symlink", "chmod", "utimes", "fsync", "sync", "remount",
+	"fallocate",
 };
 
 /* The bytes each op's operands take: names one byte each, then its numbers. */
@@ -30,7 +32,7 @@ static const uint8_t op_len[OP_COUNT] = {
 	[OP_CREATE] = 1, [OP_WRITE] = 6, [OP_READ] = 5, [OP_TRUNCATE] = 3,
 	[OP_RENAME] = 2, [OP_LINK] = 2, [OP_UNLINK] = 1, [OP_MKDIR] = 1, [OP_RMDIR] = 1,
 	[OP_SYMLINK] = 2, [OP_CHMOD] = 3, [OP_UTIMES] = 5, [OP_FSYNC] = 1, [OP_SYNC] = 0,
-	[OP_REMOUNT] = 1,
+	[OP_REMOUNT] = 1, [OP_FALLOCATE] = 6,
 };
 
 /* Ops whose first operand is not a name. */
@@ -77,6 +79,25 @@ do_io(struct prog *p, const char *path, const uint8_t *a, bool write)
 	r = write ? (int)rump_sys_pwrite(fd, p->buf, len, off) : (int)rump_sys_pread(fd, p->buf, len, off);
 	(void)rump_sys_close(fd);
 	return r < 0 ? -1 : 0;
+}
+
+/*
+ * fallocate(2) at off for len (both in PROG_OFFUNIT), mode from bits of
+ * a byte: 0 allocate, 1 keep the size, 2 punch a hole (with keep size),
+ * 3 an unsupported mode (zero range): what the file system must refuse.
+ */
+static int
+do_fallocate(const char *path, const uint8_t *a)
+{
+	static const int modes[4] = { 0, 0x01, 0x01 | 0x02, 0x10 };
+	off_t off = (off_t)u16(a + 1) * PROG_OFFUNIT, len = (off_t)(u16(a + 3) % 64 + 1) * PROG_OFFUNIT;
+	int fd = rump_sys_open(path, O_WRONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = rump_sys_fallocate(fd, modes[a[0] & 3], off, len);
+	(void)rump_sys_close(fd);
+	return r;
 }
 
 /* A target of 1..256 bytes: short ones fit in the inode, long ones take a block. */
@@ -152,6 +173,7 @@ do_op(struct prog *p, int op, const uint8_t *a)
 	case OP_UTIMES:		return do_utimes(n0, a + 1);
 	case OP_FSYNC:		return do_fsync(n0);
 	case OP_REMOUNT:	return do_remount(a[0] & 1);
+	case OP_FALLOCATE:	return do_fallocate(n0, a + 1);
 	default:		return rump_sys_sync(), 0;
 	}
 }

@@ -25,6 +25,12 @@ out=$("$ext2" -v -run "$tmp/prog.rfz" 2>"$tmp/err") || fail "program input: exit
 grep -q "op 0 create /mnt/rfz0 -> 0" "$tmp/err" || fail "no create op printed: $(cat "$tmp/err")"
 grep -q "op 3 rename /mnt/rfz0 /mnt/rfzd/rfz2 -> 0" "$tmp/err" || fail "no rename op printed"
 
+# create rfz0, fallocate 4 KiB of it (mode 0), punch 1 KiB of it (mode 2), a zero range (mode 3): refused
+rfz1 "$tmp/seeds/ext2_empty.img" "00c0 0fc0 00 0000 3f00 0fc0 02 1000 0f00 0fc0 03 0000 0000" "$tmp/falloc.rfz"
+"$ext2" -v -run "$tmp/falloc.rfz" >/dev/null 2>"$tmp/err" || fail "fallocate input: exit $?"
+[ "$(grep -c "op [0-9] fallocate /mnt/rfz0 -> 0" "$tmp/err")" = 2 ] || fail "fallocate ops: $(cat "$tmp/err")"
+grep -q "op 3 fallocate /mnt/rfz0 -> -1 Operation not supported" "$tmp/err" || fail "zero range not refused"
+
 # -image: the expanded image as the mount saw it, here the seed itself, for ukfs or a mount
 "$ext2" -image "$tmp/expanded.img" -run "$tmp/prog.rfz" >/dev/null 2>&1 || fail "-image: exit $?"
 cmp -s "$tmp/expanded.img" "$tmp/seeds/ext2_empty.img" || fail "-image: not the seed"
