@@ -7,7 +7,7 @@
 # its seed corpus (<target>_seed_corpus.zip: tests/fuzz/mkseeds.sh's images,
 # raw and packed by rumpfuzz-pack), its dictionary (<target>.dict) and its
 # libFuzzer options (<target>.options).  Also runs outside OSS-Fuzz with
-# those variables set (tests/fuzz/oss_fuzz_build.sh does, in CI).
+# those variables set (fuzz/oss-fuzz/check_build.sh does, in CI).
 : "${CC:?is the compiler (clang)}" "${CFLAGS?is the sanitizer and coverage flags}"
 : "${LIB_FUZZING_ENGINE:?is the engine to link (-fsanitize=fuzzer for libFuzzer)}"
 : "${SRC:?holds the tree}" "${OUT:?receives the targets}" "${WORK:?holds the build}"

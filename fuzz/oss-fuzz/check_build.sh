@@ -1,5 +1,5 @@
 #!/bin/sh
-# oss_fuzz_build.sh SRC: runs fuzz/oss-fuzz/build.sh as OSS-Fuzz would (clang, ASan with
+# check_build.sh SRC: runs fuzz/oss-fuzz/build.sh as OSS-Fuzz would (clang, ASan with
 # coverage, libFuzzer as $LIB_FUZZING_ENGINE; OUT, WORK temporary) and checks what lands in
 # $OUT: per target an executable that fuzzes its seed corpus with its dictionary for 100 runs
 # (the seeds' own among them) and replays a seed with -run, a seed corpus zip of raw and
@@ -10,7 +10,7 @@ src=$(cd "$1" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/out" "$tmp/work"
-fail() { echo "oss_fuzz_build.sh: $*" >&2; exit 1; }
+fail() { echo "check_build.sh: $*" >&2; exit 1; }
 if env -u LIB_FUZZING_ENGINE CC=clang CFLAGS=-O1 SRC="$src" OUT="$tmp/out" WORK="$tmp/work" \
     bash "$src/fuzz/oss-fuzz/build.sh" >"$tmp/noengine.log" 2>&1; then
 	fail "build.sh without LIB_FUZZING_ENGINE succeeded"
