@@ -12,6 +12,7 @@
 : "${LIB_FUZZING_ENGINE:?is the engine to link (-fsanitize=fuzzer for libFuzzer)}"
 : "${SRC:?holds the tree}" "${OUT:?receives the targets}" "${WORK:?holds the build}"
 if [ -f "$SRC/fuzz/oss-fuzz/build.sh" ]; then src=$SRC; else src=$SRC/rump; fi
+mkdir -p "$OUT" "$WORK"
 build=$WORK/rump-build
 fstypes="ext2fs ffs"
 
