@@ -22,7 +22,8 @@ setup_file() {
 	[ -n "$(find "$PREFIX" -name rumpfuzz.3)" ]
 	[ -x "$PREFIX/bin/rumpfuzz_ext2fs" ]
 	[ -x "$PREFIX/bin/rumpfuzz_ffs" ]
-	[ -s "$PREFIX/share/rumpfuzz/ext2fs.dict" ] && [ -s "$PREFIX/share/rumpfuzz/ffs.dict" ]
+	[ -s "$PREFIX/share/rumpfuzz/ext2fs.dict" ]
+	[ -s "$PREFIX/share/rumpfuzz/ffs.dict" ]
 	run pkg-config --libs rumpfuzz
 	[ "$status" -eq 0 ]
 	[[ "$output" == *-lrumpfuzz* ]]
