@@ -41,6 +41,8 @@ for t in $fstypes; do
 	sh "$src/tests/fuzz/mkseeds.sh" "$seeds" "$t"
 	for img in "$seeds"/*.img; do
 		"$build/fuzz/image/rumpfuzz-pack" "$img" >"${img%.img}.packed.rfz"
+		# and a short program after the mount (create, write, mkdir...), as the CI campaigns' seeds
+		printf '\000\000\001\000\000\000\020\101\007\003' >>"${img%.img}.packed.rfz"
 	done
 	rm -f "$OUT/${target}_seed_corpus.zip"
 	zip -q -j "$OUT/${target}_seed_corpus.zip" "$seeds"/*
