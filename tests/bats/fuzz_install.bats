@@ -15,13 +15,15 @@ setup_file() {
 	mke2fs -q -F -t ext2 -d "$WORK/tree" "$WORK/ext2.img" 256k >/dev/null
 }
 
-@test "install puts fuzz.h, rumpfuzz.pc, rumpfuzz.3, both targets and the AFL++ mutator in place" {
+@test "install puts fuzz.h, rumpfuzz.pc, rumpfuzz.3, both targets, their dictionaries and the AFL++ mutator in place" {
 	[ -f "$PREFIX/include/rump/fuzz.h" ]
 	[ -n "$(find "$PREFIX" -path '*/rumpfuzz/rumpfuzz_afl_mutator.so')" ]
 	[ -n "$PKG_CONFIG_PATH" ]
 	[ -n "$(find "$PREFIX" -name rumpfuzz.3)" ]
 	[ -x "$PREFIX/bin/rumpfuzz_ext2fs" ]
 	[ -x "$PREFIX/bin/rumpfuzz_ffs" ]
+	[ -s "$PREFIX/share/rumpfuzz/ext2fs.dict" ]
+	[ -s "$PREFIX/share/rumpfuzz/ffs.dict" ]
 	run pkg-config --libs rumpfuzz
 	[ "$status" -eq 0 ]
 	[[ "$output" == *-lrumpfuzz* ]]
