@@ -40,7 +40,8 @@ ffs_frags_ok(const struct ffs_mount *fm, int64_t d, int nfrags)
 {
 	uint32_t c;
 
-	if (d <= 0 || nfrags < 1 || nfrags > fm->fm_frag || d + nfrags > fm->fm_size)
+	/* d comes from the disk: compared so that a huge pointer cannot overflow the sum */
+	if (d <= 0 || nfrags < 1 || nfrags > fm->fm_frag || d > fm->fm_size - nfrags)
 		return false;
 	if (d % fm->fm_frag + nfrags > fm->fm_frag)
 		return false;
