@@ -594,6 +594,7 @@
 #define vflushbuf rumpns_vflushbuf
 #define vfs_attach rumpns_vfs_attach
 #define vfs_closedev rumpns_vfs_closedev
+#define vfs_corrupted rumpns_vfs_corrupted
 #define vfs_detach rumpns_vfs_detach
 #define vfs_dirent_emit rumpns_vfs_dirent_emit
 #define vfs_dirent_reclen rumpns_vfs_dirent_reclen
@@ -606,6 +607,7 @@
 #define vfs_mountroot rumpns_vfs_mountroot
 #define vfs_opendev rumpns_vfs_opendev
 #define vfs_probe rumpns_vfs_probe
+#define vfs_rdonly rumpns_vfs_rdonly
 #define vfs_release rumpns_vfs_release
 #define vfs_statvfs rumpns_vfs_statvfs
 #define vfs_sync_all rumpns_vfs_sync_all

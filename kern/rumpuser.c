@@ -126,6 +126,8 @@ rumpuser_exit(int status)
 	fflush(stderr);
 	if (status == RUMPUSER_PANIC)
 		abort();
+	if (status == RUMPUSER_HALT)
+		_exit(1);
 	exit(status);
 }
 
