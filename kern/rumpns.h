@@ -68,6 +68,7 @@
 #define bio_devof rumpns_bio_devof
 #define bio_dropdev rumpns_bio_dropdev
 #define bio_flush_aged rumpns_bio_flush_aged
+#define bio_flush_excess rumpns_bio_flush_excess
 #define bio_flushdev rumpns_bio_flushdev
 #define bio_free_drain rumpns_bio_free_drain
 #define bio_getblk_locked rumpns_bio_getblk_locked
