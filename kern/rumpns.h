@@ -79,6 +79,7 @@
 #define bio_mem_fini rumpns_bio_mem_fini
 #define bio_mem_free rumpns_bio_mem_free
 #define bio_mem_init rumpns_bio_mem_init
+#define bio_mem_kept rumpns_bio_mem_kept
 #define bio_now_ms rumpns_bio_now_ms
 #define bio_ra_reset rumpns_bio_ra_reset
 #define bio_release rumpns_bio_release
@@ -175,6 +176,7 @@
 #define ext2fs_fallocate rumpns_ext2fs_fallocate
 #define ext2fs_fileblk_ok rumpns_ext2fs_fileblk_ok
 #define ext2fs_free_range rumpns_ext2fs_free_range
+#define ext2fs_fuzzmap rumpns_ext2fs_fuzzmap
 #define ext2fs_gd_load rumpns_ext2fs_gd_load
 #define ext2fs_getblk rumpns_ext2fs_getblk
 #define ext2fs_ialloc rumpns_ext2fs_ialloc
@@ -262,6 +264,7 @@
 #define ffs_free_frags rumpns_ffs_free_frags
 #define ffs_free_range rumpns_ffs_free_range
 #define ffs_freefrags rumpns_ffs_freefrags
+#define ffs_fuzzmap rumpns_ffs_fuzzmap
 #define ffs_getblk rumpns_ffs_getblk
 #define ffs_ialloc rumpns_ffs_ialloc
 #define ffs_ifree rumpns_ffs_ifree
@@ -287,6 +290,7 @@
 #define ffs_rename rumpns_ffs_rename
 #define ffs_rmdir rumpns_ffs_rmdir
 #define ffs_rw_check_flags rumpns_ffs_rw_check_flags
+#define ffs_sb_magic rumpns_ffs_sb_magic
 #define ffs_sbupdate rumpns_ffs_sbupdate
 #define ffs_super_read rumpns_ffs_super_read
 #define ffs_symlink rumpns_ffs_symlink
@@ -301,10 +305,13 @@
 #define file_hold rumpns_file_hold
 #define file_release rumpns_file_release
 #define genfs_access rumpns_genfs_access
+#define genfs_blkfree_roots rumpns_genfs_blkfree_roots
+#define genfs_blkfree_tree rumpns_genfs_blkfree_tree
 #define genfs_blkmap_extent rumpns_genfs_blkmap_extent
 #define genfs_blkmap_lookup rumpns_genfs_blkmap_lookup
 #define genfs_blkmap_loops rumpns_genfs_blkmap_loops
 #define genfs_blkmap_route rumpns_genfs_blkmap_route
+#define genfs_blkmap_span rumpns_genfs_blkmap_span
 #define genfs_eopnotsupp_create rumpns_genfs_eopnotsupp_create
 #define genfs_eopnotsupp_fallocate rumpns_genfs_eopnotsupp_fallocate
 #define genfs_eopnotsupp_link rumpns_genfs_eopnotsupp_link
@@ -321,6 +328,7 @@
 #define genfs_extent_alldata rumpns_genfs_extent_alldata
 #define genfs_fallocate rumpns_genfs_fallocate
 #define genfs_nocheck rumpns_genfs_nocheck
+#define genfs_nofuzzmap rumpns_genfs_nofuzzmap
 #define genfs_noprobe rumpns_genfs_noprobe
 #define genfs_nullop_close rumpns_genfs_nullop_close
 #define genfs_nullop_fsync rumpns_genfs_nullop_fsync
@@ -599,9 +607,11 @@
 #define vfs_detach rumpns_vfs_detach
 #define vfs_dirent_emit rumpns_vfs_dirent_emit
 #define vfs_dirent_reclen rumpns_vfs_dirent_reclen
+#define vfs_fuzzmap_add rumpns_vfs_fuzzmap_add
 #define vfs_getopsbyname rumpns_vfs_getopsbyname
 #define vfs_hold rumpns_vfs_hold
 #define vfs_mount_at rumpns_vfs_mount_at
+#define vfs_mount_count rumpns_vfs_mount_count
 #define vfs_mount_fini rumpns_vfs_mount_fini
 #define vfs_mount_init rumpns_vfs_mount_init
 #define vfs_mountargs_fspec rumpns_vfs_mountargs_fspec

@@ -74,3 +74,5 @@ bool genfs_noprobe(const uint8_t *head __unused, size_t len __unused)
 { return false; }
 int genfs_nocheck(const char *devpath __unused, unsigned *nproblemsp __unused)
 { return EOPNOTSUPP; }
+int genfs_nofuzzmap(const uint8_t *img __unused, size_t len __unused, struct rump_fuzzmap *map __unused)
+{ return EOPNOTSUPP; }

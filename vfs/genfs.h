@@ -123,6 +123,8 @@ int genfs_blkmap_route(const struct genfs_blkmap *bm, uint64_t lbn, unsigned *sl
     uint64_t idx[GENFS_NIADDR_MAX]);
 /* Whether blk is among the n indirect blocks of path (then bm_damaged has been told). */
 bool genfs_blkmap_loops(const struct genfs_blkmap *bm, const int64_t *path, unsigned n, int64_t blk);
+/* Logical blocks a pointer levels above the data maps: nindir^levels. */
+uint64_t genfs_blkmap_span(uint64_t nindir, unsigned levels);
 /* *dp: the block mapped at lbn, 0 for a hole; EFBIG past the map, EIO on a loop. */
 int genfs_blkmap_lookup(const struct genfs_blkmap *bm, uint64_t lbn, int64_t *dp);
 
@@ -157,8 +159,45 @@ struct genfs_falloc {
 int genfs_fallocate(struct vnode *vp, off_t off, off_t len, int flags, kauth_cred_t cred,
     const struct genfs_falloc *fa);
 
-/* vfsops defaults: a type that mounts no device image, a type without a checker. */
+/* ---- freeing a range of a block map (genfs_blkfree.c) ---- */
+
+struct buf;
+
+struct genfs_blkfree {
+	const struct genfs_blkmap *bf_bm;	/* the map's shape, bm_damaged */
+	void		*bf_arg;		/* for the hooks */
+	uint64_t	bf_first, bf_end;	/* logical blocks to free: [first, end) */
+	/* An emptied indirect block stays allocated (the inode on disk may still name it). */
+	bool		bf_keep_emptied;
+	/* The indirect block at blk, read and held; an error, with *damagedp when blk cannot be one. */
+	int		(*bf_read)(void *arg, int64_t blk, struct buf **bpp, bool *damagedp);
+	int64_t		(*bf_ptr)(void *arg, const struct buf *bp, uint64_t i);
+	void		(*bf_clear)(void *arg, struct buf *bp, uint64_t i);
+	/* bp lost pointers: write it (before the frees, on a sync mount); consumes bp. */
+	int		(*bf_write)(void *arg, struct buf *bp, int64_t blk);
+	/* Give data block blk back; an error, with *dropp (said, marked) when it cannot be the file's. */
+	int		(*bf_free)(void *arg, int64_t blk, bool *dropp);
+	/* The indirect block blk (held in bp, dirty if pointers were cleared) is empty: let bp go, free blk. */
+	int		(*bf_release)(void *arg, struct buf *bp, int64_t blk, bool dirty, bool *dropp);
+	/* The indirect block blk is unusable: say so, mark the damage (what it maps is left to fsck). */
+	void		(*bf_unusable)(void *arg, int64_t blk);
+};
+
+/*
+ * Free what the indirect block blk (level 1 maps data blocks; base its
+ * first logical block) maps in the range; *freedp when blk is gone too
+ * and its pointer must be cleared.  Damage is dropped and marked, the
+ * walk goes on, and EIO is returned at the end.
+ */
+int genfs_blkfree_tree(const struct genfs_blkfree *bf, int64_t blk, unsigned level, uint64_t base,
+    bool *freedp);
+/* The same over the inode's bm_niaddr tree roots (roots[0] the single indirect one), clearing freed roots. */
+int genfs_blkfree_roots(const struct genfs_blkfree *bf, int64_t *roots);
+
+struct rump_fuzzmap;
+/* vfsops defaults: a type that mounts no device image, a type without a checker, without a metadata map. */
 bool genfs_noprobe(const uint8_t *head, size_t len);
 int genfs_nocheck(const char *devpath, unsigned *nproblemsp);
+int genfs_nofuzzmap(const uint8_t *img, size_t len, struct rump_fuzzmap *map);
 
 #endif /* VFS_GENFS_H */

@@ -69,3 +69,13 @@ genfs_blkmap_lookup(const struct genfs_blkmap *bm, uint64_t lbn, int64_t *dp)
 	*dp = blk;
 	return 0;
 }
+
+uint64_t
+genfs_blkmap_span(uint64_t nindir, unsigned levels)
+{
+	uint64_t s = 1;
+
+	for (unsigned i = 0; i < levels; i++)
+		s *= nindir;
+	return s;
+}

@@ -4,6 +4,7 @@
 
 #include <sys/statvfs.h>
 #include <rump/rump_syscalls.h>		/* RUMP_MNT_* flag values */
+#include <rump/rump_fuzzmap.h>
 #include "component.h"
 #include "vnode.h"
 
@@ -78,6 +79,15 @@ struct vfsops {
 	 * genfs_nocheck (EOPNOTSUPP) for a file system without a checker.
 	 */
 	int	(*vfs_check)(const char *devpath, unsigned *nproblemsp);
+	/*
+	 * The metadata map of the image img (len bytes in memory, only read,
+	 * no device, no I/O), for fuzzing: add each metadata range with
+	 * vfs_fuzzmap_add() and set map's fm_nblocks, fm_ninodes, fm_bsize,
+	 * fm_tables and fm_ntables.  Bounded on any image: EINVAL when no
+	 * valid superblock is found; a corrupt rest sets fm_partial and
+	 * returns 0.  genfs_nofuzzmap (EOPNOTSUPP) for a type without one.
+	 */
+	int	(*vfs_fuzzmap)(const uint8_t *img, size_t len, struct rump_fuzzmap *map);
 	unsigned	vfs_flags;	/* VFSF_* */
 	LIST_ENTRY(vfsops) vfs_list;	/* vfs list lock */
 	int	vfs_refcount;		/* mounts using it; vfs list lock */
@@ -114,6 +124,14 @@ size_t	vfs_typenames(char *buf, size_t len);
 		.rc_fini = name##_vfs_fini,				\
 	};								\
 	RUMP_COMPONENT(name##_vfs_component)
+/*
+ * For vfs_fuzzmap: append the range [off, off+len) of kind (with a field
+ * table index or RUMP_FUZZMAP_NOTABLE, flags RUMP_FUZZMAP_BE).  A range
+ * not wholly inside the image is clipped (and marks the map partial);
+ * ENOSPC (map partial) at RUMP_FUZZMAP_MAXRANGES, ENOMEM.
+ */
+int	vfs_fuzzmap_add(struct rump_fuzzmap *map, uint64_t off, uint64_t len,
+	    unsigned kind, unsigned table, unsigned flags);
 /* Find a type by name; NULL if none. */
 struct vfsops *vfs_getopsbyname(const char *name);
 

@@ -204,6 +204,7 @@ static struct vfsops rumpfs_vfsops = {
 	.vfs_newvnode = rumpfs_newvnode,
 	.vfs_probe = genfs_noprobe,
 	.vfs_check = genfs_nocheck,
+	.vfs_fuzzmap = genfs_nofuzzmap,
 };
 
 VFS_COMPONENT(rumpfs, rumpfs_vfsops);

@@ -37,7 +37,7 @@ vcache_init(void)
 	for (unsigned i = 0; i < VCACHE_HASHSIZE; i++)
 		LIST_INIT(&vcache.vc_hash[i]);
 	TAILQ_INIT(&vcache.vc_lru);
-	vcache.vc_nvnodes = vcache.vc_nunref = 0;
+	vcache.vc_nvnodes = vcache.vc_nunref = vcache.vc_nalloc = 0;
 	memset(vcache.vc_checked, 0, sizeof vcache.vc_checked);
 	vcache.vc_reclaimer.kr_name = "vcache";
 	vcache.vc_reclaimer.kr_reclaim = vcache_kmem_reclaim;
@@ -66,6 +66,7 @@ vnode_alloc(void)
 	if (vp == NULL)
 		return NULL;
 	vp->v_serial = __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&vcache.vc_nalloc, 1, __ATOMIC_RELAXED);
 	mutex_init(&vp->v_interlock);
 	cv_init(&vp->v_cv, "vnode");
 	rw_init(&vp->v_lock);
@@ -82,6 +83,7 @@ vnode_free(struct vnode *vp)
 	cv_destroy(&vp->v_cv);
 	mutex_destroy(&vp->v_interlock);
 	kmem_free(vp, sizeof(*vp));
+	__atomic_sub_fetch(&vcache.vc_nalloc, 1, __ATOMIC_RELAXED);
 }
 
 void

@@ -38,6 +38,7 @@ struct vcache_state {
 	TAILQ_HEAD(, vnode)	vc_lru;
 	unsigned		vc_nvnodes;	/* on the hash */
 	unsigned		vc_nunref;	/* on the LRU */
+	unsigned		vc_nalloc;	/* atomic: vnodes allocated, on the hash or not (dead ones too) */
 	struct kmem_reclaimer	vc_reclaimer;
 	const struct vnodeops	*vc_checked[8];	/* op tables found complete */
 };
@@ -67,6 +68,8 @@ bool	cache_purge_try(struct vnode *vp);
 
 /* vfs_mount.c */
 extern kmutex_t mountlist_lock;		/* the mount list, v_mountedhere, mnt_iflag */
+/* File systems on the mount list (the root included). */
+unsigned	vfs_mount_count(void);
 int	vfs_mount_init(void);
 void	vfs_mount_fini(void);
 /* The registry of types (vfs_types.c): its lock, and a type held by each mount of it. */

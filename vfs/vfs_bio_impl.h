@@ -68,6 +68,8 @@ void	bio_mem_init(void);
 void	bio_mem_fini(void);
 void	*bio_mem_alloc(int size, int flags);
 void	bio_mem_free(void *p, int size);
+/* Kernel memory the allocator keeps for itself, whatever the buffers (rump_pub_kstat leaves it out). */
+uint64_t	bio_mem_kept(void);
 /* getblk/bread arguments: EINVAL (size, blkno), ENXIO (device). */
 int	bio_checkargs(struct vnode *vp, daddr_t blkno, int size, struct bdev **bdp);
 

@@ -39,6 +39,7 @@ static struct {
 	kmutex_t		m_lock;
 	struct bmem_class	m_class[BIO_NFREE];	/* by size / DEV_BSIZE - 1 */
 	LIST_HEAD(, bmem_chunk)	m_chunks;
+	unsigned		m_nchunks;
 } bmem;
 
 void
@@ -59,7 +60,20 @@ bio_mem_fini(void)
 		rumpuser_unmap(mc->mc_base, BMEM_CHUNK);
 		kmem_free(mc, sizeof(*mc));
 	}
+	bmem.m_nchunks = 0;
 	mutex_destroy(&bmem.m_lock);
+}
+
+/* Kernel memory the allocator keeps for itself (its chunks' records): a cache, not buffers. */
+uint64_t
+bio_mem_kept(void)
+{
+	uint64_t n;
+
+	mutex_enter(&bmem.m_lock);
+	n = (uint64_t)bmem.m_nchunks * sizeof(struct bmem_chunk);
+	mutex_exit(&bmem.m_lock);
+	return n;
 }
 
 #ifndef BMEM_MALLOC
@@ -82,6 +96,7 @@ bmem_take(struct bmem_class *bc, size_t size)
 			return NULL;
 		}
 		LIST_INSERT_HEAD(&bmem.m_chunks, mc, mc_list);
+		bmem.m_nchunks++;
 		bc->bc_cur = mc->mc_base;
 		bc->bc_left = BMEM_CHUNK;
 	}

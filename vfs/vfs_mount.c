@@ -353,3 +353,16 @@ vfs_statvfs(struct mount *mp, struct statvfs *sv)
 		sv->f_namemax = NAME_MAX;
 	return 0;
 }
+
+unsigned
+vfs_mount_count(void)
+{
+	struct mount *mp;
+	unsigned n = 0;
+
+	mutex_enter(&mountlist_lock);
+	TAILQ_FOREACH(mp, &mountlist, mnt_list)
+		n++;
+	mutex_exit(&mountlist_lock);
+	return n;
+}

@@ -24,7 +24,7 @@ vfs_ops_complete(const struct vfsops *ops)
 	return ops->vfs_name != NULL && ops->vfs_mount != NULL && ops->vfs_unmount != NULL &&
 	    ops->vfs_root != NULL && ops->vfs_statvfs != NULL && ops->vfs_sync != NULL &&
 	    ops->vfs_loadvnode != NULL && ops->vfs_newvnode != NULL &&
-	    ops->vfs_probe != NULL && ops->vfs_check != NULL;
+	    ops->vfs_probe != NULL && ops->vfs_check != NULL && ops->vfs_fuzzmap != NULL;
 }
 
 /* Appended, so that probing and listing go in attach order. */

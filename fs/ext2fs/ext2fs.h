@@ -127,6 +127,8 @@ void	ext2fs_undone(struct ext2fs_inode *ip, int error);
 void	ext2fs_corrupt(struct ext2fs_mount *e2m, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 bool	ext2fs_probe(const uint8_t *head, size_t len);
+/* The vfsops metadata map of an image in memory (ext2fs_fuzzmap.c). */
+int	ext2fs_fuzzmap(const uint8_t *img, size_t len, struct rump_fuzzmap *map);
 int	ext2fs_sb_load(struct ext2fs_mount *e2m, int mntflags);
 int	ext2fs_sb_check_rw(struct ext2fs_mount *e2m, int mntflags);
 int	ext2fs_gd_load(struct ext2fs_mount *e2m);

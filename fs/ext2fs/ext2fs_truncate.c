@@ -1,13 +1,13 @@
 /* ext2fs_truncate.c: changing a file's size: freeing blocks past the end through every indirection level. */
 #include "ext2fs.h"
+#include "genfs.h"
 
 #define EA_MAGIC	0xEA020000	/* extended attribute block header */
 
-/* The indirect blocks being walked (held busy), outermost first: a pointer back to one is a loop. */
+/* A free walk: mounted sync, the blocks to free once no pointer on disk names them. */
 struct walk {
-	uint32_t	w_held[EXT2_NIADDR];
-	int		w_depth;
-	uint32_t	*w_defer;	/* mounted sync: blocks freed once no pointer on disk names them */
+	struct ext2fs_inode *w_ip;
+	uint32_t	*w_defer;
 	uint32_t	w_ndefer;
 	uint32_t	w_maxdefer;
 };
@@ -17,16 +17,6 @@ struct walk {
 /* ... plus the indirect blocks that step can empty, with room to spare. */
 #define SYNC_DEFER	(SYNC_STEP + 4u * EXT2_NIADDR)
 
-static int	free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level,
-		    uint64_t base, uint64_t first, uint64_t end, bool *emptyp);
-
-/* Logical blocks one pointer at level covers (level 0: a data block). */
-static uint64_t
-span(const struct ext2fs_mount *e2m, int level)
-{
-	return (uint64_t)1 << (e2m->e2m_nindirshift * level);
-}
-
 /* Free bno, or (w deferring, room left) note it to be freed after the pointers to it are written. */
 static int
 free_block_w(struct ext2fs_inode *ip, struct walk *w, uint32_t bno)
@@ -35,11 +25,6 @@ free_block_w(struct ext2fs_inode *ip, struct walk *w, uint32_t bno)
 	uint64_t sect = e2m->e2m_bsize >> DEV_BSHIFT;
 	int error;
 
-	if (!ext2fs_fileblk_ok(e2m, bno)) {
-		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: not freeing block %u: outside the file area\n",
-		    (uintmax_t)ip->i_number, bno);
-		return EIO;
-	}
 	if (w != NULL && w->w_defer != NULL && w->w_ndefer < w->w_maxdefer)
 		w->w_defer[w->w_ndefer++] = bno;
 	else if ((error = ext2fs_blkfree(e2m, bno, ip->i_number)) != 0)
@@ -48,90 +33,95 @@ free_block_w(struct ext2fs_inode *ip, struct walk *w, uint32_t bno)
 	return 0;
 }
 
+/* A pointer outside the file area is damage: dropped, never freed. */
+static bool
+block_bad(struct ext2fs_inode *ip, uint32_t bno, const char *what)
+{
+	if (ext2fs_fileblk_ok(ip->i_e2m, bno))
+		return false;
+	ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: %s %u outside the file area, dropped\n",
+	    (uintmax_t)ip->i_number, what, bno);
+	return true;
+}
+
 static int
 free_block(struct ext2fs_inode *ip, uint32_t bno)
 {
-	return free_block_w(ip, NULL, bno);
+	return block_bad(ip, bno, "block") ? EIO : free_block_w(ip, NULL, bno);
 }
 
-static bool
-walk_loops(const struct ext2fs_inode *ip, const struct walk *w, uint32_t bno)
-{
-	for (int i = 0; i < w->w_depth; i++) {
-		if (w->w_held[i] == bno) {
-			ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: indirect block %u points back to itself\n",
-			    (uintmax_t)ip->i_number, bno);
-			return true;
-		}
-	}
-	return false;
-}
+/* ---- the hooks of genfs_blkfree ---- */
 
-/*
- * Free the blocks of logical number in [first, end) in the subtree of
- * indirect block bno (level 1: points at data blocks), whose first
- * logical block is base.  *emptyp: the subtree is gone and bno was freed
- * too.
- */
 static int
-free_tree(struct ext2fs_inode *ip, struct walk *w, uint32_t bno, int level, uint64_t base,
-    uint64_t first, uint64_t end, bool *emptyp)
+fw_read(void *arg, int64_t blk, struct buf **bpp, bool *damagedp)
 {
-	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint64_t cspan = span(e2m, level - 1), cbase;
-	uint32_t *ptrs, child;
-	bool dirty = false, keep = false, cempty;
-	struct buf *bp;
-	int error = 0;
+	struct walk *w = arg;
 
-	*emptyp = false;
-	if (!ext2fs_fileblk_ok(e2m, bno)) {
-		ext2fs_corrupt(ip->i_e2m, "ext2fs: inode %ju: indirect block %u outside the file's area\n",
-		    (uintmax_t)ip->i_number, bno);
+	if ((*damagedp = block_bad(w->w_ip, (uint32_t)blk, "indirect block")))
+		return EIO;
+	return ext2fs_bread(w->w_ip->i_e2m, (uint32_t)blk, bpp);
+}
+
+static int64_t
+fw_ptr(void *arg, const struct buf *bp, uint64_t i)
+{
+	(void)arg;
+	return e2_le32(((const uint32_t *)bp->b_data)[i]);
+}
+
+static void
+fw_clear(void *arg, struct buf *bp, uint64_t i)
+{
+	(void)arg;
+	((uint32_t *)bp->b_data)[i] = 0;
+}
+
+/* Mounted sync: the cleared pointers reach the disk before the frees. */
+static int
+fw_write(void *arg, struct buf *bp, int64_t blk)
+{
+	struct walk *w = arg;
+
+	(void)blk;
+	return ext2fs_mwrite(w->w_ip->i_e2m, bp);
+}
+
+static int
+fw_free(void *arg, int64_t blk, bool *dropp)
+{
+	struct walk *w = arg;
+	struct ext2fs_inode *ip = w->w_ip;
+	uint64_t sect = ip->i_e2m->e2m_bsize >> DEV_BSHIFT;
+
+	/* A dropped pointer was counted as the file's block: the count goes with it. */
+	if ((*dropp = block_bad(ip, (uint32_t)blk, "block"))) {
+		ip->i_nblocks = ip->i_nblocks >= sect ? ip->i_nblocks - sect : 0;
 		return EIO;
 	}
-	if (walk_loops(ip, w, bno) || w->w_depth >= EXT2_NIADDR)
-		return EIO;
-	if ((error = ext2fs_bread(e2m, bno, &bp)) != 0)
+	return free_block_w(ip, w, (uint32_t)blk);
+}
+
+/* Written first when it lost pointers: if the free then fails, the file still names an empty block. */
+static int
+fw_release(void *arg, struct buf *bp, int64_t blk, bool dirty, bool *dropp)
+{
+	int error;
+
+	*dropp = false;
+	if (dirty && (error = fw_write(arg, bp, blk)) != 0)
 		return error;
-	w->w_held[w->w_depth++] = bno;
-	ptrs = bp->b_data;
-	for (uint32_t i = 0; i < e2m->e2m_nindir && error == 0; i++) {
-		if ((child = e2_le32(ptrs[i])) == 0)
-			continue;
-		cbase = base + i * cspan;
-		if (cbase + cspan <= first || cbase >= end) {
-			keep = true;
-			continue;
-		}
-		cempty = false;
-		if (level == 1) {
-			if (walk_loops(ip, w, child))
-				error = EIO;
-			else
-				error = free_block_w(ip, w, child);
-			cempty = error == 0;
-		} else
-			error = free_tree(ip, w, child, level - 1, cbase, first, end, &cempty);
-		if (cempty) {
-			ptrs[i] = 0;
-			dirty = true;
-		} else
-			keep = true;
-	}
-	w->w_depth--;
-	if (dirty) {
-		int e = ext2fs_mwrite(e2m, bp);	/* mounted sync: cleared pointers before the frees */
-
-		if (error == 0)
-			error = e;
-	} else
+	if (!dirty)
 		brelse(bp, 0);
-	if (error == 0 && !keep) {
-		error = free_block_w(ip, w, bno);
-		*emptyp = error == 0;
-	}
-	return error;
+	return fw_free(arg, blk, dropp);
+}
+
+static void
+fw_unusable(void *arg, int64_t blk)
+{
+	struct walk *w = arg;
+
+	ext2fs_corrupt(w->w_ip->i_e2m, "ext2fs: inode %ju: indirect block %ju unusable "
+	    "(damaged or unreadable)\n", (uintmax_t)w->w_ip->i_number, (uintmax_t)blk);
 }
 
 /* Zero the end of the last block past size, so growing the file later shows zeroes. */
@@ -153,34 +143,40 @@ zero_tail(struct ext2fs_inode *ip, uint64_t size)
 	return ext2fs_mwrite(e2m, bp);
 }
 
-/* Free every block of logical number in [first, end) (w: deferring or not). */
+/* Free every block of logical number in [first, end) (w: deferring or not); damage is dropped, EIO at the end. */
 static int
 free_from(struct ext2fs_inode *ip, struct walk *w, uint64_t first, uint64_t end)
 {
-	struct ext2fs_mount *e2m = ip->i_e2m;
-	uint64_t base = EXT2_NDADDR;
-	bool empty;
-	int error;
+	struct genfs_blkmap bm;
+	struct genfs_blkfree bf = {
+		.bf_bm = &bm, .bf_arg = w, .bf_first = first, .bf_end = end,
+		.bf_read = fw_read, .bf_ptr = fw_ptr, .bf_clear = fw_clear, .bf_write = fw_write,
+		.bf_free = fw_free, .bf_release = fw_release, .bf_unusable = fw_unusable,
+	};
+	int64_t roots[EXT2_NIADDR];
+	int error = 0, e;
+	bool drop;
 
+	w->w_ip = ip;
+	ext2fs_blkmap(ip, &bm);
 	for (uint64_t i = first; i < MIN(end, (uint64_t)EXT2_NDADDR); i++) {
 		if (ip->i_db[i] == 0)
 			continue;
-		if ((error = free_block_w(ip, w, ip->i_db[i])) != 0)
-			return error;
+		if ((e = fw_free(w, ip->i_db[i], &drop)) != 0) {
+			if (error == 0)
+				error = e;
+			if (!drop)
+				continue;
+		}
 		ip->i_db[i] = 0;
 	}
-	for (int level = 1; level <= EXT2_NIADDR; level++) {
-		uint32_t *root = &ip->i_db[EXT2_NDADDR + level - 1];
-
-		if (*root != 0 && base + span(e2m, level) > first && base < end) {
-			if ((error = free_tree(ip, w, *root, level, base, first, end, &empty)) != 0)
-				return error;
-			if (empty)
-				*root = 0;
-		}
-		base += span(e2m, level);
-	}
-	return 0;
+	for (int l = 0; l < EXT2_NIADDR; l++)
+		roots[l] = ip->i_db[EXT2_NDADDR + l];
+	if ((e = genfs_blkfree_roots(&bf, roots)) != 0 && error == 0)
+		error = e;
+	for (int l = 0; l < EXT2_NIADDR; l++)
+		ip->i_db[EXT2_NDADDR + l] = (uint32_t)roots[l];
+	return error;
 }
 
 /*
@@ -196,7 +192,7 @@ free_from_sync(struct ext2fs_inode *ip, uint64_t first, uint64_t end, bool trunc
 	struct ext2fs_mount *e2m = ip->i_e2m;
 	uint64_t cur = MIN(end, howmany(ip->i_size, (uint64_t)e2m->e2m_bsize)), step;
 	uint32_t defer[SYNC_DEFER];	/* on the stack: inactive may run inside the kmem reclaimer */
-	struct walk w = { .w_depth = 0, .w_defer = defer, .w_maxdefer = SYNC_DEFER };
+	struct walk w = { .w_defer = defer, .w_maxdefer = SYNC_DEFER };
 	int error = 0, e;
 
 	do {
@@ -246,7 +242,7 @@ int
 ext2fs_truncate(struct ext2fs_inode *ip, uint64_t size)
 {
 	struct ext2fs_mount *e2m = ip->i_e2m;
-	struct walk w = { .w_depth = 0 };
+	struct walk w = { .w_ip = ip };
 	uint64_t first;
 	int error;
 
@@ -282,7 +278,7 @@ out_size:
 int
 ext2fs_free_range(struct ext2fs_inode *ip, uint64_t first, uint64_t end)
 {
-	struct walk w = { .w_depth = 0 };
+	struct walk w = { .w_ip = ip };
 
 	if (first >= end)
 		return 0;

@@ -314,6 +314,7 @@ static struct vfsops ext2fs_vfsops = {
 	.vfs_newvnode = ext2fs_newvnode,
 	.vfs_probe = ext2fs_probe,
 	.vfs_check = genfs_nocheck,
+	.vfs_fuzzmap = ext2fs_fuzzmap,
 	.vfs_flags = VFSF_DEVICE,
 };
 

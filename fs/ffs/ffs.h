@@ -123,6 +123,10 @@ static inline uint64_t ffs_maxino(const struct ffs_mount *fm) { return (uint64_t
 /* ffs_super.c */
 int	ffs_super_read(struct ffs_mount *fm);
 bool	ffs_probe(const uint8_t *head, size_t len);
+/* Does fs, read at byte loc, hold a superblock that counts there?  Sets the byte order and version. */
+bool	ffs_sb_magic(const struct ffs_fs *fs, uint64_t loc, bool *swapp, bool *ufs2p);
+/* ffs_fuzzmap.c: the vfsops metadata map of an image in memory. */
+int	ffs_fuzzmap(const uint8_t *img, size_t len, struct rump_fuzzmap *map);
 
 /* ffs_subr.c: device blocks.  Every buffer is a whole block (clipped at the end of the fs). */
 int	ffs_bread(struct ffs_mount *fm, int64_t blkaddr, struct buf **bpp);

@@ -1,5 +1,6 @@
 /* ffs_check_inodes.c: checker pass 1: every inode, its block tree in range and unshared, its block count. */
 #include "ffs_check_impl.h"
+#include "genfs.h"
 
 struct walk {
 	struct ffs_chk		*w_ck;
@@ -39,22 +40,11 @@ beyond_end(struct walk *w, int64_t lbn, int64_t d)
 	    (uintmax_t)w->w_ip->i_number, (intmax_t)d, (intmax_t)lbn);
 }
 
-/* Logical blocks one pointer at each indirect level maps: 1, nindir, nindir^2. */
-static uint64_t
-span_of(const struct ffs_mount *fm, int level)
-{
-	uint64_t s = 1;
-
-	for (int i = 0; i < level; i++)
-		s *= fm->fm_nindir;
-	return s;
-}
-
 static void
 walk_indir(struct walk *w, int64_t d, int level, int64_t base)
 {
 	struct ffs_mount *fm = &w->w_ck->fm;
-	uint64_t span = span_of(fm, level);
+	uint64_t span = genfs_blkmap_span(fm->fm_nindir, (unsigned)level);
 	struct buf *bp;
 	int64_t p;
 
@@ -107,7 +97,7 @@ walk_blocks(struct walk *w)
 			else
 				walk_indir(w, ip->i_ib[level], level, base);
 		}
-		base += (int64_t)span_of(fm, level + 1);
+		base += (int64_t)genfs_blkmap_span(fm->fm_nindir, (unsigned)(level + 1));
 	}
 }
 

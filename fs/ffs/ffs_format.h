@@ -65,6 +65,15 @@
 #define FFS_METACKHASH		0x00000200	/* FreeBSD: metadata check hashes (same bit) */
 #define FFS_TRIM		0x00000400	/* FreeBSD: TRIM deleted blocks (harmless) */
 
+/*
+ * fs_metackhash (FreeBSD, with FFS_METACKHASH in fs_flags): which
+ * structures carry a check hash, CRC-32C seeded with ~0 and not
+ * inverted at the end, over the structure with its hash field zeroed
+ * (the superblock: fs_sbsize bytes; a cg: fs_cgsize bytes).
+ */
+#define FFS_CK_SUPERBLOCK	0x0001
+#define FFS_CK_CYLGRP		0x0002
+
 /* fs_journal_location (WAPBL) */
 #define FFS_JOURNAL_NONE	0
 
@@ -169,7 +178,9 @@ struct ffs_fs {
 	int32_t	fs_avgfilesize;		/* expected average file size */
 	int32_t	fs_avgfpdir;		/* expected files per directory */
 	int32_t	fs_save_cgsize;		/* real cg size when cgsize was rounded */
-	int32_t	fs_sparecon32[26];	/* reserved */
+	int32_t	fs_sparecon32[24];	/* reserved (FreeBSD: fs_mtime, fs_sujfree) */
+	uint32_t fs_ckhash;		/* FreeBSD: with FFS_CK_SUPERBLOCK, the superblock's check hash */
+	uint32_t fs_metackhash;		/* FreeBSD: FFS_CK_* hashes kept (valid with FFS_METACKHASH) */
 	uint32_t fs_flags;		/* FFS_* flags (valid with FFS_OLDFLAGS_UPDATED) */
 	int32_t	fs_contigsumsize;	/* cluster summary array size */
 	int32_t	fs_maxsymlinklen;	/* longest symlink kept in the inode */
@@ -187,6 +198,7 @@ struct ffs_fs {
 _Static_assert(offsetof(struct ffs_fs, fs_ocsp) == 728, "ffs_fs layout");
 _Static_assert(offsetof(struct ffs_fs, fs_sblockloc) == 1000, "ffs_fs layout");
 _Static_assert(offsetof(struct ffs_fs, fs_flags) == 1312, "ffs_fs layout");
+_Static_assert(offsetof(struct ffs_fs, fs_metackhash) == 1308, "ffs_fs layout");
 _Static_assert(offsetof(struct ffs_fs, fs_magic) == 1372, "ffs_fs layout");
 _Static_assert(sizeof(struct ffs_fs) == FFS_SBLOCKMAX, "ffs_fs size");
 
@@ -214,11 +226,14 @@ struct ffs_cg {
 	uint32_t cg_nclusterblks;	/* clusters in this group */
 	uint32_t cg_niblk;		/* inodes in this group */
 	uint32_t cg_initediblk;		/* UFS2: inodes initialised so far */
-	uint32_t cg_sparecon32[3];	/* reserved */
+	uint32_t cg_unrefs;		/* FreeBSD: unreferenced inodes (soft updates journal) */
+	uint32_t cg_sparecon32[1];	/* reserved */
+	uint32_t cg_ckhash;		/* FreeBSD: with FFS_CK_CYLGRP, this cg's check hash */
 	int64_t	cg_time;		/* UFS2: last written */
 	int64_t	cg_sparecon64[3];	/* reserved */
 };
 _Static_assert(sizeof(struct ffs_cg) == 168, "ffs_cg layout");
+_Static_assert(offsetof(struct ffs_cg, cg_ckhash) == 132, "ffs_cg layout");
 
 /* A UFS1 inode, 128 bytes. */
 struct ffs_dinode1 {

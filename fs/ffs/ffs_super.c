@@ -31,8 +31,8 @@ is_log2(int64_t v, int32_t shift)
  * that records fs_sblockloc (otherwise it is the first cg's backup of a
  * file system with 64 KiB blocks).
  */
-static bool
-sb_magic(const struct ffs_fs *fs, uint64_t loc, bool *swapp, bool *ufs2p)
+bool
+ffs_sb_magic(const struct ffs_fs *fs, uint64_t loc, bool *swapp, bool *ufs2p)
 {
 	for (int s = 0; s < 2; s++) {
 		uint32_t magic = ffs_get32(s, (uint32_t)fs->fs_magic);
@@ -56,7 +56,7 @@ sb_magic(const struct ffs_fs *fs, uint64_t loc, bool *swapp, bool *ufs2p)
 static bool
 magic_matches(struct ffs_mount *fm, const struct ffs_fs *fs, uint64_t loc)
 {
-	return sb_magic(fs, loc, &fm->fm_swap, &fm->fm_ufs2);
+	return ffs_sb_magic(fs, loc, &fm->fm_swap, &fm->fm_ufs2);
 }
 
 /* The vfsops probe: a superblock at one of the places the mount tries. */
@@ -70,7 +70,7 @@ ffs_probe(const uint8_t *head, size_t len)
 		if (sblock_locs[i] + FFS_SBLOCKSIZE > len)
 			continue;
 		memcpy(&fs, head + sblock_locs[i], sizeof(fs));
-		if (sb_magic(&fs, sblock_locs[i], &swap, &ufs2))
+		if (ffs_sb_magic(&fs, sblock_locs[i], &swap, &ufs2))
 			return true;
 	}
 	return false;
@@ -141,8 +141,10 @@ load_geometry(struct ffs_mount *fm)
 		BAD("block size %d (shift %d)", fm->fm_bsize, fm->fm_bshift);
 	if (fm->fm_frag != 1 && fm->fm_frag != 2 && fm->fm_frag != 4 && fm->fm_frag != 8)
 		BAD("%d fragments per block", fm->fm_frag);
-	if (!is_log2(fm->fm_frag, fm->fm_fragshift) ||
-	    fm->fm_fsize * fm->fm_frag != fm->fm_bsize || fm->fm_fsize < DEV_BSIZE ||
+	/* The range first: a hostile fs_fsize must not overflow the product. */
+	if (fm->fm_fsize < DEV_BSIZE || fm->fm_fsize > fm->fm_bsize ||
+	    !is_log2(fm->fm_frag, fm->fm_fragshift) ||
+	    fm->fm_fsize * fm->fm_frag != fm->fm_bsize ||
 	    !is_log2(fm->fm_fsize, fm->fm_fshift) ||
 	    fm->fm_fshift - DEV_BSHIFT != fm->fm_fsbtodb)
 		BAD("fragment size %d (shift %d, frag shift %d, fsbtodb %d)", fm->fm_fsize,

@@ -1,5 +1,6 @@
 /* ffs_truncate.c: changing a file's size: freeing blocks through every indirection level, or extending. */
 #include "ffs.h"
+#include "genfs.h"
 
 static void
 free_counted(struct ffs_inode *ip, int64_t d, int nfrags)
@@ -9,16 +10,6 @@ free_counted(struct ffs_inode *ip, int64_t d, int nfrags)
 
 	ffs_free_frags(fm, d, nfrags);
 	ip->i_blocks = ip->i_blocks >= sectors ? ip->i_blocks - sectors : 0;
-}
-
-static uint64_t
-span_of(const struct ffs_mount *fm, int level)
-{
-	uint64_t s = 1;
-
-	for (int i = 0; i < level; i++)
-		s *= fm->fm_nindir;
-	return s;
 }
 
 /* Write back an indirect block that lost pointers; a failure leaves it naming freed blocks. */
@@ -37,85 +28,100 @@ indir_write(struct ffs_inode *ip, struct buf *bp, int64_t d)
 	return error;
 }
 
-/*
- * Free what indirect block d (at level, mapping logical blocks from base)
- * maps in logical blocks [first, end); *freedp when d itself was freed
- * (nothing in it was kept).  A damaged pointer is dropped, its blocks
- * left to fsck (the file system is marked), and the walk goes on: EIO
- * at the end.
- */
+/* ---- the hooks of genfs_blkfree (arg: the inode) ---- */
+
 static int
-free_indir(struct ffs_inode *ip, int64_t d, int level, int64_t base, int64_t first,
-    int64_t end, const int64_t *up, int nup, bool *freedp)
+fw_read(void *arg, int64_t blk, struct buf **bpp, bool *damagedp)
 {
-	struct ffs_mount *fm = ip->i_fm;
-	uint64_t span = span_of(fm, level);
-	bool all = base >= first && base + (int64_t)span_of(fm, level + 1) <= end;
-	bool dirty = false, kept = false, sub;
-	int64_t path[FFS_NIADDR];
-	struct buf *bp;
-	int error = 0, e;
+	struct ffs_inode *ip = arg;
 
-	*freedp = false;
-	/* A damaged tree may point back at a block we hold busy: leave it alone. */
-	for (int k = 0; k < nup; k++)
-		if (up[k] == d)
-			goto bad;
-	if (!ffs_frags_ok(fm, d, fm->fm_frag) || ffs_bread(fm, d, &bp) != 0)
-		goto bad;
-	if (nup > 0)
-		memcpy(path, up, sizeof(*up) * (size_t)nup);
-	path[nup] = d;
-	for (uint32_t i = 0; i < fm->fm_nindir; i++) {
-		int64_t cb = base + (int64_t)(i * span), p;
+	int error;
 
-		p = fm->fm_ufs2 ? (int64_t)ffs_get64(fm->fm_swap, ((uint64_t *)bp->b_data)[i]) :
-		    (int32_t)ffs_get32(fm->fm_swap, ((uint32_t *)bp->b_data)[i]);
-		if (p == 0)
-			continue;
-		if (cb + (int64_t)span <= first || cb >= end) {
-			kept = true;
-			continue;
-		}
-		if (level > 0) {
-			if ((e = free_indir(ip, p, level - 1, cb, first, end, path, nup + 1,
-			    &sub)) != 0)
-				error = e;
-			if (!sub) {
-				kept = true;
-				continue;
-			}
-		} else if (ffs_frags_ok(fm, p, fm->fm_frag)) {
-			free_counted(ip, p, fm->fm_frag);
-		} else {
-			ffs_corrupt(fm, "ffs: inode %ju: block pointer %jd out of range, dropped\n",
-			    (uintmax_t)ip->i_number, (intmax_t)p);
-			error = EIO;
-		}
-		if (fm->fm_ufs2)
-			((uint64_t *)bp->b_data)[i] = 0;
-		else
-			((uint32_t *)bp->b_data)[i] = 0;
-		dirty = true;
-	}
-	/* An emptied block goes too, except mounted sync, where the inode may still name it on disk. */
-	if (all || (!kept && !ffs_syncmount(fm))) {
-		brelse(bp, 0);
-		free_counted(ip, d, fm->fm_frag);
-		*freedp = true;
-		return error;
-	}
-	if (!dirty)
-		brelse(bp, 0);
-	else if ((e = indir_write(ip, bp, d)) != 0)
-		error = e;
+	if ((*damagedp = !ffs_frags_ok(ip->i_fm, blk, ip->i_fm->fm_frag)))
+		return EIO;
+	/* The shrink lowers the size whatever the walk leaves: a tree kept past it needs fsck. */
+	if ((error = ffs_bread(ip->i_fm, blk, bpp)) != 0)
+		ffs_corrupt(ip->i_fm, "ffs: inode %ju: indirect block %jd unreadable (error %d), kept\n",
+		    (uintmax_t)ip->i_number, (intmax_t)blk, error);
 	return error;
+}
 
-bad:
-	ffs_corrupt(fm, "ffs: inode %ju: indirect block %jd unusable, dropped with what it maps\n",
-	    (uintmax_t)ip->i_number, (intmax_t)d);
-	*freedp = all;
-	return EIO;
+static int64_t
+fw_ptr(void *arg, const struct buf *bp, uint64_t i)
+{
+	struct ffs_mount *fm = ((struct ffs_inode *)arg)->i_fm;
+
+	if (fm->fm_ufs2)
+		return (int64_t)ffs_get64(fm->fm_swap, ((const uint64_t *)bp->b_data)[i]);
+	return (int32_t)ffs_get32(fm->fm_swap, ((const uint32_t *)bp->b_data)[i]);
+}
+
+static void
+fw_clear(void *arg, struct buf *bp, uint64_t i)
+{
+	if (((struct ffs_inode *)arg)->i_fm->fm_ufs2)
+		((uint64_t *)bp->b_data)[i] = 0;
+	else
+		((uint32_t *)bp->b_data)[i] = 0;
+}
+
+static int
+fw_write(void *arg, struct buf *bp, int64_t blk)
+{
+	return indir_write(arg, bp, blk);
+}
+
+static int
+fw_free(void *arg, int64_t blk, bool *dropp)
+{
+	struct ffs_inode *ip = arg;
+
+	uint64_t sectors = (uint64_t)ip->i_fm->fm_frag << (ip->i_fm->fm_fshift - DEV_BSHIFT);
+
+	/* A dropped pointer was counted as the file's block: the count goes with it. */
+	if ((*dropp = !ffs_frags_ok(ip->i_fm, blk, ip->i_fm->fm_frag))) {
+		ffs_corrupt(ip->i_fm, "ffs: inode %ju: block pointer %jd out of range, dropped\n",
+		    (uintmax_t)ip->i_number, (intmax_t)blk);
+		ip->i_blocks = ip->i_blocks >= sectors ? ip->i_blocks - sectors : 0;
+		return EIO;
+	}
+	free_counted(ip, blk, ip->i_fm->fm_frag);
+	return 0;
+}
+
+/* An emptied indirect block is not written: its frags may come back as a file's smaller ones. */
+static int
+fw_release(void *arg, struct buf *bp, int64_t blk, bool dirty, bool *dropp)
+{
+	(void)dirty;
+	brelse(bp, 0);
+	return fw_free(arg, blk, dropp);
+}
+
+static void
+fw_unusable(void *arg, int64_t blk)
+{
+	struct ffs_inode *ip = arg;
+
+	ffs_corrupt(ip->i_fm, "ffs: inode %ju: indirect block %jd unusable (damaged or unreadable)\n",
+	    (uintmax_t)ip->i_number, (intmax_t)blk);
+}
+
+/* Free what the inode's indirect trees map in logical blocks [first, end); EIO at the end on damage. */
+static int
+free_trees(struct ffs_inode *ip, int64_t first, int64_t end)
+{
+	struct genfs_blkmap bm;
+	struct genfs_blkfree bf = {
+		.bf_bm = &bm, .bf_arg = ip, .bf_first = (uint64_t)first, .bf_end = (uint64_t)end,
+		/* mounted sync, the inode on disk may still name an emptied block */
+		.bf_keep_emptied = ffs_syncmount(ip->i_fm),
+		.bf_read = fw_read, .bf_ptr = fw_ptr, .bf_clear = fw_clear, .bf_write = fw_write,
+		.bf_free = fw_free, .bf_release = fw_release, .bf_unusable = fw_unusable,
+	};
+
+	ffs_blkmap(ip, &bm);
+	return genfs_blkfree_roots(&bf, ip->i_ib);
 }
 
 /* Zero the new last block past length, so a later extension reads zeros. */
@@ -147,7 +153,7 @@ zero_past(struct ffs_inode *ip, uint64_t length)
  * shrink drops before any of their blocks is marked free: a crash in
  * between then leaves lost blocks (fsck -p frees them), never a file
  * naming free ones.  Only the inode's own pointers: those inside a kept
- * indirect block are dropped as free_indir writes it.
+ * indirect block are dropped as the free walk writes it.
  */
 static int
 shrink_unname(struct ffs_inode *ip, uint64_t length, int64_t keep)
@@ -164,7 +170,7 @@ shrink_unname(struct ffs_inode *ip, uint64_t length, int64_t keep)
 	for (int level = 0; level < FFS_NIADDR; level++) {
 		if (base >= keep)
 			ip->i_ib[level] = 0;
-		base += (int64_t)span_of(fm, level + 1);
+		base += (int64_t)genfs_blkmap_span(fm->fm_nindir, (unsigned)(level + 1));
 	}
 	ip->i_size = length;
 	error = ffs_update(ip, true);
@@ -178,7 +184,7 @@ static int
 shrink(struct ffs_inode *ip, uint64_t length)
 {
 	struct ffs_mount *fm = ip->i_fm;
-	int64_t keep = (int64_t)howmany(length, (uint64_t)fm->fm_bsize), base = FFS_NDADDR;
+	int64_t keep = (int64_t)howmany(length, (uint64_t)fm->fm_bsize);
 	int error, e;
 
 	if ((error = zero_past(ip, length)) != 0)
@@ -201,18 +207,8 @@ shrink(struct ffs_inode *ip, uint64_t length)
 				free_counted(ip, ip->i_db[lbn] + nfr, old - nfr);
 		}
 	}
-	for (int level = 0; level < FFS_NIADDR; level++) {
-		bool freed;
-
-		if (ip->i_ib[level] != 0) {
-			if ((e = free_indir(ip, ip->i_ib[level], level, base, keep, INT64_MAX,
-			    NULL, 0, &freed)) != 0)
-				error = e;
-			if (freed)
-				ip->i_ib[level] = 0;
-		}
-		base += (int64_t)span_of(fm, level + 1);
-	}
+	if ((e = free_trees(ip, keep, INT64_MAX)) != 0)
+		error = e;
 	ip->i_size = length;
 	return error;
 }
@@ -273,9 +269,8 @@ int
 ffs_free_range(struct ffs_inode *ip, int64_t first, int64_t end)
 {
 	struct ffs_mount *fm = ip->i_fm;
-	int64_t db[FFS_NDADDR], base = FFS_NDADDR, lbn;
+	int64_t db[FFS_NDADDR], lbn;
 	int nfr[FFS_NDADDR], error = 0, e;
-	bool freed;
 
 	kmem_reserve_enter();
 	for (lbn = first; lbn < MIN(end, (int64_t)FFS_NDADDR); lbn++) {
@@ -291,18 +286,8 @@ ffs_free_range(struct ffs_inode *ip, int64_t first, int64_t end)
 	for (lbn = first; lbn < MIN(end, (int64_t)FFS_NDADDR); lbn++)
 		if (db[lbn] != 0)
 			free_counted(ip, db[lbn], nfr[lbn]);
-	for (int level = 0; level < FFS_NIADDR; level++) {
-		int64_t tspan = (int64_t)span_of(fm, level + 1);
-
-		if (ip->i_ib[level] != 0 && base + tspan > first && base < end) {
-			if ((e = free_indir(ip, ip->i_ib[level], level, base, first, end, NULL, 0,
-			    &freed)) != 0)
-				error = e;
-			if (freed)
-				ip->i_ib[level] = 0;
-		}
-		base += tspan;
-	}
+	if ((e = free_trees(ip, first, end)) != 0)
+		error = e;
 out:
 	kmem_reserve_exit();
 	return error;

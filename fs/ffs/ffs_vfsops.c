@@ -270,6 +270,7 @@ static struct vfsops ffs_vfsops = {
 	.vfs_newvnode = ffs_newvnode,
 	.vfs_probe = ffs_probe,
 	.vfs_check = ffs_check,
+	.vfs_fuzzmap = ffs_fuzzmap,
 	.vfs_flags = VFSF_DEVICE,
 };
 

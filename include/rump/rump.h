@@ -123,6 +123,37 @@ int rump_pub_etfs_remove(const char *key);
 /* Drop a reference to a vnode the kernel handed out (ukfs_getrvp()). */
 void rump_pub_vp_rele(struct vnode *vp);
 
+/*
+ * Counts of the kernel's resources (librumpvfs), for a caller that checks
+ * the kernel is back where it was, as a fuzzer does after each unmount.
+ * Buffers kept for reuse once their device is gone are left out of
+ * ks_buf_bytes and ks_kmem_bytes.
+ */
+struct rump_kstat {
+	uint64_t	ks_vnodes;		/* vnodes allocated (dead ones included) */
+	uint64_t	ks_vnodes_cached;	/* of those, in the vnode cache */
+	uint64_t	ks_vnodes_idle;		/* of those, unreferenced */
+	uint64_t	ks_bufs;		/* buffers holding a block */
+	uint64_t	ks_bufs_dirty;
+	uint64_t	ks_buf_bytes;		/* their memory, headers included */
+	uint64_t	ks_mounts;		/* mounted file systems, the root included */
+	uint64_t	ks_kmem_bytes;		/* kernel memory in use */
+};
+void rump_pub_kstat(struct rump_kstat *ks);
+
+/*
+ * The registered file-system types (librumpvfs).  rump_pub_vfs_probe: the
+ * first type whose probe accepts an image's first len bytes
+ * (RUMP_VFS_PROBE_SIZE suffice for every type), NULL if none.
+ * rump_pub_vfs_check: run fstype's own checker, reading only, on the
+ * unmounted device devkey: 0 with *nproblemsp set (0: consistent),
+ * ENODEV for an unknown type, EOPNOTSUPP for a type without a checker,
+ * or the checker's error (EINVAL: no superblock).
+ */
+#define RUMP_VFS_PROBE_SIZE	(264u * 1024u)
+const char *rump_pub_vfs_probe(const void *head, size_t len);
+int rump_pub_vfs_check(const char *fstype, const char *devkey, unsigned *nproblemsp);
+
 #ifdef __cplusplus
 }
 #endif

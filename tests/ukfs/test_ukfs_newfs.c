@@ -66,6 +66,7 @@ static struct vfsops toy_vfsops = {
 	.vfs_newvnode = toy_newvnode,
 	.vfs_probe = toy_probe,
 	.vfs_check = toy_check,
+	.vfs_fuzzmap = genfs_nofuzzmap,
 	.vfs_flags = VFSF_DEVICE,
 };
 

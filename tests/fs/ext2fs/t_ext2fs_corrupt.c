@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/statvfs.h>
+
 #include "t_ext2fs.h"
 
 /* An image with a directory of 20 files, a 300 KB file (single and double indirect) and small files. */
@@ -207,6 +209,33 @@ T_CASE(corrupt_block_outside)
 	read_all_fails(T_MNT "/small", EIO);
 	CHECK_ERRNO(rump_sys_truncate(T_MNT "/small", 0), EIO);
 	(void)rump_sys_unlink(T_MNT "/small");	/* freeing fails; the name goes */
+	t_umount();
+	t_halt();
+	t_img_cleanup(&t);
+}
+
+/*
+ * A bad pointer among good ones: the truncate says EIO, drops the bad
+ * pointer and still frees every good block (the walk does not stop at
+ * the damage), as FFS does.
+ */
+T_CASE(corrupt_truncate_frees_past_bad_pointer)
+{
+	struct t_img t;
+	struct statvfs before, after;
+	struct stat st;
+
+	make_image(&t);
+	debugfs_w(&t, "sif /big block[0] 9999999");
+	t_boot();
+	CHECK_EQ(t_mount(&t, 0), 0);
+	CHECK_EQ(rump_sys_statvfs(T_MNT, &before), 0);
+	CHECK_ERRNO(rump_sys_truncate(T_MNT "/big", 0), EIO);
+	CHECK_EQ(rump_sys_statvfs(T_MNT, &after), 0);
+	/* 300000 bytes in 1 KiB blocks: 293 data blocks, one of them the bad one, and 3 indirect */
+	CHECK_EQ(after.f_bfree - before.f_bfree, 292 + 3);
+	CHECK_EQ(rump_sys_lstat(T_MNT "/big", &st), 0);
+	CHECK_EQ(st.st_blocks, 0);
 	t_umount();
 	t_halt();
 	t_img_cleanup(&t);

@@ -290,6 +290,7 @@ static struct vfsops tfs_vfsops = {
 	.vfs_newvnode	= tfs_newvnode,
 	.vfs_probe = genfs_noprobe,
 	.vfs_check = genfs_nocheck,
+	.vfs_fuzzmap = genfs_nofuzzmap,
 };
 
 void
