@@ -460,6 +460,7 @@
 #define rumpuser_clock_gettime rumpns_rumpuser_clock_gettime
 #define rumpuser_clock_sleep rumpns_rumpuser_clock_sleep
 #define rumpuser_close rumpns_rumpuser_close
+#define rumpuser_console_syslog rumpns_rumpuser_console_syslog
 #define rumpuser_curlwp rumpns_rumpuser_curlwp
 #define rumpuser_curlwp_destructor rumpns_rumpuser_curlwp_destructor
 #define rumpuser_curlwp_forgetall rumpns_rumpuser_curlwp_forgetall

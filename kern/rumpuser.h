@@ -13,6 +13,7 @@
  * which wraps them; rumpuser itself knows nothing of virtual CPUs.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -35,6 +36,8 @@ int	rumpuser_ncpu(void);
 /* Console and diagnostics (stderr). */
 void	rumpuser_putchar(int c);
 void	rumpuser_dprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The console to syslog(3) (LOG_ERR, under the program's openlog) instead of stderr. */
+void	rumpuser_console_syslog(bool on);
 /*
  * Exit the host process; RUMPUSER_PANIC aborts (a core dump, a crash for
  * fuzzers); RUMPUSER_HALT exits with status 1 at once, running no exit

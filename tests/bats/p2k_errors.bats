@@ -168,3 +168,42 @@ panic_policy() {
 	run "$B/daemons/rump_ffs" --help
 	[[ "$output" == *"errors=remount-ro"* ]]
 }
+
+# A detached daemon's stderr is /dev/null: the file system's messages go to syslog.  Run in a
+# mount namespace of its own with a private /dev, whose /dev/log this test listens on.
+@test "a backgrounded rump_ext2fs logs the corruption and errors=remount-ro to syslog" {
+	image ext2
+	cat >"$T/ns.sh" <<'SH'
+set -e
+mount -t tmpfs tmpfs /dev
+mknod -m 666 /dev/fuse c 10 229
+mknod -m 666 /dev/null c 1 3
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+open(sys.argv[1] + ".ready", "w").close()
+s.settimeout(3)
+with open(sys.argv[1], "wb") as f:
+    try:
+        while True:
+            f.write(s.recv(4096) + b"\n")
+            f.flush()
+    except socket.timeout:
+        pass
+' "$T/syslog" &
+while [ ! -e "$T/syslog.ready" ]; do sleep 0.05; done
+"$B/daemons/rump_ext2fs" -o errors=remount-ro "$T/img" "$M"
+stat "$M/bad" 2>/dev/null && exit 1
+touch "$M/new" 2>"$T/touch.err" && exit 1
+fusermount3 -u "$M"
+wait
+SH
+	T="$T" B="$B" M="$M" timeout 60 unshare -m --propagation private sh "$T/ns.sh"
+	cat "$T/syslog"
+	grep -q "Read-only file system" "$T/touch.err"
+	grep -q "rump_ext2fs\[[0-9]*\]: ext2fs: inode [0-9]*: size " "$T/syslog"
+	grep -q "rump_ext2fs\[[0-9]*\]: vfs: .*errors=remount-ro: read-only from now on" "$T/syslog"
+	! mountpoint -q "$M"
+	fsck_says_errors ext2
+}
