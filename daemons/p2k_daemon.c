@@ -27,11 +27,16 @@ struct p2k_daemon_conf {
 	int		dc_want;	/* positional arguments wanted */
 	char		dc_offset[32];	/* -o offset=BYTES: where the file system starts */
 	bool		dc_hasoffset, dc_badoffset;
+	char		dc_cachesize[32];	/* -o cache_size=N[kmg]: the buffer-cache bound */
+	bool		dc_hascache, dc_badcache;
+	bool		dc_errors;	/* -o errors= given */
+	bool		dc_baderrors;	/* ... with a value not known */
 };
 
 enum {
 	KEY_RO, KEY_RW, KEY_NOLOCK, KEY_SYNC, KEY_ASYNC, KEY_NOATIME, KEY_ATIME, KEY_FORCE,
-	KEY_FG, KEY_DEBUG, KEY_HELP, KEY_VERSION, KEY_OFFSET,
+	KEY_FG, KEY_DEBUG, KEY_HELP, KEY_VERSION, KEY_OFFSET, KEY_ERRORS,
+	KEY_CACHESIZE,
 };
 
 static const struct fuse_opt p2k_daemon_opts[] = {
@@ -51,8 +56,44 @@ static const struct fuse_opt p2k_daemon_opts[] = {
 	FUSE_OPT_KEY("-V", KEY_VERSION),
 	FUSE_OPT_KEY("--version", KEY_VERSION),
 	FUSE_OPT_KEY("offset=", KEY_OFFSET),
+	FUSE_OPT_KEY("errors=", KEY_ERRORS),
+	FUSE_OPT_KEY("cache_size=", KEY_CACHESIZE),
 	FUSE_OPT_END
 };
+
+/* A size as fuse2fs's cache_size= and RUMP_CACHESIZE take it: digits, then k, m or g; 0 or EINVAL. */
+static int
+size_ok(const char *s)
+{
+	uint64_t v = 0, mult = 1;
+
+	if (*s < '0' || *s > '9')
+		return EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	switch (*s) {
+	case 'k': case 'K': mult = 1ULL << 10; s++; break;
+	case 'm': case 'M': mult = 1ULL << 20; s++; break;
+	case 'g': case 'G': mult = 1ULL << 30; s++; break;
+	}
+	return *s != '\0' || v == 0 || v > UINT64_MAX / mult ? EINVAL : 0;
+}
+
+/* mount(8)'s errors= values as RUMP_MNT_ERRORS_*; 0 for another. */
+static int
+errors_policy(const char *v)
+{
+	if (strcmp(v, "continue") == 0)
+		return RUMP_MNT_ERRORS_CONTINUE;
+	if (strcmp(v, "remount-ro") == 0)
+		return RUMP_MNT_ERRORS_REMOUNTRO;
+	if (strcmp(v, "panic") == 0)
+		return RUMP_MNT_ERRORS_PANIC;
+	return 0;
+}
 
 static int
 p2k_daemon_opt(void *data, const char *arg, int key, struct fuse_args *outargs)
@@ -80,6 +121,17 @@ p2k_daemon_opt(void *data, const char *arg, int key, struct fuse_args *outargs)
 			dc->dc_badoffset = true;
 		else
 			strcpy(dc->dc_offset, arg + 7);
+		return 0;
+	case KEY_CACHESIZE:
+		dc->dc_hascache = true;
+		dc->dc_badcache = size_ok(arg + 11) != 0 || strlen(arg) - 11 >= sizeof(dc->dc_cachesize);
+		if (!dc->dc_badcache)
+			strcpy(dc->dc_cachesize, arg + 11);
+		return 0;
+	case KEY_ERRORS:
+		dc->dc_errors = true;
+		dc->dc_mntflags = (dc->dc_mntflags & ~RUMP_MNT_ERRORS_MASK) | errors_policy(arg + 7);
+		dc->dc_baderrors = (dc->dc_mntflags & RUMP_MNT_ERRORS_MASK) == 0;
 		return 0;
 	case FUSE_OPT_KEY_NONOPT:
 		if (dc->dc_nargs < dc->dc_want)
@@ -127,7 +179,13 @@ p2k_daemon_usage(const struct p2k_daemon *pd, FILE *f)
 	    pd->pd_image ? "image:                offset=BYTES (the file system starts BYTES into\n"
 	    "                      the image), or a partition suffix on the image:\n"
 	    "                      IMAGE%MBR:n%, IMAGE%GPT:n%, IMAGE%DISKLABEL:a%,\n"
-	    "                      IMAGE%OFFSET:start,size% (bytes)\n" : "");
+	    "                      IMAGE%OFFSET:start,size% (bytes)\n"
+	    "cache:                cache_size=N (the rump kernel's buffer cache holds at\n"
+	    "                      most N bytes; k, m, g suffixes; default 12m)\n"
+	    "on corruption:        errors=continue (report it, go on), errors=remount-ro\n"
+	    "                      (refuse changes from then on), errors=panic (stop\n"
+	    "                      at once, writing nothing); default: ext2's\n"
+	    "                      superblock setting (tune2fs -e), continue for FFS\n" : "");
 }
 
 /* A decimal byte count, all digits. */
@@ -224,8 +282,26 @@ p2k_daemon_main(const struct p2k_daemon *pd, int argc, char **argv)
 		fuse_opt_free_args(&args);
 		return 2;
 	}
-	if (!pd->pd_image && dc.dc_hasoffset) {
-		fprintf(stderr, "%s: offset= is for images\n", pd->pd_name);
+	if (!pd->pd_image && (dc.dc_hasoffset || dc.dc_errors || dc.dc_hascache)) {
+		fprintf(stderr, "%s: %s is for images\n", pd->pd_name,
+		    dc.dc_hasoffset ? "offset=" : dc.dc_errors ? "errors=" : "cache_size=");
+		fuse_opt_free_args(&args);
+		return 2;
+	}
+	if (dc.dc_badcache) {
+		fprintf(stderr, "%s: cache_size= takes a size in bytes: digits, then k, m or g "
+		    "(cache_size=64m)\n", pd->pd_name);
+		fuse_opt_free_args(&args);
+		return 2;
+	}
+	/* the rump kernel reads its bound at boot, in p2k_init */
+	if (dc.dc_hascache && setenv("RUMP_CACHESIZE", dc.dc_cachesize, 1) != 0) {
+		fprintf(stderr, "%s: %s\n", pd->pd_name, strerror(errno));
+		fuse_opt_free_args(&args);
+		return 1;
+	}
+	if (dc.dc_baderrors) {
+		fprintf(stderr, "%s: errors= takes continue, remount-ro or panic\n", pd->pd_name);
 		fuse_opt_free_args(&args);
 		return 2;
 	}

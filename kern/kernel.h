@@ -63,6 +63,7 @@ struct rump_params {
 	int		rp_ncpu;	/* RUMP_NCPU: virtual CPUs (>= 1) */
 	int		rp_threads;	/* RUMP_THREADS: 0 = no kernel threads */
 	uint64_t	rp_memlimit;	/* RUMP_MEMLIMIT: bytes, 0 = unlimited */
+	uint64_t	rp_cachesize;	/* RUMP_CACHESIZE: buffer-cache bound in bytes, 0 = the default */
 	unsigned	rp_nvnodes;	/* RUMP_NVNODES: unreferenced vnodes kept */
 	int		rp_verbose;	/* RUMP_VERBOSE */
 	uint64_t	rp_blkcut;	/* RUMP_BLKCUT: block writes before the cut, RUMP_BLKCUT_NONE = none */

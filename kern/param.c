@@ -115,13 +115,14 @@ int
 rump_params_read(struct rump_params *rp)
 {
 	uint64_t ncpu = (uint64_t)MIN(rumpuser_ncpu(), NCPU_MAX);
-	uint64_t threads = 1, nvnodes = 8192, verbose = 0, memlimit = 0;
+	uint64_t threads = 1, nvnodes = 8192, verbose = 0, memlimit = 0, cachesize = 0;
 	uint64_t blkcut = RUMP_BLKCUT_NONE;
 	int error;
 
 	if ((error = rump_param_uint("RUMP_NCPU", 1, NCPU_MAX, &ncpu, "a number of CPUs")) != 0 ||
 	    (error = rump_param_uint("RUMP_THREADS", 0, 1, &threads, "a switch")) != 0 ||
 	    (error = param_size("RUMP_MEMLIMIT", &memlimit)) != 0 ||
+	    (error = param_size("RUMP_CACHESIZE", &cachesize)) != 0 ||
 	    (error = rump_param_uint("RUMP_NVNODES", 1, UINT_MAX, &nvnodes, "a vnode count")) != 0 ||
 	    (error = rump_param_uint("RUMP_VERBOSE", 0, 1, &verbose, "a switch")) != 0 ||
 	    (error = rump_param_uint("RUMP_BLKCUT", 0, RUMP_BLKCUT_NONE - 1, &blkcut,
@@ -130,6 +131,7 @@ rump_params_read(struct rump_params *rp)
 	rp->rp_ncpu = (int)ncpu;
 	rp->rp_threads = (int)threads;
 	rp->rp_memlimit = memlimit;
+	rp->rp_cachesize = cachesize;
 	rp->rp_nvnodes = (unsigned)nvnodes;
 	rp->rp_verbose = (int)verbose;
 	rp->rp_blkcut = blkcut;

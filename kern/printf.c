@@ -25,6 +25,12 @@ vkprintf(const char *fmt, va_list ap)
 }
 
 void
+rump_pub_console_syslog(int on)
+{
+	rumpuser_console_syslog(on != 0);
+}
+
+void
 kprintf(const char *fmt, ...)
 {
 	va_list ap;

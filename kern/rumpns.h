@@ -68,6 +68,7 @@
 #define bio_devof rumpns_bio_devof
 #define bio_dropdev rumpns_bio_dropdev
 #define bio_flush_aged rumpns_bio_flush_aged
+#define bio_flush_excess rumpns_bio_flush_excess
 #define bio_flushdev rumpns_bio_flushdev
 #define bio_free_drain rumpns_bio_free_drain
 #define bio_getblk_locked rumpns_bio_getblk_locked
@@ -461,6 +462,7 @@
 #define rumpuser_clock_gettime rumpns_rumpuser_clock_gettime
 #define rumpuser_clock_sleep rumpns_rumpuser_clock_sleep
 #define rumpuser_close rumpns_rumpuser_close
+#define rumpuser_console_syslog rumpns_rumpuser_console_syslog
 #define rumpuser_curlwp rumpns_rumpuser_curlwp
 #define rumpuser_curlwp_destructor rumpns_rumpuser_curlwp_destructor
 #define rumpuser_curlwp_forgetall rumpns_rumpuser_curlwp_forgetall
@@ -604,6 +606,7 @@
 #define vflushbuf rumpns_vflushbuf
 #define vfs_attach rumpns_vfs_attach
 #define vfs_closedev rumpns_vfs_closedev
+#define vfs_corrupted rumpns_vfs_corrupted
 #define vfs_detach rumpns_vfs_detach
 #define vfs_dirent_emit rumpns_vfs_dirent_emit
 #define vfs_dirent_reclen rumpns_vfs_dirent_reclen
@@ -618,6 +621,7 @@
 #define vfs_mountroot rumpns_vfs_mountroot
 #define vfs_opendev rumpns_vfs_opendev
 #define vfs_probe rumpns_vfs_probe
+#define vfs_rdonly rumpns_vfs_rdonly
 #define vfs_release rumpns_vfs_release
 #define vfs_statvfs rumpns_vfs_statvfs
 #define vfs_sync_all rumpns_vfs_sync_all

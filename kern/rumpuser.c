@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,14 +111,35 @@ rumpuser_putchar(int c)
 	fputc(c, stderr);
 }
 
+static bool console_syslog;	/* atomic */
+
+void
+rumpuser_console_syslog(bool on)
+{
+	__atomic_store_n(&console_syslog, on, __ATOMIC_RELAXED);
+}
+
+/* One message a call (vkprintf formats first): to syslog one line each, without the newline. */
 void
 rumpuser_dprintf(const char *fmt, ...)
 {
+	char buf[1024];
+	size_t len;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (!__atomic_load_n(&console_syslog, __ATOMIC_RELAXED)) {
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	len = strlen(buf);
+	while (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	if (len > 0)
+		syslog(LOG_ERR, "%s", buf);
 }
 
 void
@@ -126,6 +148,8 @@ rumpuser_exit(int status)
 	fflush(stderr);
 	if (status == RUMPUSER_PANIC)
 		abort();
+	if (status == RUMPUSER_HALT)
+		_exit(1);
 	exit(status);
 }
 

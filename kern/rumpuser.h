@@ -13,6 +13,7 @@
  * which wraps them; rumpuser itself knows nothing of virtual CPUs.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -35,8 +36,15 @@ int	rumpuser_ncpu(void);
 /* Console and diagnostics (stderr). */
 void	rumpuser_putchar(int c);
 void	rumpuser_dprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Exit the host process; RUMPUSER_PANIC aborts (a core dump, a crash for fuzzers). */
+/* The console to syslog(3) (LOG_ERR, under the program's openlog) instead of stderr. */
+void	rumpuser_console_syslog(bool on);
+/*
+ * Exit the host process; RUMPUSER_PANIC aborts (a core dump, a crash for
+ * fuzzers); RUMPUSER_HALT exits with status 1 at once, running no exit
+ * handlers (a file system told to stop rather than write).
+ */
 #define RUMPUSER_PANIC	(-1)
+#define RUMPUSER_HALT	(-2)
 void	rumpuser_exit(int status) __attribute__((noreturn));	/* panic's end */
 void	rumpuser_seterrno(int error);	/* set the calling thread's libc errno */
 

@@ -87,6 +87,7 @@ p2k_detach(struct p2k_mount *pm)
 	if (chdir("/") != 0)
 		p2k_log(pm, "chdir /: %s", strerror(errno));
 	openlog(program_invocation_short_name, LOG_PID, LOG_DAEMON);
+	rump_pub_console_syslog(1);	/* stderr is about to be /dev/null */
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
 		if (fd > 2)

@@ -61,8 +61,7 @@ genfs_access(struct vnode *vp, int mode, kauth_cred_t cred)
 	struct vattr va;
 	int error;
 
-	if ((mode & VWRITE) != 0 && vp->v_mount != NULL &&
-	    (vp->v_mount->mnt_flag & MNT_RDONLY) != 0 &&
+	if ((mode & VWRITE) != 0 && vp->v_mount != NULL && vfs_rdonly(vp->v_mount) &&
 	    (vp->v_type == VREG || vp->v_type == VDIR || vp->v_type == VLNK))
 		return EROFS;
 	vattr_null(&va);

@@ -17,6 +17,10 @@
 #define MNT_NOATIME	RUMP_MNT_NOATIME
 #define MNT_FORCE	RUMP_MNT_FORCE
 #define MNT_UPDATE	RUMP_MNT_UPDATE
+#define MNT_ERRORS_CONTINUE	RUMP_MNT_ERRORS_CONTINUE
+#define MNT_ERRORS_REMOUNTRO	RUMP_MNT_ERRORS_REMOUNTRO
+#define MNT_ERRORS_PANIC	RUMP_MNT_ERRORS_PANIC
+#define MNT_ERRORS_MASK		RUMP_MNT_ERRORS_MASK
 
 /* waitfor for vfs_sync */
 #define MNT_WAIT	1
@@ -145,6 +149,7 @@ struct mount {
 	TAILQ_ENTRY(mount)	mnt_list;		/* mountlist lock */
 	TAILQ_HEAD(, vnode)	mnt_vnodes;		/* vcache lock */
 	unsigned		mnt_nvnodes;		/* vcache lock */
+	bool			mnt_errro;		/* errors=remount-ro tripped: no more changes; atomic */
 };
 #define IMNT_GONE	0x01	/* being unmounted: lookups fail with ENOENT */
 
@@ -163,6 +168,16 @@ int	vfs_unmount(struct mount *mp, int flags);
 int	vfs_sync_all(int waitfor);
 /* Unmount everything (shutdown), forced; returns the first sync error. */
 int	vfs_unmount_all(void);
+/*
+ * The file system found corruption in mp (after saying what, on the
+ * console): apply the mount's errors= policy, or fsdefault
+ * (MNT_ERRORS_*) when the mount names none.  Remount-ro makes every
+ * later modifying request fail with EROFS; panic ends the process at
+ * once, writing nothing.  Callable from any context, locks held.
+ */
+void	vfs_corrupted(struct mount *mp, int fsdefault);
+/* Read-only: mounted so, or turned so by errors=remount-ro. */
+bool	vfs_rdonly(const struct mount *mp);
 /* statvfs of mp with f_fsid/f_flag filled. */
 int	vfs_statvfs(struct mount *mp, struct statvfs *sv);
 

@@ -56,6 +56,8 @@ syncer_main(void *arg __unused)
 	mutex_enter(&bufcache.bc_lock);
 	while (!bufcache.bc_syncerstop && !kthread_should_stop()) {
 		bio_flush_aged(bio_now_ms() - BIO_SYNCDELAY_MS);
+		if (bufcache.bc_dirtybytes > BIO_DIRTY_HIGH(bufcache.bc_max))
+			bio_flush_excess(BIO_DIRTY_LOW(bufcache.bc_max));
 		/* bawrite and syncer_stop signal; otherwise one tick. */
 		(void)cv_timedwait(&bufcache.bc_syncercv, &bufcache.bc_lock, SYNCER_TICK_MS);
 	}

@@ -136,6 +136,10 @@ bio_setdirty(struct buf *bp)
 	if (bd->bd_ndirty++ == 0)
 		LIST_INSERT_HEAD(&bufcache.bc_dirtydevs, bd, bd_dirtydevs);
 	bufcache.bc_ndirty++;
+	bufcache.bc_dirtybytes += BUF_COST(bp->b_bufsize);
+	if (bufcache.bc_syncer && bufcache.bc_dirtybytes > BIO_DIRTY_HIGH(bufcache.bc_max) &&
+	    bufcache.bc_dirtybytes - BUF_COST(bp->b_bufsize) <= BIO_DIRTY_HIGH(bufcache.bc_max))
+		cv_signal(&bufcache.bc_syncercv);
 }
 
 void
@@ -151,6 +155,7 @@ bio_setclean(struct buf *bp)
 	if (--bd->bd_ndirty == 0)
 		LIST_REMOVE(bd, bd_dirtydevs);
 	bufcache.bc_ndirty--;
+	bufcache.bc_dirtybytes -= BUF_COST(bp->b_bufsize);
 }
 
 /* Buffers of whole device blocks are kept for reuse when freed. */

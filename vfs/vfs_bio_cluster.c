@@ -193,6 +193,33 @@ vflushbuf(struct vnode *vp, bool wait)
 }
 
 /*
+ * The syncer's pass under pressure: the oldest idle dirty buffers (with
+ * their neighbours) until at most target bytes are dirty.  The first
+ * device's oldest goes first; a device with only busy ones is passed.
+ */
+void
+bio_flush_excess(uint64_t target)
+{
+	struct bdev *bd;
+	struct buf *bp;
+	int failures = 0;
+
+again:
+	if (bufcache.bc_dirtybytes <= target || failures >= 2)
+		return;
+	LIST_FOREACH(bd, &bufcache.bc_dirtydevs, bd_dirtydevs) {
+		TAILQ_FOREACH(bp, &bd->bd_dirtyq, b_dirty) {
+			if (bp->b_flags & B_BUSY)
+				continue;
+			bio_acquire(bp);
+			if (bio_write_cluster(bp, BIO_FAIL_REQUEUE) != 0)
+				failures++;
+			goto again;
+		}
+	}
+}
+
+/*
  * The syncer's pass: write buffers dirty since before cutoff, oldest
  * first (each device's dirty list is in dirtying order).  A failed write
  * is retried a delay later rather than at once.

@@ -48,10 +48,11 @@ struct bufcache {
 	uint64_t		bc_max;		/* bound on bc_bytes */
 	unsigned		bc_nbufs;
 	unsigned		bc_ndirty;
+	uint64_t		bc_dirtybytes;	/* BUF_COST of every dirty buffer */
 	uint64_t		bc_reads, bc_writes, bc_hits, bc_misses, bc_readahead;
 	struct kmem_reclaimer	bc_reclaimer;
 	/* The syncer (syncer.c). */
-	kcondvar_t		bc_syncercv;	/* wakes the syncer early (bawrite, stop) */
+	kcondvar_t		bc_syncercv;	/* wakes the syncer early (bawrite, stop, dirty past BIO_DIRTY_HIGH) */
 	bool			bc_syncerstop;
 	bool			bc_syncer;	/* a syncer thread runs */
 };
@@ -118,5 +119,13 @@ int	bio_write_cluster(struct buf *bp, int onfail);
 int	bio_flushdev(struct bdev *bd, bool wait);
 /* Write buffers dirty since before cutoff (ms); the syncer's pass. */
 void	bio_flush_aged(int64_t cutoff);
+/*
+ * Dirty buffers past BIO_DIRTY_HIGH of the bound wake the syncer, which
+ * writes the oldest until BIO_DIRTY_LOW are left: a request that needs
+ * room then finds clean buffers to drop instead of writing in its turn.
+ */
+#define BIO_DIRTY_HIGH(max)	((max) / 2)
+#define BIO_DIRTY_LOW(max)	((max) / 4)
+void	bio_flush_excess(uint64_t target);
 
 #endif /* VFS_VFS_BIO_IMPL_H */

@@ -6,8 +6,8 @@
 
 #include "vfs_bio_impl.h"
 
-#define BIO_MAX_LIMITED	(64ULL << 20)	/* cache bound with RUMP_MEMLIMIT: at most this */
-#define BIO_MAX_UNLIMITED (256ULL << 20)	/* cache bound without a memory limit */
+#define BIO_MAX_DEFAULT	(12ULL << 20)	/* cache bound unless RUMP_CACHESIZE says */
+#define BIO_MAX_MIN	(256ULL << 10)	/* smallest bound: a few blocks of the largest size */
 #define BIO_HASHMIN	256
 #define BIO_HASHMAX	(1 << 18)
 #define BIO_HASHBYTES	2048	/* a bucket per this many bytes of cache: chains stay short even with 4 KiB blocks */
@@ -24,6 +24,22 @@ static struct rump_component bio_component = {
 };
 RUMP_COMPONENT(bio_component)
 
+/*
+ * The bound: RUMP_CACHESIZE, else BIO_MAX_DEFAULT; never more than half
+ * of a memory limit.  Small by default because the host already caches
+ * the image's pages: what a re-read costs here is a pread from host
+ * memory, so the cache mainly holds metadata and dirty data.
+ */
+static uint64_t
+bufcache_bound(uint64_t want, uint64_t limit)
+{
+	uint64_t max = want != 0 ? want : BIO_MAX_DEFAULT;
+
+	if (limit != 0)
+		max = MIN(max, limit / 2);
+	return MAX(max, BIO_MAX_MIN);
+}
+
 int
 bufcache_init(void)
 {
@@ -32,7 +48,7 @@ bufcache_init(void)
 
 	memset(&bufcache, 0, sizeof bufcache);
 	bio_mem_init();
-	bufcache.bc_max = limit != 0 ? MIN(limit / 2, BIO_MAX_LIMITED) : BIO_MAX_UNLIMITED;
+	bufcache.bc_max = bufcache_bound(rump_params.rp_cachesize, limit);
 	/*
 	 * Chains shorter than one buffer on average: a lookup that misses
 	 * (every new block) walks its whole chain, a cache miss per buffer.

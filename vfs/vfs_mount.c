@@ -89,6 +89,9 @@ mount_update(struct vnode *vp, int flags, void *data, size_t len)
 	mp = vp->v_mount;
 	mutex_enter(&mountop_lock);
 	oflags = mp->mnt_flag;
+	/* an update that names no errors= policy keeps the mount's */
+	if ((flags & MNT_ERRORS_MASK) == 0)
+		flags |= oflags & MNT_ERRORS_MASK;
 	mp->mnt_flag = flags | MNT_UPDATE;	/* MNT_FORCE visible to vfs_mount only */
 	error = mp->mnt_op->vfs_mount(mp, data, len);
 	mp->mnt_flag = error != 0 ? oflags : (mp->mnt_flag & ~(MNT_UPDATE | MNT_FORCE));
@@ -334,7 +337,7 @@ vfs_statvfs(struct mount *mp, struct statvfs *sv)
 		return error;
 	sv->f_fsid = (unsigned long)mp->mnt_fsid;
 	sv->f_flag = 0;
-	if (mp->mnt_flag & MNT_RDONLY)
+	if (vfs_rdonly(mp))
 		sv->f_flag |= ST_RDONLY;
 	if (mp->mnt_flag & MNT_NOSUID)
 		sv->f_flag |= ST_NOSUID;

@@ -27,7 +27,7 @@ vpol_isdotdot(const struct componentname *cnp)
 bool
 vpol_rofs(struct vnode *vp)
 {
-	return vp->v_mount != NULL && (vp->v_mount->mnt_flag & MNT_RDONLY) != 0;
+	return vp->v_mount != NULL && vfs_rdonly(vp->v_mount);
 }
 
 static int

@@ -70,6 +70,7 @@ struct ext2fs_mount {
 	uint32_t	e2m_nindirshift;	/* log2(e2m_nindir) */
 	uint32_t	e2m_compat, e2m_incompat, e2m_rocompat;
 	uint32_t	e2m_resuid, e2m_resgid;
+	int		e2m_onerror;		/* MNT_ERRORS_* from s_errors: the errors= default */
 	uint64_t	e2m_maxfilesize;	/* format limit for regular files */
 };
 
@@ -117,7 +118,10 @@ struct ext2fs_inode {
 #define E2_CTIME	0x4
 
 /* ext2fs_super.c */
-/* Say what is corrupt (a console line) and remember it for s_state; the caller returns EIO. */
+/*
+ * Say what is corrupt (a console line), remember it for s_state and
+ * apply the mount's errors= policy; the caller returns EIO.
+ */
 /* An undo that failed (error != 0) leaves what it undoes on disk: mark the file system. */
 void	ext2fs_undone(struct ext2fs_inode *ip, int error);
 void	ext2fs_corrupt(struct ext2fs_mount *e2m, const char *fmt, ...)

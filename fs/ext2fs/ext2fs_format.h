@@ -39,6 +39,11 @@ static inline uint32_t e2_tole32(uint32_t v) { return htole32(v); }
 #define EXT2_STATE_VALID	0x0001	/* unmounted cleanly */
 #define EXT2_STATE_ERROR	0x0002	/* errors were detected */
 
+/* s_errors (tune2fs -e) */
+#define EXT2_ERRORS_CONTINUE	1
+#define EXT2_ERRORS_RO		2
+#define EXT2_ERRORS_PANIC	3
+
 /*
  * The superblock: 1024 bytes at byte 1024 of the device, with backups
  * at the start of some groups.  Fields from s_first_ino on are valid
@@ -62,7 +67,7 @@ struct ext2fs_sb {
 	uint16_t s_max_mnt_count;	/* mounts allowed before a check (signed; -1: none) */
 	uint16_t s_magic;		/* EXT2_MAGIC */
 	uint16_t s_state;		/* EXT2_STATE_* */
-	uint16_t s_errors;		/* what the kernel does on errors */
+	uint16_t s_errors;		/* what the kernel does on errors: EXT2_ERRORS_* */
 	uint16_t s_minor_rev_level;	/* minor revision */
 	uint32_t s_lastcheck;		/* time of the last check */
 	uint32_t s_checkinterval;	/* seconds allowed between checks */

@@ -72,6 +72,7 @@ ext2fs_corrupt(struct ext2fs_mount *e2m, const char *fmt, ...)
 	vkprintf(fmt, ap);
 	va_end(ap);
 	__atomic_store_n(&e2m->e2m_errors, true, __ATOMIC_RELAXED);
+	vfs_corrupted(e2m->e2m_mp, e2m->e2m_onerror);
 }
 
 void
@@ -200,6 +201,11 @@ sb_decode_counts(struct ext2fs_mount *e2m, const struct ext2fs_sb *sb)
 	}
 	e2m->e2m_resuid = e2_le16(sb->s_def_resuid);
 	e2m->e2m_resgid = e2_le16(sb->s_def_resgid);
+	switch (e2_le16(sb->s_errors)) {
+	case EXT2_ERRORS_RO:	e2m->e2m_onerror = MNT_ERRORS_REMOUNTRO; break;
+	case EXT2_ERRORS_PANIC:	e2m->e2m_onerror = MNT_ERRORS_PANIC; break;
+	default:		e2m->e2m_onerror = MNT_ERRORS_CONTINUE; break;
+	}
 }
 
 /* Sizes and counts: everything later code uses as a bound. */

@@ -222,7 +222,7 @@ int	ffs_rw_check_flags(struct ffs_mount *fm, int mntflags);
 int	ffs_cs_load(struct ffs_mount *fm);
 void	ffs_cs_free(struct ffs_mount *fm);
 int	ffs_sbupdate(struct ffs_mount *fm, bool clean, bool wait);
-/* Say what is wrong on the console and keep the superblock from being written clean, so fsck runs. */
+/* Say what is wrong on the console, keep the superblock from being written clean (so fsck runs), apply errors=. */
 void	ffs_corrupt(struct ffs_mount *fm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* ffs_namespace.c: undo a link count change; a failed write (undo) marks the file system. */
 void	ffs_nlink_undone(struct ffs_inode *ip, int undo);

@@ -147,6 +147,7 @@ ffs_corrupt(struct ffs_mount *fm, const char *fmt, ...)
 	va_end(ap);
 	if (!__atomic_exchange_n(&fm->fm_errors, true, __ATOMIC_RELAXED) && !fm->fm_ronly)
 		kprintf("ffs: the file system has errors: it will not be marked clean (run fsck_ffs)\n");
+	vfs_corrupted(fm->fm_mp, MNT_ERRORS_CONTINUE);
 }
 
 /* Totals, time and clean flag into the raw superblock (disk order); never clean after errors. */

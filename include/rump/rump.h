@@ -56,6 +56,14 @@ struct lwp *rump_pub_lwproc_curlwp(void);
 int rump_pub_lwproc_setcred(uid_t uid, gid_t gid, int ngroups, const gid_t *groups);
 
 /*
+ * The kernel console (what the file systems say about corruption, I/O
+ * errors...) to syslog(3) at LOG_ERR, under the program's openlog(3),
+ * instead of standard error: for a daemon that has detached.  0 puts it
+ * back.
+ */
+void rump_pub_console_syslog(int on);
+
+/*
  * Allocation failures for tests of the ENOMEM paths: after
  * rump_pub_kmem_failnth(n) the n-th kernel allocation that the memory
  * limit could refuse fails, once (0 disarms).  rump_pub_kmem_failures()

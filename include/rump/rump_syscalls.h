@@ -90,6 +90,15 @@ gid_t	rump_sys_getgid(void);
 #define RUMP_MNT_NOATIME	0x04000000	/* do not update access times */
 #define RUMP_MNT_FORCE		0x00080000	/* unmount: even when busy; mount: even when not clean */
 #define RUMP_MNT_UPDATE		0x00010000	/* change flags of an existing mount */
+/*
+ * rump's own (mount(8)'s errors=): what the file system does when it
+ * finds corruption while mounted.  None of them: the file system's
+ * default (ext2: the superblock's s_errors; FFS: continue).
+ */
+#define RUMP_MNT_ERRORS_CONTINUE	0x00000100	/* report it, go on */
+#define RUMP_MNT_ERRORS_REMOUNTRO	0x00000200	/* modifying requests get EROFS from then on */
+#define RUMP_MNT_ERRORS_PANIC		0x00000300	/* stop the process at once, writing nothing */
+#define RUMP_MNT_ERRORS_MASK		0x00000300
 
 #ifdef __cplusplus
 }

@@ -511,8 +511,12 @@ T_CASE(reclaimer)
  * Only dirty buffers idle in the cache: the in-line reclaim (which may
  * not write) gets nothing, the reclaim thread writes them and frees them
  * (threads), or the allocation fails with the data still cached (no
- * threads).  Either way every block reads back as written.
+ * threads).  Either way every block reads back as written.  Fewer
+ * dirty than half the cache bound (2 MiB here), which would have the
+ * syncer write them first.
  */
+#define RECLAIM_NDIRTY	200u
+
 static void
 reclaim_dirty(bool threads)
 {
@@ -528,10 +532,10 @@ reclaim_dirty(bool threads)
 	setenv("RUMP_THREADS", threads ? "1" : "0", 1);
 	t_boot();
 	tdev_host(&td, 4 << 20, true);
-	for (i = 0; i < 384; i++)
+	for (i = 0; i < RECLAIM_NDIRTY; i++)
 		dirty_block(&td, i, 7);
 	t_stats(&bs0);
-	CHECK_EQ(bs0.bs_ndirty, 384u);
+	CHECK_EQ(bs0.bs_ndirty, RECLAIM_NDIRTY);
 	sz = (size_t)(kmem_limit() - kmem_inuse()) + (512 << 10);
 	p = kmem_alloc(sz, KM_SLEEP);
 	t_stats(&bs);
@@ -546,7 +550,7 @@ reclaim_dirty(bool threads)
 		CHECK_EQ(ks.ks_waits, 0);
 		CHECK_EQ(bs.bs_ndirty, bs0.bs_ndirty);
 	}
-	for (i = 0; i < 384; i++) {
+	for (i = 0; i < RECLAIM_NDIRTY; i++) {
 		CHECK_ERR(bread(&td.td_vn, i * BBLK, BSZ, 0, &bp), 0);
 		CHECK(t_check_pattern(bp->b_data, BSZ, 7, (uint64_t)i * BSZ));
 		brelse(bp, 0);
