@@ -175,7 +175,7 @@ int	vfs_unmount_all(void);
  * later modifying request fail with EROFS; panic ends the process at
  * once, writing nothing.  Callable from any context, locks held.
  */
-void	vfs_corrupted(struct mount *mp, int fsdefault);
+void	vfs_corrupted(struct mount *mp, int fsdefault);	/* mp NULL (a checker without a mount): nothing */
 /* Read-only: mounted so, or turned so by errors=remount-ro. */
 bool	vfs_rdonly(const struct mount *mp);
 /* statvfs of mp with f_fsid/f_flag filled. */

@@ -18,10 +18,15 @@ vfs_rdonly(const struct mount *mp)
 void
 vfs_corrupted(struct mount *mp, int fsdefault)
 {
-	int policy = mp->mnt_flag & MNT_ERRORS_MASK;
-	/* before the mount is done, only its mount point is named */
-	const char *name = mp->mnt_stat_from[0] != '\0' ? mp->mnt_stat_from : mp->mnt_stat_on;
+	int policy;
+	const char *name;
 
+	/* A file system's checker reads an image with no mount: nothing to decide. */
+	if (mp == NULL)
+		return;
+	policy = mp->mnt_flag & MNT_ERRORS_MASK;
+	/* before the mount is done, only its mount point is named */
+	name = mp->mnt_stat_from[0] != '\0' ? mp->mnt_stat_from : mp->mnt_stat_on;
 	if (policy == 0)
 		policy = fsdefault & MNT_ERRORS_MASK;
 	switch (policy) {
